@@ -1,0 +1,121 @@
+"""Money: exact ``Decimal`` amounts in CNY, rounded half-up to the fen.
+
+Every amount in creditrules is a :class:`decimal.Decimal`. Rounding happens
+only where the domain says it does (posting an accrual, computing a schedule),
+always with :data:`decimal.ROUND_HALF_UP` inside an explicit
+:func:`decimal.localcontext`, so the ambient context of the caller never
+changes a result.
+
+>>> from decimal import Decimal
+>>> to_fen(Decimal("1.245"))
+Decimal('1.25')
+>>> parse_money("1000")
+Decimal('1000.00')
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable
+from decimal import Decimal
+
+__all__ = ["FEN", "PRECISION", "ZERO", "is_fen", "parse_money", "sum_money", "to_fen"]
+
+#: The smallest unit of CNY, 0.01.
+FEN = Decimal("0.01")
+#: Zero, at fen scale.
+ZERO = Decimal("0.00")
+#: Digits of precision used for exact intermediate arithmetic.
+PRECISION = 34
+
+
+def _context() -> decimal.Context:
+    return decimal.Context(prec=PRECISION, rounding=decimal.ROUND_HALF_UP)
+
+
+def to_fen(amount: Decimal) -> Decimal:
+    """Round an exact amount half-up to the fen.
+
+    Args:
+        amount: Any finite Decimal.
+
+    Returns:
+        The amount quantized to 0.01 with ``ROUND_HALF_UP``.
+    """
+    with decimal.localcontext(_context()):
+        return amount.quantize(FEN, rounding=decimal.ROUND_HALF_UP)
+
+
+def exact(value: Decimal) -> Decimal:
+    """Normalise an intermediate result under the project's exact context."""
+    with decimal.localcontext(_context()):
+        return +value
+
+
+def is_fen(amount: Decimal) -> bool:
+    """Tell whether ``amount`` is finite and has no digits below the fen."""
+    return amount.is_finite() and amount == amount.quantize(FEN, rounding=decimal.ROUND_DOWN)
+
+
+def parse_money(value: object) -> Decimal:
+    """Parse a money amount given as str, int or Decimal, exactly.
+
+    Floats are refused: ``0.1`` cannot be represented exactly, and an amount
+    must never change on the way in. Amounts with digits below the fen are
+    refused too rather than silently rounded.
+
+    Args:
+        value: ``"1000.00"``, ``1000``, or ``Decimal("1000.00")``.
+
+    Returns:
+        The amount at fen scale.
+
+    Raises:
+        ValueError: if the value is not an exact amount of whole fen.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected an amount of money, got {value!r}")
+    if isinstance(value, float):
+        raise ValueError(
+            f"amount {value!r} is a binary float; give it as a string such as \"{value}\""
+        )
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, (int, str)):
+        try:
+            amount = Decimal(str(value).strip().replace(",", ""))
+        except decimal.InvalidOperation:
+            raise ValueError(f"{value!r} is not an amount of money") from None
+    else:
+        raise ValueError(f"expected an amount of money, got {type(value).__name__}")
+    if not amount.is_finite():
+        raise ValueError(f"{value!r} is not a finite amount")
+    if not is_fen(amount):
+        raise ValueError(f"{value!r} has digits below the fen (0.01); round it yourself first")
+    return to_fen(amount)
+
+
+def parse_rate(value: object) -> Decimal:
+    """Parse a rate (a fraction, e.g. ``"0.0005"`` for 0.05 %) exactly.
+
+    Raises:
+        ValueError: for floats, non-numbers and negative rates.
+    """
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError(f"rate {value!r} must be given as a string or Decimal, not a float")
+    try:
+        rate = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except decimal.InvalidOperation:
+        raise ValueError(f"{value!r} is not a rate") from None
+    if not rate.is_finite() or rate < 0:
+        raise ValueError(f"rate {value!r} must be a finite, non-negative number")
+    return rate
+
+
+def sum_money(amounts: Iterable[Decimal]) -> Decimal:
+    """Sum amounts exactly, starting from :data:`ZERO` (so the result has fen scale)."""
+    total = ZERO
+    with decimal.localcontext(_context()):
+        for amount in amounts:
+            total += amount
+    return total

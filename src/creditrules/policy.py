@@ -1,0 +1,376 @@
+"""Provider policy: sourced, effective-dated parameter values and their resolution.
+
+A provider's rules are *parameters* (grace days, penalty rate and base, the
+payment waterfall, …). Every value is a :class:`PolicyValue` that carries its
+source, a confidence grade (``A`` law or official text, ``B`` news or filing,
+``C`` secondary explainer, ``D`` public code or inference) and the dates it is
+in force. Values come in layers — the engine :data:`DEFAULT_LAYER`, then the
+provider, then the account's own ``[policy]`` table — and :class:`PolicySet`
+resolves them into a :class:`Policy` for any date, recording which layer set
+each value.
+
+>>> from datetime import date
+>>> from decimal import Decimal
+>>> rate = PolicyValue("penalty_daily_rate", Decimal("0.0005"),
+...                    source="contract §7", grade="A")
+>>> policy = PolicySet(provider=(rate,)).at(date(2025, 3, 1))
+>>> policy.penalty_daily_rate
+Decimal('0.0005')
+>>> policy.origin("penalty_daily_rate").layer
+'provider'
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+
+from ._validators import optional_date
+from .errors import PolicyError
+from .money import parse_money, parse_rate
+
+__all__ = [
+    "COMPONENTS",
+    "DEFAULT_LAYER",
+    "GRADES",
+    "PARAMETERS",
+    "AppliedValue",
+    "Parameter",
+    "Policy",
+    "PolicySet",
+    "PolicyValue",
+]
+
+Grade = Literal["A", "B", "C", "D"]
+#: Confidence grades, best first.
+GRADES: tuple[str, ...] = ("A", "B", "C", "D")
+#: The components of a due amount, in the default allocation order.
+COMPONENTS: tuple[str, ...] = ("penalty", "fees", "interest", "principal")
+#: Layers of policy resolution, lowest first.
+LAYERS: tuple[str, ...] = ("default", "provider", "account")
+
+
+def _int(minimum: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected a whole number, got {value!r}")
+        if value < minimum:
+            raise ValueError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _choice(*choices: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(map(repr, choices))}, got {value!r}")
+        return str(value)
+
+    return parse
+
+
+def _optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def parse_optional(value: Any) -> Any:
+        return None if value is None else parse(value)
+
+    return parse_optional
+
+
+def _order(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValueError(f"expected a list of components, got {value!r}")
+    order = tuple(value)
+    if sorted(order) != sorted(COMPONENTS):
+        raise ValueError(f"must list each of {', '.join(COMPONENTS)} exactly once, got {order!r}")
+    return order
+
+
+def _fee_table(value: Any) -> tuple[tuple[int, Decimal], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    table = []
+    try:
+        for periods, fee in items:
+            number = int(periods)
+            if number < 2:
+                raise ValueError(f"a plan needs at least 2 periods, got {periods!r}")
+            table.append((number, parse_rate(fee)))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"expected a table of periods → fee rate: {exc}") from None
+    return tuple(sorted(table))
+
+
+def _dump_fee_table(value: tuple[tuple[int, Decimal], ...]) -> dict[str, str]:
+    return {str(periods): str(fee) for periods, fee in value}
+
+
+def _dump_scalar(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+@attrs.frozen
+class Parameter:
+    """The definition of one policy parameter.
+
+    Attributes:
+        name: Parameter name as written in files (``penalty_daily_rate``).
+        parse: Turns a raw value (from TOML or Python) into the typed value; raises
+            ``ValueError`` with a user-facing message.
+        default: The engine default, used when no layer sets the value.
+        doc: One line saying what the parameter means.
+        spec: The section of the domain brief that defines the convention.
+        dump: Turns the typed value back into plain data (for JSON/TOML).
+    """
+
+    name: str
+    parse: Callable[[Any], Any]
+    default: Any
+    doc: str
+    spec: str
+    dump: Callable[[Any], Any] = _dump_scalar
+
+
+#: Every parameter the engine understands, by name.
+PARAMETERS: Mapping[str, Parameter] = {
+    p.name: p
+    for p in (
+        Parameter("grace_days", _int(0), 0,
+                  "Days after the due date within which full payment counts as on time.",
+                  "A.3"),
+        Parameter("grace_waives_penalty", _bool, True,
+                  "Whether an item paid within grace bears no penalty.", "A.3"),
+        Parameter("penalty_from", _choice("due_date", "grace_end"), "due_date",
+                  "If grace is missed, penalty runs from D+1 (due_date) or D+G+1 (grace_end).",
+                  "A.3"),
+        Parameter("penalty_daily_rate", _optional(parse_rate), None,
+                  "Daily penalty rate as a fraction (0.0005 = 0.05 %/day); unset = unknown.",
+                  "A.4"),
+        Parameter("penalty_rate_multiplier", _optional(parse_rate), None,
+                  "Penalty daily rate as a multiple of the loan's contract daily rate "
+                  "(used when penalty_daily_rate is unset).", "A.4"),
+        Parameter("penalty_base",
+                  _choice("unpaid_principal", "unpaid_principal_and_interest", "unpaid_amount"),
+                  "unpaid_amount", "What the penalty accrues on.", "A.4"),
+        Parameter("penalty_cap", _optional(parse_rate), None,
+                  "Cap on the annualised penalty rate (fraction per year, over day_basis days).",
+                  "A.4"),
+        Parameter("day_basis", lambda v: int(_choice("360", "365")(str(v))), 360,
+                  "Days per year used to convert between annual and daily rates.", "B.6"),
+        Parameter("allocation_order", _order, COMPONENTS,
+                  "Order in which a payment is applied within a due item.", "A.5"),
+        Parameter("overpayment", _choice("credit", "prepay"), "credit",
+                  "What a payment beyond everything due does: kept as credit, or repays an "
+                  "installment loan early with interest only to the payoff date.", "A.5"),
+        Parameter("minimum_payment_ratio", _optional(parse_rate), None,
+                  "Share of a bill that, paid by the due date, keeps a revolving account "
+                  "current (the rest revolves); unset = no minimum-payment facility.", "B.1"),
+        Parameter("revolving_daily_rate", _optional(parse_rate), None,
+                  "Daily interest on the revolved rest of a bill after a minimum payment.",
+                  "B.1"),
+        Parameter("bill_installment_fees", _fee_table, (),
+                  "Total fee rate of converting a bill into N installments, by N.", "B.1",
+                  dump=_dump_fee_table),
+        Parameter("max_term_months", _optional(_int(1)), None,
+                  "Longest loan term the provider offers.", "B.2"),
+        Parameter("max_principal", _optional(parse_money), None,
+                  "Largest loan principal the provider offers.", "B.2"),
+    )
+}
+
+
+def _check_grade(instance: Any, attribute: Any, value: str) -> None:
+    if value not in GRADES:
+        raise ValueError(f"grade must be one of A, B, C, D, got {value!r}")
+
+
+@attrs.frozen
+class PolicyValue:
+    """One sourced, effective-dated value of a policy parameter.
+
+    Attributes:
+        name: The parameter (a key of :data:`PARAMETERS`).
+        value: The typed value (parsed by the parameter on construction).
+        source: URL or legal citation the value comes from.
+        grade: Confidence grade ``A``–``D``.
+        note: Anything a reader should know (conflicting sources, readings chosen).
+        effective_from: First day in force, or ``None`` for "always".
+        effective_to: Last day in force (inclusive), or ``None`` for "until changed".
+    """
+
+    name: str = attrs.field()
+    value: Any = attrs.field()
+    source: str = attrs.field(kw_only=True)
+    grade: str = attrs.field(kw_only=True, validator=_check_grade)
+    note: str = attrs.field(default="", kw_only=True)
+    effective_from: date | None = attrs.field(
+        default=None, kw_only=True, validator=optional_date
+    )
+    effective_to: date | None = attrs.field(default=None, kw_only=True, validator=optional_date)
+
+    @name.validator
+    def _known(self, attribute: Any, name: str) -> None:
+        if name not in PARAMETERS:
+            raise ValueError(f"unknown policy parameter {name!r}; known: {', '.join(PARAMETERS)}")
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "value", PARAMETERS[self.name].parse(self.value))
+        if not self.source.strip():
+            raise ValueError(f"policy value {self.name!r} needs a source")
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValueError(f"{self.name}: effective_to is before effective_from")
+
+    def in_force(self, day: date) -> bool:
+        """Tell whether this value is in force on ``day``."""
+        return (self.effective_from is None or self.effective_from <= day) and (
+            self.effective_to is None or day <= self.effective_to
+        )
+
+    def overlaps(self, other: PolicyValue) -> bool:
+        """Tell whether two values of one parameter are in force on a common day."""
+        lo = max(self.effective_from or date.min, other.effective_from or date.min)
+        hi = min(self.effective_to or date.max, other.effective_to or date.max)
+        return lo <= hi
+
+
+@attrs.frozen
+class AppliedValue:
+    """A value as applied on a date, with the layer that set it.
+
+    Attributes:
+        value: The :class:`PolicyValue` in force.
+        layer: ``"default"``, ``"provider"`` or ``"account"``.
+    """
+
+    value: PolicyValue
+    layer: str
+
+
+def _default_values() -> tuple[PolicyValue, ...]:
+    return tuple(
+        PolicyValue(
+            p.name,
+            p.default,
+            source=f"creditrules engine convention (domain brief {p.spec})",
+            grade="D",
+            note="engine default; no provider or account value was given",
+        )
+        for p in PARAMETERS.values()
+    )
+
+
+#: The engine's defaults, the lowest layer.
+DEFAULT_LAYER: tuple[PolicyValue, ...] = _default_values()
+
+
+@attrs.frozen
+class Policy:
+    """The policy in force on one date: typed values plus where each came from.
+
+    Use attribute access for values (``policy.grace_days``) and :meth:`origin`
+    for their provenance.
+    """
+
+    applied: tuple[AppliedValue, ...]
+
+    def __getattr__(self, name: str) -> Any:
+        if name in PARAMETERS:
+            return self.origin(name).value.value
+        raise AttributeError(name)
+
+    def origin(self, name: str) -> AppliedValue:
+        """Return the applied value of parameter ``name`` with its layer."""
+        for applied in self.applied:
+            if applied.value.name == name:
+                return applied
+        raise KeyError(name)  # pragma: no cover - every parameter has a default
+
+    # Typed accessors for the values the engine reads (mypy-friendly).
+    @property
+    def grace(self) -> int:
+        """``grace_days`` as an int."""
+        return int(self.origin("grace_days").value.value)
+
+
+def _check_overlaps(values: Iterable[PolicyValue], layer: str) -> None:
+    by_name: dict[str, list[PolicyValue]] = {}
+    for value in values:
+        for other in by_name.get(value.name, []):
+            if value.overlaps(other):
+                raise PolicyError(
+                    f"{layer} policy has overlapping versions of {value.name!r}: "
+                    f"{other.effective_from or 'always'}–{other.effective_to or 'open'} and "
+                    f"{value.effective_from or 'always'}–{value.effective_to or 'open'}"
+                )
+        by_name.setdefault(value.name, []).append(value)
+
+
+@attrs.frozen
+class PolicySet:
+    """All layers of policy for one account; resolves the :class:`Policy` on any date.
+
+    Args:
+        provider: The provider's values (effective-dated versions allowed).
+        account: The account's overrides (effective-dated versions allowed).
+        defaults: The engine defaults (rarely changed).
+
+    Raises:
+        PolicyError: if two versions of one parameter overlap within a layer.
+    """
+
+    provider: tuple[PolicyValue, ...] = attrs.field(default=(), converter=tuple)
+    account: tuple[PolicyValue, ...] = attrs.field(default=(), converter=tuple)
+    defaults: tuple[PolicyValue, ...] = attrs.field(default=DEFAULT_LAYER, converter=tuple)
+    _cache: dict[tuple[int, ...], Policy] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _check_overlaps(self.provider, "provider")
+        _check_overlaps(self.account, "account")
+
+    @property
+    def layers(self) -> tuple[tuple[str, tuple[PolicyValue, ...]], ...]:
+        """The layers, highest priority first."""
+        return (("account", self.account), ("provider", self.provider), ("default", self.defaults))
+
+    def breakpoints(self) -> tuple[date, ...]:
+        """Dates on which some value starts or stops being in force (sorted)."""
+        days: set[date] = set()
+        for _, values in self.layers:
+            for value in values:
+                if value.effective_from is not None:
+                    days.add(value.effective_from)
+                if value.effective_to is not None and value.effective_to < date.max:
+                    days.add(value.effective_to + timedelta(days=1))
+        return tuple(sorted(days))
+
+    def at(self, day: date) -> Policy:
+        """Resolve the policy in force on ``day``."""
+        points = self.breakpoints()
+        key = (bisect.bisect_right(points, day),)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        applied: dict[str, AppliedValue] = {}
+        for layer, values in self.layers:
+            for value in values:
+                if value.name not in applied and value.in_force(day):
+                    applied[value.name] = AppliedValue(value, layer)
+        policy = Policy(tuple(applied[name] for name in PARAMETERS if name in applied))
+        self._cache[key] = policy
+        return policy
