@@ -1,1 +1,71 @@
-"""creditrules: what an overdue costs, what the credit report shows, and what to do."""
+"""creditrules: what an overdue costs, what the credit report shows, and what to do.
+
+The public API is re-exported here; everything in a ``_private`` module is an
+implementation detail.
+"""
+
+from __future__ import annotations
+
+from ._api import assess, simulate
+from .assessment import Allocation, Assessment, Components, DueItemResult, Episode, RuleFiring
+from .errors import CreditRulesError, InputError, InputProblem, PluginError, PolicyError
+from .model import (
+    Account,
+    AccountClosed,
+    Bill,
+    Event,
+    GuarantorPaid,
+    LoanTerms,
+    Payment,
+    ReportedMonth,
+    Waiver,
+    WrittenOff,
+)
+from .policy import PARAMETERS, AppliedValue, Policy, PolicySet, PolicyValue
+from .rules import CORE_RULES, Context, Rule, RuleSet
+from .schedule import Installment, build_schedule
+
+__all__ = [
+    "CORE_RULES",
+    "PARAMETERS",
+    "Account",
+    "AccountClosed",
+    "Allocation",
+    "AppliedValue",
+    "Assessment",
+    "Bill",
+    "Components",
+    "Context",
+    "CreditRulesError",
+    "DueItemResult",
+    "Episode",
+    "Event",
+    "GuarantorPaid",
+    "InputError",
+    "InputProblem",
+    "Installment",
+    "LoanTerms",
+    "Payment",
+    "PluginError",
+    "Policy",
+    "PolicyError",
+    "PolicySet",
+    "PolicyValue",
+    "ReportedMonth",
+    "Rule",
+    "RuleFiring",
+    "RuleSet",
+    "Waiver",
+    "WrittenOff",
+    "__version__",
+    "assess",
+    "build_schedule",
+    "simulate",
+]
+
+try:
+    from importlib.metadata import version as _version
+
+    __version__ = _version("creditrules")
+except Exception:  # pragma: no cover - running from a source tree without metadata
+    __version__ = "0.0.0"

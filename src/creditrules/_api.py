@@ -1,0 +1,93 @@
+"""The public entry points: :func:`assess` and :func:`simulate` (private module)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from ._engine import summarize
+from .assessment import Assessment, Components
+from .model import Account, Event
+from .policy import PolicySet
+from .rules import CORE_RULES, Context, RuleSet
+
+
+def assess(account: Account, as_of: date, *, ruleset: RuleSet | None = None) -> Assessment:
+    """Assess an account at the end of ``as_of``.
+
+    Args:
+        account: The account, as returned by :func:`creditrules.load_account` or built in code.
+        as_of: The assessment date; events after it are not applied.
+        ruleset: The rules to run (default: the core rules plus installed plugins' rules).
+
+    Returns:
+        A frozen :class:`~creditrules.Assessment`.
+
+    >>> from creditrules import Account, Bill, Payment, PolicyValue
+    >>> account = Account(
+    ...     id="demo", provider="generic", product="revolving", opened_on=date(2025, 1, 1),
+    ...     bills=[Bill(date(2025, 3, 1), date(2025, 3, 10), "500.00")],
+    ...     policy=[PolicyValue("penalty_daily_rate", "0.0005", source="contract", grade="A")],
+    ... )
+    >>> result = assess(account, as_of=date(2025, 3, 15))
+    >>> result.days_past_due, result.overdue.penalty
+    (5, Decimal('1.25'))
+    """
+    if not isinstance(as_of, date) or hasattr(as_of, "hour"):
+        raise TypeError(f"as_of must be a datetime.date, got {as_of!r}")
+    rules = ruleset if ruleset is not None else CORE_RULES
+    policies = PolicySet(account=account.policy)
+    context = rules.run(Context(account=account, as_of=as_of, policies=policies))
+    ledger = context.ledger
+    assert ledger is not None, "the ruleset has no timeline.replay rule"
+    billed, overdue = summarize(ledger.items, as_of)
+    balance = Components(
+        principal=billed.principal + ledger.unopened_principal,
+        interest=billed.interest,
+        fees=billed.fees,
+        penalty=billed.penalty,
+    )
+    if any(f.rule == "penalty.unknown" for f in context.firings):
+        context.unknown(
+            "penalty: no penalty rate is known for this provider; give penalty_daily_rate "
+            "from your contract in the account's [policy] table"
+        )
+    return Assessment(
+        account_id=account.id,
+        provider=account.provider,
+        as_of=as_of,
+        days_past_due=ledger.days_past_due,
+        balance=balance,
+        overdue=overdue,
+        charged=Components.sum(i.charged for i in ledger.items),
+        paid=Components.sum(i.paid for i in ledger.items),
+        credit=ledger.credit,
+        episodes=ledger.episodes,
+        items=ledger.items,
+        rules=tuple(context.firings),
+        ruleset=rules.ids,
+        policy=policies.at(as_of).applied,
+        unknowns=tuple(context.unknowns),
+        owed_to=ledger.owed_to,
+        closed_on=ledger.closed_on,
+        written_off_on=ledger.written_off_on,
+        guarantor_paid_on=ledger.guarantor_paid_on,
+        ignored_events=ledger.ignored_events,
+    )
+
+
+def simulate(
+    account: Account, events: Sequence[Event], as_of: date, *, ruleset: RuleSet | None = None
+) -> Assessment:
+    """Assess ``account`` as if ``events`` had also happened; the account is not modified.
+
+    Args:
+        account: The account.
+        events: Extra events (payments, waivers, …).
+        as_of: The assessment date.
+        ruleset: As for :func:`assess`.
+
+    Returns:
+        The :class:`~creditrules.Assessment` of the account with the extra events.
+    """
+    return assess(account.with_events(tuple(events)), as_of, ruleset=ruleset)

@@ -1,0 +1,269 @@
+"""Results of an assessment: frozen values that compare with ``==``.
+
+An :class:`Assessment` says, at its ``as_of`` date, what is owed
+(:attr:`~Assessment.balance`), what is past due (:attr:`~Assessment.overdue`)
+and for how long (:attr:`~Assessment.days_past_due`), what every due item was
+charged and paid, the overdue :class:`Episode` s, and which rules produced
+those figures (:attr:`~Assessment.rules`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .money import ZERO, sum_money
+from .policy import AppliedValue
+
+__all__ = [
+    "Allocation",
+    "Assessment",
+    "Components",
+    "DueItemResult",
+    "Episode",
+    "RuleFiring",
+]
+
+
+def _total(self: Components) -> Decimal:
+    return sum_money((self.principal, self.interest, self.fees, self.penalty))
+
+
+@attrs.frozen
+class Components:
+    """An amount split into its components; ``total`` is their sum.
+
+    Attributes:
+        principal: 本金.
+        interest: 利息 (contract or revolving interest).
+        fees: 手续费 (e.g. installment fees).
+        penalty: 罚息 / 逾期费 (overdue charge).
+        total: The sum of the four.
+    """
+
+    principal: Decimal = ZERO
+    interest: Decimal = ZERO
+    fees: Decimal = ZERO
+    penalty: Decimal = ZERO
+    total: Decimal = attrs.field(default=attrs.Factory(_total, takes_self=True))
+
+    def __attrs_post_init__(self) -> None:
+        if self.total != _total(self):
+            raise ValueError(f"total {self.total} is not the sum of the components")
+
+    @classmethod
+    def of(cls, amounts: dict[str, Decimal]) -> Components:
+        """Build from a mapping of component name → amount (missing ones are zero)."""
+        return cls(
+            principal=amounts.get("principal", ZERO),
+            interest=amounts.get("interest", ZERO),
+            fees=amounts.get("fees", ZERO),
+            penalty=amounts.get("penalty", ZERO),
+        )
+
+    @classmethod
+    def sum(cls, parts: Iterable[Components]) -> Components:
+        """Add components field by field."""
+        items = list(parts)
+        return cls(
+            principal=sum_money(p.principal for p in items),
+            interest=sum_money(p.interest for p in items),
+            fees=sum_money(p.fees for p in items),
+            penalty=sum_money(p.penalty for p in items),
+        )
+
+    def get(self, component: str) -> Decimal:
+        """Return one component by name."""
+        value: Decimal = getattr(self, component)
+        return value
+
+
+@attrs.frozen
+class Allocation:
+    """Part of a payment (or credit, or waiver) applied to one component of one item.
+
+    Attributes:
+        date: When it was applied.
+        source: ``payment``, ``credit`` (an earlier overpayment), ``waiver`` or ``guarantor``.
+        component: ``principal``, ``interest``, ``fees`` or ``penalty``.
+        amount: The amount applied.
+    """
+
+    date: date
+    source: str
+    component: str
+    amount: Decimal
+
+
+@attrs.frozen
+class DueItemResult:
+    """One due item (a bill or an installment) and what happened to it.
+
+    Attributes:
+        id: ``bill-2025-03-10``, ``installment-3``, ….
+        kind: ``bill``, ``installment`` or ``rollover`` (the revolved rest of a bill).
+        period: Installment number, if any.
+        open_date: From when payments apply to it (statement date, or period start).
+        due_date: The due date D.
+        scheduled: What fell due on D (principal, interest, fees).
+        charged: Everything charged to it: scheduled plus penalty and accrued interest.
+        paid: What payments (and credit) paid, by component.
+        waived: What the lender waived, by component.
+        outstanding: What is still owed at the as-of date.
+        settled_on: The day it was fully paid, or ``None``.
+        days_past_due: Days past due at the as-of date (0 if settled or not yet due).
+        penalty_days: Days of penalty charged.
+        status: ``not_due``, ``open``, ``in_grace``, ``overdue``, ``paid_on_time``,
+            ``paid_in_grace``, ``paid_late``, ``revolved`` or ``cancelled``.
+        allocations: Every amount applied to it, in order.
+    """
+
+    id: str
+    kind: str
+    period: int | None
+    open_date: date
+    due_date: date
+    scheduled: Components
+    charged: Components
+    paid: Components
+    waived: Components
+    outstanding: Components
+    settled_on: date | None
+    days_past_due: int
+    penalty_days: int
+    status: str
+    allocations: tuple[Allocation, ...] = ()
+
+
+@attrs.frozen
+class Episode:
+    """A continuous stretch during which something was past due beyond grace (A.6).
+
+    Attributes:
+        start: First day past due.
+        end: Day everything past due (penalty included) was paid; ``None`` while ongoing.
+        max_days_past_due: Largest days-past-due reached.
+        max_overdue_amount: Largest amount past due, penalty included, on any day.
+        items: Ids of the due items involved.
+    """
+
+    start: date
+    end: date | None
+    max_days_past_due: int
+    max_overdue_amount: Decimal
+    items: tuple[str, ...] = ()
+
+    @property
+    def ongoing(self) -> bool:
+        """Whether the episode has not ended."""
+        return self.end is None
+
+
+@attrs.frozen
+class RuleFiring:
+    """A rule that produced a fact, with the figures it used.
+
+    Attributes:
+        rule: The rule id (e.g. ``penalty.accrual``).
+        subject: What it applied to (an item id, a date, ``account``).
+        facts: Name → value (as text) of what the rule used and produced.
+        policy: Names of the policy parameters it read.
+    """
+
+    rule: str
+    subject: str
+    facts: tuple[tuple[str, str], ...] = ()
+    policy: tuple[str, ...] = ()
+
+    def fact(self, name: str) -> str:
+        """Return one fact by name."""
+        return dict(self.facts)[name]
+
+
+@attrs.frozen
+class Assessment:
+    """Everything the engine knows about one account at one date.
+
+    Attributes:
+        account_id: The account's id.
+        provider: The provider id whose policy was applied.
+        as_of: The assessment date (state at the end of that day).
+        days_past_due: DPD at ``as_of``: days since the due date of the oldest unpaid item.
+        balance: Everything owed: outstanding on billed items plus principal not yet due.
+        overdue: The part of the balance that is past due.
+        charged: Everything charged so far, by component.
+        paid: Everything paid so far (payments and credit applied), by component.
+        credit: Money paid beyond what was due, kept for later items.
+        episodes: The overdue episodes, oldest first.
+        items: Every due item with its schedule, charges and payments.
+        rules: The rules that fired, in order, with their figures.
+        ruleset: Ids of the rules in force, in the order they ran.
+        policy: The policy values in force at ``as_of``, each with its layer and source.
+        unknowns: Things the engine could not compute and why (e.g. an unknown penalty rate).
+        owed_to: Who the debt is owed to now (the provider, or a guarantor after 代偿).
+        closed_on: Day the account was closed, if it was.
+        written_off_on: Day the debt was written off, if it was.
+        ignored_events: Events dated after ``as_of`` (not applied).
+    """
+
+    account_id: str
+    provider: str
+    as_of: date
+    days_past_due: int
+    balance: Components
+    overdue: Components
+    charged: Components
+    paid: Components
+    credit: Decimal
+    episodes: tuple[Episode, ...]
+    items: tuple[DueItemResult, ...]
+    rules: tuple[RuleFiring, ...]
+    ruleset: tuple[str, ...]
+    policy: tuple[AppliedValue, ...]
+    unknowns: tuple[str, ...] = ()
+    owed_to: str = ""
+    closed_on: date | None = None
+    written_off_on: date | None = None
+    guarantor_paid_on: date | None = None
+    ignored_events: int = 0
+
+    @property
+    def cost(self) -> Decimal:
+        """What the debt cost beyond principal: interest, fees and penalty charged."""
+        return sum_money((self.charged.interest, self.charged.fees, self.charged.penalty))
+
+    @property
+    def penalty(self) -> Decimal:
+        """Total penalty charged."""
+        return self.charged.penalty
+
+    @property
+    def current_episode(self) -> Episode | None:
+        """The ongoing episode, if any."""
+        return next((e for e in self.episodes if e.end is None), None)
+
+    def item(self, item_id: str) -> DueItemResult:
+        """Return the due item with this id.
+
+        Raises:
+            KeyError: if there is none.
+        """
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def fired(self, rule: str) -> tuple[RuleFiring, ...]:
+        """Return the firings of one rule."""
+        return tuple(f for f in self.rules if f.rule == rule)
+
+    def policy_value(self, name: str) -> Any:
+        """Return the value of one policy parameter in force at ``as_of``."""
+        for applied in self.policy:
+            if applied.value.name == name:
+                return applied.value.value
+        raise KeyError(name)

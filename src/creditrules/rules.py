@@ -1,0 +1,248 @@
+"""The rules engine: named rules, run in a declared order over one account.
+
+An assessment is the work of a :class:`RuleSet`: an ordered tuple of
+:class:`Rule` s, each with a stable id, a one-line description and the
+citation it rests on. *Phase* rules have an ``apply`` function that derives
+facts from the :class:`Context` (the due items, the ordered events, the
+replayed ledger, …); *mechanics* (``apply`` is ``None``) are steps performed
+inside another rule — e.g. ``penalty.accrual`` inside ``timeline.replay`` — and
+are declared so that every figure can name the rule behind it.
+
+Plugins add or replace rules by id (see :meth:`RuleSet.replace`,
+:meth:`RuleSet.insert_after`); the assessment records the ruleset in force and
+every firing.
+
+>>> [rule.id for rule in CORE_RULES.phases()]
+['items.bills', 'items.schedule', 'events.order', 'timeline.replay']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .errors import PluginError
+
+if TYPE_CHECKING:
+    from ._engine import Ledger, ItemSpec
+    from .model import Account, Event
+    from .policy import PolicySet
+
+__all__ = ["CORE_RULES", "Context", "Rule", "RuleSet"]
+
+
+@attrs.frozen
+class Rule:
+    """A named rule.
+
+    Attributes:
+        id: Stable id, dotted (``penalty.accrual``).
+        description: One line saying what it does.
+        citation: The law, policy or convention it rests on.
+        apply: For a phase rule, the function run over the :class:`Context`;
+            ``None`` for a mechanic performed inside another rule.
+        part_of: For a mechanic, the id of the phase rule that performs it.
+        origin: Who registered it (``creditrules`` or a plugin name).
+    """
+
+    id: str
+    description: str
+    citation: str
+    apply: Callable[[Context], None] | None = attrs.field(default=None, eq=False)
+    part_of: str = ""
+    origin: str = "creditrules"
+
+
+@attrs.define
+class Context:
+    """The working state rules read and write during one assessment.
+
+    Attributes:
+        account: The account assessed (never modified).
+        as_of: The assessment date.
+        policies: The layered, effective-dated policy.
+        items: Due-item specifications derived so far (bills, installments).
+        events: The account's events in canonical order (after ``events.order``).
+        ledger: The replayed timeline (after ``timeline.replay``).
+        firings: Rule firings so far (use :meth:`fire`).
+        unknowns: What could not be computed, and why.
+        extra: Facts added by plugin rules, by name.
+    """
+
+    account: Account
+    as_of: date
+    policies: PolicySet
+    items: list[ItemSpec] = attrs.field(factory=list)
+    events: list[Event] = attrs.field(factory=list)
+    ledger: Ledger | None = None
+    firings: list[Any] = attrs.field(factory=list)
+    unknowns: list[str] = attrs.field(factory=list)
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+    def fire(self, rule: str, subject: str, policy: Iterable[str] = (), **facts: object) -> None:
+        """Record that ``rule`` produced facts about ``subject``."""
+        from .assessment import RuleFiring
+
+        self.firings.append(
+            RuleFiring(
+                rule=rule,
+                subject=subject,
+                facts=tuple((name, str(value)) for name, value in facts.items()),
+                policy=tuple(policy),
+            )
+        )
+
+    def unknown(self, message: str) -> None:
+        """Record something the engine cannot compute (once)."""
+        if message not in self.unknowns:
+            self.unknowns.append(message)
+
+
+@attrs.frozen
+class RuleSet:
+    """An ordered set of rules with unique ids."""
+
+    rules: tuple[Rule, ...] = attrs.field(converter=tuple)
+
+    @rules.validator
+    def _unique(self, attribute: Any, rules: tuple[Rule, ...]) -> None:
+        seen: dict[str, Rule] = {}
+        for rule in rules:
+            if rule.id in seen:
+                raise PluginError(
+                    f"rule {rule.id!r} is registered twice ({seen[rule.id].origin} and "
+                    f"{rule.origin}); use replace to override a rule"
+                )
+            seen[rule.id] = rule
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return any(rule.id == rule_id for rule in self.rules)
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The rule ids in order."""
+        return tuple(rule.id for rule in self.rules)
+
+    def phases(self) -> tuple[Rule, ...]:
+        """The rules that run (those with an ``apply`` function), in order."""
+        return tuple(rule for rule in self.rules if rule.apply is not None)
+
+    def replace(self, rule: Rule) -> RuleSet:
+        """Return a ruleset where the rule with ``rule.id`` is replaced.
+
+        Raises:
+            PluginError: if there is no rule with that id.
+        """
+        if rule.id not in self:
+            raise PluginError(f"cannot replace unknown rule {rule.id!r} ({rule.origin})")
+        return RuleSet(rule if r.id == rule.id else r for r in self.rules)
+
+    def insert_after(self, anchor: str, rule: Rule) -> RuleSet:
+        """Return a ruleset with ``rule`` inserted after the rule ``anchor``."""
+        return self._insert(anchor, rule, 1)
+
+    def insert_before(self, anchor: str, rule: Rule) -> RuleSet:
+        """Return a ruleset with ``rule`` inserted before the rule ``anchor``."""
+        return self._insert(anchor, rule, 0)
+
+    def append(self, rule: Rule) -> RuleSet:
+        """Return a ruleset with ``rule`` at the end."""
+        return RuleSet((*self.rules, rule))
+
+    def _insert(self, anchor: str, rule: Rule, offset: int) -> RuleSet:
+        ids = self.ids
+        if anchor not in ids:
+            raise PluginError(f"rule {rule.id!r} ({rule.origin}) anchors on unknown rule {anchor!r}")
+        index = ids.index(anchor) + offset
+        return RuleSet((*self.rules[:index], rule, *self.rules[index:]))
+
+    def run(self, context: Context) -> Context:
+        """Run every phase rule over ``context`` in order, and return it."""
+        for rule in self.phases():
+            assert rule.apply is not None
+            rule.apply(context)
+        return context
+
+
+def _core_rules() -> RuleSet:
+    from . import _engine
+
+    def mechanic(rule_id: str, description: str, citation: str) -> Rule:
+        return Rule(rule_id, description, citation, part_of="timeline.replay")
+
+    return RuleSet(
+        (
+            Rule("items.bills", "Each bill of a revolving account is a due item.",
+                 "domain brief A.2", _engine.bill_items),
+            Rule("items.schedule",
+                 "An installment loan's schedule (to the fen, last period absorbs rounding) "
+                 "gives one due item per period.", "domain brief A.2; issue spec §3",
+                 _engine.schedule_items),
+            Rule("events.order",
+                 "Events are replayed in date order; same-day events in a fixed order "
+                 "(waivers, payments, guarantor, write-off, closing), so input order never "
+                 "matters.", "domain brief A.5", _engine.order_events),
+            Rule("timeline.replay",
+                 "Replays the account interval by interval: accrual, posting, allocation, "
+                 "grace, days past due and episodes.", "domain brief A.2–A.6",
+                 _engine.replay),
+            mechanic("grace.period",
+                     "An item fully paid within grace counts as on time: no episode, and no "
+                     "penalty if the policy waives it.", "domain brief A.3"),
+            mechanic("grace.missed",
+                     "An item unpaid at the end of grace is delinquent; penalty runs from "
+                     "D+1 or from the end of grace, as the policy says.", "domain brief A.3"),
+            mechanic("penalty.accrual",
+                     "Penalty accrues per day on the policy's base at its daily rate, from "
+                     "D+1 through the payment date inclusive, in closed form per interval.",
+                     "domain brief A.4"),
+            mechanic("penalty.unknown",
+                     "No penalty rate is known for the item: penalty is not computed.",
+                     "domain brief A.4, B.3"),
+            mechanic("accrual.posting",
+                     "Accruals are rounded half-up to the fen and posted at each payment "
+                     "or waiver and at the as-of date.", "domain brief A.1"),
+            mechanic("payment.waterfall",
+                     "A payment goes to the oldest open item first, and within it in the "
+                     "policy's allocation order.", "domain brief A.5"),
+            mechanic("payment.credit",
+                     "Money beyond everything due is kept as credit and applied to later "
+                     "items as they open.", "domain brief A.5"),
+            mechanic("early_repayment.interest_to_date",
+                     "Repaying an installment loan early charges interest only to the "
+                     "repayment date.", "民法典 Art. 677; domain brief B.2"),
+            mechanic("revolving.minimum_payment",
+                     "A revolving bill paid at least to the minimum by the end of grace is "
+                     "not overdue; the rest revolves into a new item that bears revolving "
+                     "interest from D+1 and falls due with the next bill.", "domain brief B.1"),
+            mechanic("waiver.applied",
+                     "A waiver forgives a component of the oldest items first.",
+                     "domain brief A.5"),
+            mechanic("guarantor.compensation",
+                     "A guarantor paid the lender (代偿): the debt is now owed to the "
+                     "guarantor and keeps running.", "domain brief B.3"),
+            mechanic("episode.tracking",
+                     "An episode runs from the first day an item is past due beyond grace "
+                     "until everything past due, penalty included, is paid.",
+                     "domain brief A.6"),
+        )
+    )
+
+
+#: The core ruleset, before plugins add or replace rules.
+CORE_RULES: RuleSet = _core_rules()
