@@ -7,8 +7,10 @@ implementation detail.
 from __future__ import annotations
 
 from ._api import assess, simulate
+from ._plugins import DEFAULT_PLUGINS, PluginInfo, PluginWarning, Registry, get_registry
 from .assessment import Allocation, Assessment, Components, DueItemResult, Episode, RuleFiring
 from .errors import CreditRulesError, InputError, InputProblem, PluginError, PolicyError
+from .hookspecs import hookimpl
 from .model import (
     Account,
     AccountClosed,
@@ -22,11 +24,13 @@ from .model import (
     WrittenOff,
 )
 from .policy import PARAMETERS, AppliedValue, Policy, PolicySet, PolicyValue
+from .provider import Provider, ProviderFact, check_account
 from .rules import CORE_RULES, Context, Rule, RuleSet
 from .schedule import Installment, build_schedule
 
 __all__ = [
     "CORE_RULES",
+    "DEFAULT_PLUGINS",
     "PARAMETERS",
     "Account",
     "AccountClosed",
@@ -47,10 +51,15 @@ __all__ = [
     "LoanTerms",
     "Payment",
     "PluginError",
+    "PluginInfo",
+    "PluginWarning",
     "Policy",
     "PolicyError",
     "PolicySet",
     "PolicyValue",
+    "Provider",
+    "ProviderFact",
+    "Registry",
     "ReportedMonth",
     "Rule",
     "RuleFiring",
@@ -60,6 +69,9 @@ __all__ = [
     "__version__",
     "assess",
     "build_schedule",
+    "check_account",
+    "get_registry",
+    "hookimpl",
     "simulate",
 ]
 

@@ -6,10 +6,13 @@ from collections.abc import Sequence
 from datetime import date
 
 from ._engine import summarize
+from ._plugins import get_registry
 from .assessment import Assessment, Components
+from .errors import InputError, InputProblem, PolicyError
 from .model import Account, Event
 from .policy import PolicySet
-from .rules import CORE_RULES, Context, RuleSet
+from .provider import check_account
+from .rules import Context, RuleSet
 
 
 def assess(account: Account, as_of: date, *, ruleset: RuleSet | None = None) -> Assessment:
@@ -23,6 +26,10 @@ def assess(account: Account, as_of: date, *, ruleset: RuleSet | None = None) -> 
     Returns:
         A frozen :class:`~creditrules.Assessment`.
 
+    Raises:
+        InputError: if the provider is unknown (the message lists the installed ones)
+            or the account breaks the provider's limits.
+
     >>> from creditrules import Account, Bill, Payment, PolicyValue
     >>> account = Account(
     ...     id="demo", provider="generic", product="revolving", opened_on=date(2025, 1, 1),
@@ -35,9 +42,20 @@ def assess(account: Account, as_of: date, *, ruleset: RuleSet | None = None) -> 
     """
     if not isinstance(as_of, date) or hasattr(as_of, "hour"):
         raise TypeError(f"as_of must be a datetime.date, got {as_of!r}")
-    rules = ruleset if ruleset is not None else CORE_RULES
-    policies = PolicySet(account=account.policy)
-    context = rules.run(Context(account=account, as_of=as_of, policies=policies))
+    registry = get_registry()
+    try:
+        provider = registry.provider(account.provider)
+    except KeyError as exc:
+        raise InputError(str(exc.args[0]), path="$.account.provider") from None
+    problems = check_account(provider, account)
+    if problems:
+        raise InputError([InputProblem(path, message) for path, message in problems])
+    rules = ruleset if ruleset is not None else registry.rules
+    try:
+        policies = PolicySet(provider=provider.policy, account=account.policy)
+    except PolicyError as exc:
+        raise InputError(str(exc), path="$.policy") from None
+    context = rules.run(Context(account=account, as_of=as_of, policies=policies, provider=provider))
     ledger = context.ledger
     assert ledger is not None, "the ruleset has no timeline.replay rule"
     billed, overdue = summarize(ledger.items, as_of)

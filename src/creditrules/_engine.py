@@ -35,8 +35,7 @@ if TYPE_CHECKING:
 ONE_DAY = timedelta(days=1)
 #: Same-day events are applied in this order (then by amount and note), so the
 #: result never depends on the order the user listed them in.
-EVENT_RANK = {"waiver": 0, "payment": 1, "guarantor_paid": 2, "written_off": 3,
-              "account_closed": 4}
+EVENT_RANK = {"waiver": 0, "payment": 1, "guarantor_paid": 2, "written_off": 3, "account_closed": 4}
 
 
 @attrs.frozen
@@ -76,8 +75,13 @@ def bill_items(ctx: Context) -> None:
     """Rule ``items.bills``: each bill is a due item opening on its statement date."""
     for bill in ctx.account.bills:
         ctx.items.append(
-            ItemSpec(id=bill.id, kind="bill", open_date=bill.statement_date,
-                     due_date=bill.due_date, principal=bill.amount)
+            ItemSpec(
+                id=bill.id,
+                kind="bill",
+                open_date=bill.statement_date,
+                due_date=bill.due_date,
+                principal=bill.amount,
+            )
         )
         ctx.fire("items.bills", bill.id, due_date=bill.due_date, amount=bill.amount)
 
@@ -93,13 +97,25 @@ def schedule_items(ctx: Context) -> None:
     for inst in build_schedule(loan):
         item_id = f"installment-{inst.period}"
         ctx.items.append(
-            ItemSpec(id=item_id, kind="installment", open_date=previous,
-                     due_date=inst.due_date, principal=inst.principal,
-                     interest=inst.interest, period=inst.period,
-                     opening_balance=inst.opening_balance)
+            ItemSpec(
+                id=item_id,
+                kind="installment",
+                open_date=previous,
+                due_date=inst.due_date,
+                principal=inst.principal,
+                interest=inst.interest,
+                period=inst.period,
+                opening_balance=inst.opening_balance,
+            )
         )
-        ctx.fire("items.schedule", item_id, due_date=inst.due_date,
-                 principal=inst.principal, interest=inst.interest, method=loan.method)
+        ctx.fire(
+            "items.schedule",
+            item_id,
+            due_date=inst.due_date,
+            principal=inst.principal,
+            interest=inst.interest,
+            method=loan.method,
+        )
         previous = inst.due_date
 
 
@@ -121,6 +137,15 @@ def order_events(ctx: Context) -> None:
     events: list[Event] = [*ctx.account.payments, *ctx.account.events]
     ctx.events = sorted(events, key=event_key)
     ctx.fire("events.order", "account", events=len(ctx.events))
+
+
+def provider_adjust(ctx: Context) -> None:
+    """Rule ``provider.adjust``: call the plugins' ``adjust_timeline`` hook once."""
+    if ctx.provider is None:
+        return
+    from ._plugins import get_registry
+
+    get_registry().adjust_timeline(ctx.provider, ctx)
 
 
 def replay(ctx: Context) -> None:
@@ -228,10 +253,15 @@ class _Replay:
     def _add_item(self, spec: ItemSpec) -> _Item:
         policy = self.ctx.policies.at(spec.due_date)
         grace_end = spec.due_date + timedelta(days=policy.grace)
-        due = {"principal": spec.principal, "interest": spec.interest, "fees": spec.fees,
-               "penalty": spec.penalty}
-        item = _Item(spec=spec, grace_end=grace_end, due_policy=policy, out=dict(due),
-                     charged=dict(due))
+        due = {
+            "principal": spec.principal,
+            "interest": spec.interest,
+            "fees": spec.fees,
+            "penalty": spec.penalty,
+        }
+        item = _Item(
+            spec=spec, grace_end=grace_end, due_policy=policy, out=dict(due), charged=dict(due)
+        )
         self.items.append(item)
         for day in (spec.open_date, spec.due_date, grace_end):
             self._checkpoint(day)
@@ -249,8 +279,11 @@ class _Replay:
             before = self._pre_event_stats(t1)
             self._open_items(t1)
             events = self.events_by_day.get(t1, [])
-            if (any(isinstance(e, (Payment, Waiver)) for e in events) or t1 == self.as_of
-                    or t1 in self.statement_days):
+            if (
+                any(isinstance(e, (Payment, Waiver)) for e in events)
+                or t1 == self.as_of
+                or t1 in self.statement_days
+            ):
                 self._post(t1)
             for event in events:
                 self._apply(event, t1)
@@ -288,8 +321,12 @@ class _Replay:
             if rate is None:
                 if item.spec.id not in self.unknown_rate_items:
                     self.unknown_rate_items.add(item.spec.id)
-                    self.ctx.fire("penalty.unknown", spec.id, policy=("penalty_daily_rate",),
-                                  from_date=spec.due_date + ONE_DAY)
+                    self.ctx.fire(
+                        "penalty.unknown",
+                        spec.id,
+                        policy=("penalty_daily_rate",),
+                        from_date=spec.due_date + ONE_DAY,
+                    )
                 continue
             due_policy = item.due_policy
             first = spec.due_date + ONE_DAY
@@ -319,17 +356,27 @@ class _Replay:
                 continue
             penalty = item.out["penalty"] + to_fen(
                 item.penalty_exact + item.pending
-                if item.due_policy.penalty_from == "due_date" else item.penalty_exact
+                if item.due_policy.penalty_from == "due_date"
+                else item.penalty_exact
             )
-            amount = sum_money((item.out["principal"], item.out["interest"], item.out["fees"],
-                                penalty, to_fen(item.interest_exact)))
+            amount = sum_money(
+                (
+                    item.out["principal"],
+                    item.out["interest"],
+                    item.out["fees"],
+                    penalty,
+                    to_fen(item.interest_exact),
+                )
+            )
             stats[item.spec.id] = ((t1 - item.spec.due_date).days, amount)
         return stats
 
     def _post(self, day: date) -> None:
         for item in self.items:
-            for exact_name, component in (("penalty_exact", "penalty"),
-                                          ("interest_exact", "interest")):
+            for exact_name, component in (
+                ("penalty_exact", "penalty"),
+                ("interest_exact", "interest"),
+            ):
                 accrued: Decimal = getattr(item, exact_name)
                 if accrued:
                     posted = to_fen(accrued)
@@ -337,23 +384,31 @@ class _Replay:
                     item.charged[component] += posted
                     setattr(item, exact_name, ZERO)
                     if posted:
-                        self.ctx.fire("accrual.posting", item.spec.id, date=day,
-                                      component=component, exact=accrued, posted=posted)
+                        self.ctx.fire(
+                            "accrual.posting",
+                            item.spec.id,
+                            date=day,
+                            component=component,
+                            exact=accrued,
+                            posted=posted,
+                        )
 
     def _open_items(self, day: date) -> None:
         if self.credit <= 0:
             return
         for item in self.items:
             if item.spec.open_date == day and not item.settled:
-                self.credit = self._allocate(item, self.credit, day, "credit",
-                                             self.ctx.policies.at(day))
+                self.credit = self._allocate(
+                    item, self.credit, day, "credit", self.ctx.policies.at(day)
+                )
                 self._settle_check(item, day)
 
     def _open(self, day: date) -> list[_Item]:
         return [i for i in self.items if i.spec.open_date <= day and not i.settled]
 
-    def _allocate(self, item: _Item, amount: Decimal, day: date, source: str,
-                  policy: Policy) -> Decimal:
+    def _allocate(
+        self, item: _Item, amount: Decimal, day: date, source: str, policy: Policy
+    ) -> Decimal:
         for component in policy.allocation_order:
             take = min(amount, item.out[component])
             if take > 0:
@@ -367,9 +422,14 @@ class _Replay:
         if item.settled_on is None and item.owed() == 0 and item.penalty_exact == 0:
             item.settled_on = day
             if item.pending:
-                self.ctx.fire("grace.period", item.spec.id, policy=("grace_days",
-                              "grace_waives_penalty"), paid_on=day, grace_end=item.grace_end,
-                              penalty_waived=to_fen(item.pending))
+                self.ctx.fire(
+                    "grace.period",
+                    item.spec.id,
+                    policy=("grace_days", "grace_waives_penalty"),
+                    paid_on=day,
+                    grace_end=item.grace_end,
+                    penalty_waived=to_fen(item.pending),
+                )
                 item.pending = ZERO
                 item.pending_days = 0
 
@@ -387,15 +447,25 @@ class _Replay:
                     item.allocations.append(Allocation(day, "waiver", event.component, take))
                     left -= take
                     self._settle_check(item, day)
-            self.ctx.fire("waiver.applied", f"waiver {day}", component=event.component,
-                          amount=event.amount, applied=event.amount - left, not_applied=left)
+            self.ctx.fire(
+                "waiver.applied",
+                f"waiver {day}",
+                component=event.component,
+                amount=event.amount,
+                applied=event.amount - left,
+                not_applied=left,
+            )
         elif isinstance(event, GuarantorPaid):
             self.guarantor_paid_on = day
             self.owed_to = event.guarantor or "guarantor"
             owed = sum_money(i.owed() for i in self.items if not i.settled)
-            self.ctx.fire("guarantor.compensation", f"guarantor {day}", guarantor=self.owed_to,
-                          amount=event.amount if event.amount is not None else "unknown",
-                          owed_now=owed)
+            self.ctx.fire(
+                "guarantor.compensation",
+                f"guarantor {day}",
+                guarantor=self.owed_to,
+                amount=event.amount if event.amount is not None else "unknown",
+                owed_now=owed,
+            )
         elif isinstance(event, WrittenOff):
             self.written_off_on = day
         elif isinstance(event, AccountClosed):
@@ -412,9 +482,14 @@ class _Replay:
                 self._settle_check(item, day)
             if amount == 0:
                 break
-        self.ctx.fire("payment.waterfall", f"payment {day}", policy=("allocation_order",),
-                      amount=payment.amount, applied=payment.amount - amount,
-                      order=" → ".join(policy.allocation_order))
+        self.ctx.fire(
+            "payment.waterfall",
+            f"payment {day}",
+            policy=("allocation_order",),
+            amount=payment.amount,
+            applied=payment.amount - amount,
+            order=" → ".join(policy.allocation_order),
+        )
         if amount > 0:
             self.credit += amount
             self.ctx.fire("payment.credit", f"payment {day}", amount=amount, credit=self.credit)
@@ -427,15 +502,18 @@ class _Replay:
         if not future and not current:
             return
         past = [i for i in live if i.spec.due_date <= day]
-        quote = sum_money(i.owed() for i in past) + sum_money(to_fen(i.penalty_exact)
-                                                              for i in past)
+        quote = sum_money(i.owed() for i in past) + sum_money(to_fen(i.penalty_exact) for i in past)
         new_interest: dict[str, Decimal] = {}
         for item in current:
             days = (day - item.spec.open_date).days
             owed_interest = to_fen(item.spec.opening_balance * self.loan.daily * days)
             new_interest[item.spec.id] = owed_interest
-            quote += item.out["principal"] + item.out["fees"] + item.out["penalty"] + max(
-                ZERO, owed_interest - item.paid["interest"] - item.waived["interest"])
+            quote += (
+                item.out["principal"]
+                + item.out["fees"]
+                + item.out["penalty"]
+                + max(ZERO, owed_interest - item.paid["interest"] - item.waived["interest"])
+            )
         quote += sum_money(i.out["principal"] for i in future)
         if available < quote:
             return
@@ -459,10 +537,16 @@ class _Replay:
             anchor.out["interest"] -= reduce
             anchor.charged["interest"] -= reduce
             saved += reduce
-        self.ctx.fire("early_repayment.interest_to_date", anchor.spec.id,
-                      policy=("overpayment",), payoff_date=day, payoff_amount=quote,
-                      interest_to_date=target, interest_saved=saved,
-                      daily_rate=self.loan.daily)
+        self.ctx.fire(
+            "early_repayment.interest_to_date",
+            anchor.spec.id,
+            policy=("overpayment",),
+            payoff_date=day,
+            payoff_amount=quote,
+            interest_to_date=target,
+            interest_saved=saved,
+            daily_rate=self.loan.daily,
+        )
 
     def _transitions(self, day: date) -> None:
         revolving_groups: dict[date, list[_Item]] = {}
@@ -470,8 +554,7 @@ class _Replay:
             if item.settled or item.delinquent or item.grace_end != day:
                 continue
             policy = item.due_policy
-            if (self.ctx.account.product == "revolving"
-                    and policy.minimum_payment_ratio is not None):
+            if self.ctx.account.product == "revolving" and policy.minimum_payment_ratio is not None:
                 revolving_groups.setdefault(item.spec.due_date, []).append(item)
                 continue
             self._miss_grace(item, day)
@@ -486,18 +569,26 @@ class _Replay:
             item.pending = ZERO
             item.pending_days = 0
         if item.due_policy.grace:
-            self.ctx.fire("grace.missed", item.spec.id, policy=("grace_days", "penalty_from"),
-                          grace_end=day, penalty_from=item.due_policy.penalty_from)
+            self.ctx.fire(
+                "grace.missed",
+                item.spec.id,
+                policy=("grace_days", "penalty_from"),
+                grace_end=day,
+                penalty_from=item.due_policy.penalty_from,
+            )
 
     def _minimum_payment(self, due_date: date, group: list[_Item], day: date) -> None:
         policy = group[0].due_policy
         ratio: Decimal = policy.minimum_payment_ratio
-        all_due = [i for i in self.items if i.spec.due_date == due_date
-                   and i.spec.kind in ("bill", "rollover")]
-        billed = sum_money(i.charged["principal"] + i.charged["interest"] + i.charged["fees"]
-                           for i in all_due)
-        paid = sum_money(i.paid["principal"] + i.paid["interest"] + i.paid["fees"]
-                         for i in all_due)
+        all_due = [
+            i
+            for i in self.items
+            if i.spec.due_date == due_date and i.spec.kind in ("bill", "rollover")
+        ]
+        billed = sum_money(
+            i.charged["principal"] + i.charged["interest"] + i.charged["fees"] for i in all_due
+        )
+        paid = sum_money(i.paid["principal"] + i.paid["interest"] + i.paid["fees"] for i in all_due)
         minimum = to_fen(billed * ratio)
         if paid < minimum or policy.revolving_daily_rate is None:
             for item in group:
@@ -512,24 +603,43 @@ class _Replay:
             item.settled_on = day
             item.pending = ZERO
             item.pending_days = 0
-        next_due = min((i.spec.due_date for i in self.items
-                        if i.spec.kind == "bill" and i.spec.due_date > due_date),
-                       default=add_months(due_date, 1))
+        next_due = min(
+            (
+                i.spec.due_date
+                for i in self.items
+                if i.spec.kind == "bill" and i.spec.due_date > due_date
+            ),
+            default=add_months(due_date, 1),
+        )
         rate: Decimal = policy.revolving_daily_rate
         principal = rest["principal"]
-        spec = ItemSpec(id=f"revolved-{due_date.isoformat()}", kind="rollover",
-                        open_date=due_date + ONE_DAY, due_date=next_due, principal=principal,
-                        interest=rest["interest"], fees=rest["fees"], penalty=rest["penalty"],
-                        revolving_rate=rate)
+        spec = ItemSpec(
+            id=f"revolved-{due_date.isoformat()}",
+            kind="rollover",
+            open_date=due_date + ONE_DAY,
+            due_date=next_due,
+            principal=principal,
+            interest=rest["interest"],
+            fees=rest["fees"],
+            penalty=rest["penalty"],
+            revolving_rate=rate,
+        )
         rollover = self._add_item(spec)
         self.statement_days.add(next_due)
         retro = (day - due_date).days
         if retro:
             rollover.interest_exact += exact(principal * rate * retro)
-        self.ctx.fire("revolving.minimum_payment", f"bill {due_date}",
-                      policy=("minimum_payment_ratio", "revolving_daily_rate"),
-                      billed=billed, minimum=minimum, paid=paid, revolved=sum_money(rest.values()),
-                      daily_rate=rate, next_due=next_due)
+        self.ctx.fire(
+            "revolving.minimum_payment",
+            f"bill {due_date}",
+            policy=("minimum_payment_ratio", "revolving_daily_rate"),
+            billed=billed,
+            minimum=minimum,
+            paid=paid,
+            revolved=sum_money(rest.values()),
+            daily_rate=rate,
+            next_due=next_due,
+        )
 
     def _episodes(self, day: date, before: dict[str, tuple[int, Decimal]]) -> None:
         delinquent_before = [i for i in self.items if i.delinquent and i.spec.id in before]
@@ -560,9 +670,13 @@ class _Replay:
             current["amount"] = max(current["amount"], sum_money(i.owed() for i in open_now))
         if not open_now:
             current["end"] = day
-            self.ctx.fire("episode.tracking", f"episode {current['start']}", ended=day,
-                          max_days_past_due=current["dpd"],
-                          max_overdue_amount=current["amount"])
+            self.ctx.fire(
+                "episode.tracking",
+                f"episode {current['start']}",
+                ended=day,
+                max_days_past_due=current["dpd"],
+                max_overdue_amount=current["amount"],
+            )
 
     # -- results --------------------------------------------------------
     def _status(self, item: _Item) -> str:
@@ -589,36 +703,63 @@ class _Replay:
             dpd = max(dpd, item_dpd)
             results.append(
                 DueItemResult(
-                    id=spec.id, kind=spec.kind, period=spec.period, open_date=spec.open_date,
+                    id=spec.id,
+                    kind=spec.kind,
+                    period=spec.period,
+                    open_date=spec.open_date,
                     due_date=spec.due_date,
-                    scheduled=Components(principal=spec.principal, interest=spec.interest,
-                                         fees=spec.fees),
-                    charged=Components.of(item.charged), paid=Components.of(item.paid),
-                    waived=Components.of(item.waived), outstanding=Components.of(item.out),
-                    settled_on=item.settled_on, days_past_due=item_dpd,
-                    penalty_days=item.penalty_days, status=self._status(item),
+                    scheduled=Components(
+                        principal=spec.principal, interest=spec.interest, fees=spec.fees
+                    ),
+                    charged=Components.of(item.charged),
+                    paid=Components.of(item.paid),
+                    waived=Components.of(item.waived),
+                    outstanding=Components.of(item.out),
+                    settled_on=item.settled_on,
+                    days_past_due=item_dpd,
+                    penalty_days=item.penalty_days,
+                    status=self._status(item),
                     allocations=tuple(item.allocations),
                 )
             )
         unopened = sum_money(
-            i.out["principal"] for i in self.items
+            i.out["principal"]
+            for i in self.items
             if i.spec.kind == "installment" and i.spec.open_date > self.as_of and not i.settled
         )
         episodes = tuple(
-            Episode(start=e["start"], end=e["end"], max_days_past_due=e["dpd"],
-                    max_overdue_amount=e["amount"], items=tuple(e["items"]))
+            Episode(
+                start=e["start"],
+                end=e["end"],
+                max_days_past_due=e["dpd"],
+                max_overdue_amount=e["amount"],
+                items=tuple(e["items"]),
+            )
             for e in self.episodes
         )
-        return Ledger(items=tuple(results), episodes=episodes, credit=self.credit,
-                      unopened_principal=unopened, days_past_due=dpd, owed_to=self.owed_to,
-                      closed_on=self.closed_on, written_off_on=self.written_off_on,
-                      guarantor_paid_on=self.guarantor_paid_on, ignored_events=self.ignored)
+        return Ledger(
+            items=tuple(results),
+            episodes=episodes,
+            credit=self.credit,
+            unopened_principal=unopened,
+            days_past_due=dpd,
+            owed_to=self.owed_to,
+            closed_on=self.closed_on,
+            written_off_on=self.written_off_on,
+            guarantor_paid_on=self.guarantor_paid_on,
+            ignored_events=self.ignored,
+        )
 
 
 def summarize(items: Iterable[DueItemResult], as_of: date) -> tuple[Components, Components]:
     """Return (outstanding on billed items, past-due part) at ``as_of``."""
     billed = [i for i in items if i.open_date <= as_of]
-    overdue = [i for i in billed if i.due_date < as_of and i.settled_on is None
-               and i.status not in ("revolved", "cancelled")]
-    return (Components.sum(i.outstanding for i in billed),
-            Components.sum(i.outstanding for i in overdue))
+    overdue = [
+        i
+        for i in billed
+        if i.due_date < as_of and i.settled_on is None and i.status not in ("revolved", "cancelled")
+    ]
+    return (
+        Components.sum(i.outstanding for i in billed),
+        Components.sum(i.outstanding for i in overdue),
+    )

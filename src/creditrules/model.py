@@ -228,7 +228,7 @@ class GuarantorPaid:
     note: str = attrs.field(default="", kw_only=True)
 
 
-Event = Union[Payment, Waiver, AccountClosed, WrittenOff, GuarantorPaid]
+Event = Union[Payment, Waiver, AccountClosed, WrittenOff, GuarantorPaid]  # noqa: UP007
 
 #: Event classes by their ``type`` tag, as written in account files.
 EVENT_TYPES: dict[str, type[Any]] = {
@@ -242,7 +242,8 @@ class ReportedMonth:
 
     Attributes:
         month: ``YYYY-MM``.
-        status: The status code shown (``N``, ``1``…``7``, ``M``, ``*``, ``C``, ``D``, ``B``, ``/``).
+        status: The status code shown (``N``, ``1``…``7``, ``M``, ``*``, ``C``, ``D``,
+            ``B`` or ``/``).
     """
 
     month: str = attrs.field()
@@ -329,31 +330,51 @@ class Account:
             found.append(("$.loan", "a revolving account has [[bills]], not a [loan]"))
         if self.loan is not None and self.loan.start_date < self.opened_on:
             found.append(
-                ("$.loan.start_date", f"loan starts {self.loan.start_date}, before the account "
-                 f"opened on {self.opened_on}")
+                (
+                    "$.loan.start_date",
+                    f"loan starts {self.loan.start_date}, before the account "
+                    f"opened on {self.opened_on}",
+                )
             )
         for index, bill in enumerate(self.bills):
             if bill.statement_date < self.opened_on:
-                found.append((f"$.bills[{index}].statement_date",
-                              f"bill issued {bill.statement_date}, before the account opened "
-                              f"on {self.opened_on}"))
+                found.append(
+                    (
+                        f"$.bills[{index}].statement_date",
+                        f"bill issued {bill.statement_date}, before the account opened "
+                        f"on {self.opened_on}",
+                    )
+                )
         ids = [bill.id for bill in self.bills]
         for index, bill_id in enumerate(ids):
             if ids.index(bill_id) != index:
-                found.append((f"$.bills[{index}].id", f"two bills have the id {bill_id!r}; "
-                              "give each bill a distinct due date or id"))
+                found.append(
+                    (
+                        f"$.bills[{index}].id",
+                        f"two bills have the id {bill_id!r}; "
+                        "give each bill a distinct due date or id",
+                    )
+                )
         for index, payment in enumerate(self.payments):
             if payment.date < self.opened_on:
-                found.append((f"$.payments[{index}].date",
-                              f"payment on {payment.date} is before the account opened on "
-                              f"{self.opened_on}"))
+                found.append(
+                    (
+                        f"$.payments[{index}].date",
+                        f"payment on {payment.date} is before the account opened on "
+                        f"{self.opened_on}",
+                    )
+                )
         for index, event in enumerate(self.events):
             if isinstance(event, Payment):
                 found.append((f"$.events[{index}].type", "list payments under [[payments]]"))
             if event.date < self.opened_on:
-                found.append((f"$.events[{index}].date",
-                              f"{event.type} on {event.date} is before the account opened on "
-                              f"{self.opened_on}"))
+                found.append(
+                    (
+                        f"$.events[{index}].date",
+                        f"{event.type} on {event.date} is before the account opened on "
+                        f"{self.opened_on}",
+                    )
+                )
         return found
 
     @property

@@ -77,7 +77,7 @@ def parse_money(value: object) -> Decimal:
         raise ValueError(f"expected an amount of money, got {value!r}")
     if isinstance(value, float):
         raise ValueError(
-            f"amount {value!r} is a binary float; give it as a string such as \"{value}\""
+            f'amount {value!r} is a binary float; give it as a string such as "{value}"'
         )
     if isinstance(value, Decimal):
         amount = value
@@ -101,7 +101,7 @@ def parse_rate(value: object) -> Decimal:
     Raises:
         ValueError: for floats, non-numbers and negative rates.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValueError(f"rate {value!r} must be given as a string or Decimal, not a float")
     try:
         rate = value if isinstance(value, Decimal) else Decimal(str(value).strip())

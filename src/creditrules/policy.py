@@ -149,46 +149,115 @@ class Parameter:
 PARAMETERS: Mapping[str, Parameter] = {
     p.name: p
     for p in (
-        Parameter("grace_days", _int(0), 0,
-                  "Days after the due date within which full payment counts as on time.",
-                  "A.3"),
-        Parameter("grace_waives_penalty", _bool, True,
-                  "Whether an item paid within grace bears no penalty.", "A.3"),
-        Parameter("penalty_from", _choice("due_date", "grace_end"), "due_date",
-                  "If grace is missed, penalty runs from D+1 (due_date) or D+G+1 (grace_end).",
-                  "A.3"),
-        Parameter("penalty_daily_rate", _optional(parse_rate), None,
-                  "Daily penalty rate as a fraction (0.0005 = 0.05 %/day); unset = unknown.",
-                  "A.4"),
-        Parameter("penalty_rate_multiplier", _optional(parse_rate), None,
-                  "Penalty daily rate as a multiple of the loan's contract daily rate "
-                  "(used when penalty_daily_rate is unset).", "A.4"),
-        Parameter("penalty_base",
-                  _choice("unpaid_principal", "unpaid_principal_and_interest", "unpaid_amount"),
-                  "unpaid_amount", "What the penalty accrues on.", "A.4"),
-        Parameter("penalty_cap", _optional(parse_rate), None,
-                  "Cap on the annualised penalty rate (fraction per year, over day_basis days).",
-                  "A.4"),
-        Parameter("day_basis", lambda v: int(_choice("360", "365")(str(v))), 360,
-                  "Days per year used to convert between annual and daily rates.", "B.6"),
-        Parameter("allocation_order", _order, COMPONENTS,
-                  "Order in which a payment is applied within a due item.", "A.5"),
-        Parameter("overpayment", _choice("credit", "prepay"), "credit",
-                  "What a payment beyond everything due does: kept as credit, or repays an "
-                  "installment loan early with interest only to the payoff date.", "A.5"),
-        Parameter("minimum_payment_ratio", _optional(parse_rate), None,
-                  "Share of a bill that, paid by the due date, keeps a revolving account "
-                  "current (the rest revolves); unset = no minimum-payment facility.", "B.1"),
-        Parameter("revolving_daily_rate", _optional(parse_rate), None,
-                  "Daily interest on the revolved rest of a bill after a minimum payment.",
-                  "B.1"),
-        Parameter("bill_installment_fees", _fee_table, (),
-                  "Total fee rate of converting a bill into N installments, by N.", "B.1",
-                  dump=_dump_fee_table),
-        Parameter("max_term_months", _optional(_int(1)), None,
-                  "Longest loan term the provider offers.", "B.2"),
-        Parameter("max_principal", _optional(parse_money), None,
-                  "Largest loan principal the provider offers.", "B.2"),
+        Parameter(
+            "grace_days",
+            _int(0),
+            0,
+            "Days after the due date within which full payment counts as on time.",
+            "A.3",
+        ),
+        Parameter(
+            "grace_waives_penalty",
+            _bool,
+            True,
+            "Whether an item paid within grace bears no penalty.",
+            "A.3",
+        ),
+        Parameter(
+            "penalty_from",
+            _choice("due_date", "grace_end"),
+            "due_date",
+            "If grace is missed, penalty runs from D+1 (due_date) or D+G+1 (grace_end).",
+            "A.3",
+        ),
+        Parameter(
+            "penalty_daily_rate",
+            _optional(parse_rate),
+            None,
+            "Daily penalty rate as a fraction (0.0005 = 0.05 %/day); unset = unknown.",
+            "A.4",
+        ),
+        Parameter(
+            "penalty_rate_multiplier",
+            _optional(parse_rate),
+            None,
+            "Penalty daily rate as a multiple of the loan's contract daily rate "
+            "(used when penalty_daily_rate is unset).",
+            "A.4",
+        ),
+        Parameter(
+            "penalty_base",
+            _choice("unpaid_principal", "unpaid_principal_and_interest", "unpaid_amount"),
+            "unpaid_amount",
+            "What the penalty accrues on.",
+            "A.4",
+        ),
+        Parameter(
+            "penalty_cap",
+            _optional(parse_rate),
+            None,
+            "Cap on the annualised penalty rate (fraction per year, over day_basis days).",
+            "A.4",
+        ),
+        Parameter(
+            "day_basis",
+            lambda v: int(_choice("360", "365")(str(v))),
+            360,
+            "Days per year used to convert between annual and daily rates.",
+            "B.6",
+        ),
+        Parameter(
+            "allocation_order",
+            _order,
+            COMPONENTS,
+            "Order in which a payment is applied within a due item.",
+            "A.5",
+        ),
+        Parameter(
+            "overpayment",
+            _choice("credit", "prepay"),
+            "credit",
+            "What a payment beyond everything due does: kept as credit, or repays an "
+            "installment loan early with interest only to the payoff date.",
+            "A.5",
+        ),
+        Parameter(
+            "minimum_payment_ratio",
+            _optional(parse_rate),
+            None,
+            "Share of a bill that, paid by the due date, keeps a revolving account "
+            "current (the rest revolves); unset = no minimum-payment facility.",
+            "B.1",
+        ),
+        Parameter(
+            "revolving_daily_rate",
+            _optional(parse_rate),
+            None,
+            "Daily interest on the revolved rest of a bill after a minimum payment.",
+            "B.1",
+        ),
+        Parameter(
+            "bill_installment_fees",
+            _fee_table,
+            (),
+            "Total fee rate of converting a bill into N installments, by N.",
+            "B.1",
+            dump=_dump_fee_table,
+        ),
+        Parameter(
+            "max_term_months",
+            _optional(_int(1)),
+            None,
+            "Longest loan term the provider offers.",
+            "B.2",
+        ),
+        Parameter(
+            "max_principal",
+            _optional(parse_money),
+            None,
+            "Largest loan principal the provider offers.",
+            "B.2",
+        ),
     )
 }
 
@@ -217,9 +286,7 @@ class PolicyValue:
     source: str = attrs.field(kw_only=True)
     grade: str = attrs.field(kw_only=True, validator=_check_grade)
     note: str = attrs.field(default="", kw_only=True)
-    effective_from: date | None = attrs.field(
-        default=None, kw_only=True, validator=optional_date
-    )
+    effective_from: date | None = attrs.field(default=None, kw_only=True, validator=optional_date)
     effective_to: date | None = attrs.field(default=None, kw_only=True, validator=optional_date)
 
     @name.validator
@@ -319,6 +386,10 @@ def _check_overlaps(values: Iterable[PolicyValue], layer: str) -> None:
         by_name.setdefault(value.name, []).append(value)
 
 
+def _values(values: Iterable[PolicyValue]) -> tuple[PolicyValue, ...]:
+    return tuple(values)
+
+
 @attrs.frozen
 class PolicySet:
     """All layers of policy for one account; resolves the :class:`Policy` on any date.
@@ -332,9 +403,9 @@ class PolicySet:
         PolicyError: if two versions of one parameter overlap within a layer.
     """
 
-    provider: tuple[PolicyValue, ...] = attrs.field(default=(), converter=tuple)
-    account: tuple[PolicyValue, ...] = attrs.field(default=(), converter=tuple)
-    defaults: tuple[PolicyValue, ...] = attrs.field(default=DEFAULT_LAYER, converter=tuple)
+    provider: tuple[PolicyValue, ...] = attrs.field(default=(), converter=_values)
+    account: tuple[PolicyValue, ...] = attrs.field(default=(), converter=_values)
+    defaults: tuple[PolicyValue, ...] = attrs.field(default=DEFAULT_LAYER, converter=_values)
     _cache: dict[tuple[int, ...], Policy] = attrs.field(
         factory=dict, init=False, eq=False, repr=False, hash=False
     )

@@ -13,7 +13,7 @@ Plugins add or replace rules by id (see :meth:`RuleSet.replace`,
 every firing.
 
 >>> [rule.id for rule in CORE_RULES.phases()]
-['items.bills', 'items.schedule', 'events.order', 'timeline.replay']
+['items.bills', 'items.schedule', 'events.order', 'provider.adjust', 'timeline.replay']
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ import attrs
 from .errors import PluginError
 
 if TYPE_CHECKING:
-    from ._engine import Ledger, ItemSpec
+    from ._engine import ItemSpec, Ledger
     from .model import Account, Event
     from .policy import PolicySet
+    from .provider import Provider
 
 __all__ = ["CORE_RULES", "Context", "Rule", "RuleSet"]
 
@@ -70,11 +71,13 @@ class Context:
         firings: Rule firings so far (use :meth:`fire`).
         unknowns: What could not be computed, and why.
         extra: Facts added by plugin rules, by name.
+        provider: The account's provider (``None`` when assessing without plugins).
     """
 
     account: Account
     as_of: date
     policies: PolicySet
+    provider: Provider | None = None
     items: list[ItemSpec] = attrs.field(factory=list)
     events: list[Event] = attrs.field(factory=list)
     ledger: Ledger | None = None
@@ -101,11 +104,15 @@ class Context:
             self.unknowns.append(message)
 
 
+def _rule_tuple(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    return tuple(rules)
+
+
 @attrs.frozen
 class RuleSet:
     """An ordered set of rules with unique ids."""
 
-    rules: tuple[Rule, ...] = attrs.field(converter=tuple)
+    rules: tuple[Rule, ...] = attrs.field(converter=_rule_tuple)
 
     @rules.validator
     def _unique(self, attribute: Any, rules: tuple[Rule, ...]) -> None:
@@ -167,7 +174,9 @@ class RuleSet:
     def _insert(self, anchor: str, rule: Rule, offset: int) -> RuleSet:
         ids = self.ids
         if anchor not in ids:
-            raise PluginError(f"rule {rule.id!r} ({rule.origin}) anchors on unknown rule {anchor!r}")
+            raise PluginError(
+                f"rule {rule.id!r} ({rule.origin}) anchors on unknown rule {anchor!r}"
+            )
         index = ids.index(anchor) + offset
         return RuleSet((*self.rules[:index], rule, *self.rules[index:]))
 
@@ -187,59 +196,111 @@ def _core_rules() -> RuleSet:
 
     return RuleSet(
         (
-            Rule("items.bills", "Each bill of a revolving account is a due item.",
-                 "domain brief A.2", _engine.bill_items),
-            Rule("items.schedule",
-                 "An installment loan's schedule (to the fen, last period absorbs rounding) "
-                 "gives one due item per period.", "domain brief A.2; issue spec §3",
-                 _engine.schedule_items),
-            Rule("events.order",
-                 "Events are replayed in date order; same-day events in a fixed order "
-                 "(waivers, payments, guarantor, write-off, closing), so input order never "
-                 "matters.", "domain brief A.5", _engine.order_events),
-            Rule("timeline.replay",
-                 "Replays the account interval by interval: accrual, posting, allocation, "
-                 "grace, days past due and episodes.", "domain brief A.2–A.6",
-                 _engine.replay),
-            mechanic("grace.period",
-                     "An item fully paid within grace counts as on time: no episode, and no "
-                     "penalty if the policy waives it.", "domain brief A.3"),
-            mechanic("grace.missed",
-                     "An item unpaid at the end of grace is delinquent; penalty runs from "
-                     "D+1 or from the end of grace, as the policy says.", "domain brief A.3"),
-            mechanic("penalty.accrual",
-                     "Penalty accrues per day on the policy's base at its daily rate, from "
-                     "D+1 through the payment date inclusive, in closed form per interval.",
-                     "domain brief A.4"),
-            mechanic("penalty.unknown",
-                     "No penalty rate is known for the item: penalty is not computed.",
-                     "domain brief A.4, B.3"),
-            mechanic("accrual.posting",
-                     "Accruals are rounded half-up to the fen and posted at each payment "
-                     "or waiver and at the as-of date.", "domain brief A.1"),
-            mechanic("payment.waterfall",
-                     "A payment goes to the oldest open item first, and within it in the "
-                     "policy's allocation order.", "domain brief A.5"),
-            mechanic("payment.credit",
-                     "Money beyond everything due is kept as credit and applied to later "
-                     "items as they open.", "domain brief A.5"),
-            mechanic("early_repayment.interest_to_date",
-                     "Repaying an installment loan early charges interest only to the "
-                     "repayment date.", "民法典 Art. 677; domain brief B.2"),
-            mechanic("revolving.minimum_payment",
-                     "A revolving bill paid at least to the minimum by the end of grace is "
-                     "not overdue; the rest revolves into a new item that bears revolving "
-                     "interest from D+1 and falls due with the next bill.", "domain brief B.1"),
-            mechanic("waiver.applied",
-                     "A waiver forgives a component of the oldest items first.",
-                     "domain brief A.5"),
-            mechanic("guarantor.compensation",
-                     "A guarantor paid the lender (代偿): the debt is now owed to the "
-                     "guarantor and keeps running.", "domain brief B.3"),
-            mechanic("episode.tracking",
-                     "An episode runs from the first day an item is past due beyond grace "
-                     "until everything past due, penalty included, is paid.",
-                     "domain brief A.6"),
+            Rule(
+                "items.bills",
+                "Each bill of a revolving account is a due item.",
+                "domain brief A.2",
+                _engine.bill_items,
+            ),
+            Rule(
+                "items.schedule",
+                "An installment loan's schedule (to the fen, last period absorbs rounding) "
+                "gives one due item per period.",
+                "domain brief A.2; issue spec §3",
+                _engine.schedule_items,
+            ),
+            Rule(
+                "events.order",
+                "Events are replayed in date order; same-day events in a fixed order "
+                "(waivers, payments, guarantor, write-off, closing), so input order never "
+                "matters.",
+                "domain brief A.5",
+                _engine.order_events,
+            ),
+            Rule(
+                "provider.adjust",
+                "The provider's plugin applies behaviour its policy parameters cannot "
+                "express (adjust_timeline hook, called once per assessment).",
+                "provider plugin",
+                _engine.provider_adjust,
+            ),
+            Rule(
+                "timeline.replay",
+                "Replays the account interval by interval: accrual, posting, allocation, "
+                "grace, days past due and episodes.",
+                "domain brief A.2–A.6",
+                _engine.replay,
+            ),
+            mechanic(
+                "grace.period",
+                "An item fully paid within grace counts as on time: no episode, and no "
+                "penalty if the policy waives it.",
+                "domain brief A.3",
+            ),
+            mechanic(
+                "grace.missed",
+                "An item unpaid at the end of grace is delinquent; penalty runs from "
+                "D+1 or from the end of grace, as the policy says.",
+                "domain brief A.3",
+            ),
+            mechanic(
+                "penalty.accrual",
+                "Penalty accrues per day on the policy's base at its daily rate, from "
+                "D+1 through the payment date inclusive, in closed form per interval.",
+                "domain brief A.4",
+            ),
+            mechanic(
+                "penalty.unknown",
+                "No penalty rate is known for the item: penalty is not computed.",
+                "domain brief A.4, B.3",
+            ),
+            mechanic(
+                "accrual.posting",
+                "Accruals are rounded half-up to the fen and posted at each payment "
+                "or waiver and at the as-of date.",
+                "domain brief A.1",
+            ),
+            mechanic(
+                "payment.waterfall",
+                "A payment goes to the oldest open item first, and within it in the "
+                "policy's allocation order.",
+                "domain brief A.5",
+            ),
+            mechanic(
+                "payment.credit",
+                "Money beyond everything due is kept as credit and applied to later "
+                "items as they open.",
+                "domain brief A.5",
+            ),
+            mechanic(
+                "early_repayment.interest_to_date",
+                "Repaying an installment loan early charges interest only to the repayment date.",
+                "民法典 Art. 677; domain brief B.2",
+            ),
+            mechanic(
+                "revolving.minimum_payment",
+                "A revolving bill paid at least to the minimum by the end of grace is "
+                "not overdue; the rest revolves into a new item that bears revolving "
+                "interest from D+1 and falls due with the next bill.",
+                "domain brief B.1",
+            ),
+            mechanic(
+                "waiver.applied",
+                "A waiver forgives a component of the oldest items first.",
+                "domain brief A.5",
+            ),
+            mechanic(
+                "guarantor.compensation",
+                "A guarantor paid the lender (代偿): the debt is now owed to the "
+                "guarantor and keeps running.",
+                "domain brief B.3",
+            ),
+            mechanic(
+                "episode.tracking",
+                "An episode runs from the first day an item is past due beyond grace "
+                "until everything past due, penalty included, is paid.",
+                "domain brief A.6",
+            ),
         )
     )
 

@@ -1,0 +1,175 @@
+"""Providers: who lends, under which policy, within which limits.
+
+A :class:`Provider` is a value a plugin registers through the
+``register_providers`` hook (or a declarative TOML file read by
+:func:`creditrules.load_provider`). It carries the provider's names, the
+products it offers, facts about funding and reporting, its effective-dated
+policy values (each with source and grade) and its limits. The engine never
+special-cases a provider: everything it knows comes from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import attrs
+
+from ._validators import to_tuple
+from .model import METHODS, PRODUCTS, Account
+from .policy import GRADES, PARAMETERS, PolicySet, PolicyValue
+
+__all__ = ["Provider", "ProviderFact", "check_account"]
+
+
+def _grade(instance: Any, attribute: Any, value: str) -> None:
+    if value not in GRADES:
+        raise ValueError(f"grade must be one of A, B, C, D, got {value!r}")
+
+
+@attrs.frozen
+class ProviderFact:
+    """A sourced fact about a provider that is not a policy number.
+
+    Examples: who reports to the credit bureau, how authorisation to report ends.
+
+    Attributes:
+        key: A short stable name (``reporter``, ``authorization``, ``funder``).
+        text: The fact, in plain words.
+        source: URL or legal citation.
+        grade: Confidence grade A–D.
+        note: Caveats.
+    """
+
+    key: str
+    text: str
+    source: str = attrs.field(kw_only=True)
+    grade: str = attrs.field(kw_only=True, validator=_grade)
+    note: str = attrs.field(default="", kw_only=True)
+
+
+@attrs.frozen
+class Provider:
+    """A lender's product line and its policy.
+
+    Attributes:
+        id: The id account files use (``provider = "huabei"``).
+        name_zh: Chinese name (花呗).
+        name_en: English name (Huabei).
+        products: Product kinds offered (``revolving``, ``installment``).
+        policy: Effective-dated, sourced policy values.
+        facts: Other sourced facts (reporting, funding, authorisation).
+        methods: Loan repayment methods offered (installment products).
+        required: Policy parameters every account must give itself (from its contract),
+            with the reason — e.g. a penalty rate no public source states.
+        unknown: Parameters no source states, with what that means for users.
+        description: One paragraph on what the provider is.
+        validate: Extra account checks returning ``(json_path, message)`` pairs.
+    """
+
+    id: str = attrs.field(validator=attrs.validators.matches_re(r"^[a-z][a-z0-9_-]*$"))
+    name_zh: str = ""
+    name_en: str = ""
+    products: tuple[str, ...] = attrs.field(default=PRODUCTS, converter=to_tuple)
+    policy: tuple[PolicyValue, ...] = attrs.field(default=(), converter=to_tuple)
+    facts: tuple[ProviderFact, ...] = attrs.field(default=(), converter=to_tuple)
+    methods: tuple[str, ...] = attrs.field(default=METHODS, converter=to_tuple)
+    required: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=to_tuple)
+    unknown: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=to_tuple)
+    description: str = ""
+    validate: Callable[[Account], list[tuple[str, str]]] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+
+    @products.validator
+    def _check_products(self, attribute: Any, value: tuple[str, ...]) -> None:
+        for product in value:
+            if product not in PRODUCTS:
+                raise ValueError(f"unknown product kind {product!r}; known: {', '.join(PRODUCTS)}")
+
+    @methods.validator
+    def _check_methods(self, attribute: Any, value: tuple[str, ...]) -> None:
+        for method in value:
+            if method not in METHODS:
+                raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+
+    def __attrs_post_init__(self) -> None:
+        PolicySet(provider=self.policy)  # raises PolicyError on overlapping versions
+        for name, _ in (*self.required, *self.unknown):
+            if name not in PARAMETERS:
+                raise ValueError(f"unknown policy parameter {name!r}")
+
+    @property
+    def display_name(self) -> str:
+        """``"花呗 Huabei"``-style name, or the id."""
+        return " ".join(n for n in (self.name_zh, self.name_en) if n) or self.id
+
+    def policy_at(self, day: date) -> dict[str, PolicyValue]:
+        """The provider's own values in force on ``day``, by parameter name."""
+        return {v.name: v for v in self.policy if v.in_force(day)}
+
+    def fact(self, key: str) -> ProviderFact:
+        """Return the fact with this key.
+
+        Raises:
+            KeyError: if there is none.
+        """
+        for fact in self.facts:
+            if fact.key == key:
+                return fact
+        raise KeyError(key)
+
+
+def check_account(provider: Provider, account: Account) -> list[tuple[str, str]]:
+    """Check an account against a provider's limits.
+
+    Returns:
+        ``(json_path, message)`` pairs; empty when the account fits.
+    """
+    problems: list[tuple[str, str]] = []
+    label = provider.display_name
+    if account.product not in provider.products:
+        problems.append(
+            (
+                "$.account.product",
+                f"{label} offers {', '.join(provider.products)} credit, not {account.product}",
+            )
+        )
+    loan = account.loan
+    if loan is not None:
+        values = {**provider.policy_at(loan.start_date)}
+        values.update({v.name: v for v in account.policy if v.in_force(loan.start_date)})
+        if loan.method not in provider.methods:
+            problems.append(
+                (
+                    "$.loan.method",
+                    f"{label} loans use {', '.join(provider.methods)}, not {loan.method}",
+                )
+            )
+        term = values.get("max_term_months")
+        if term is not None and term.value is not None and loan.term_months > term.value:
+            problems.append(
+                (
+                    "$.loan.term_months",
+                    f"{label} loans run at most {term.value} "
+                    f"months, this one {loan.term_months} (source: {term.source}, "
+                    f"grade {term.grade})",
+                )
+            )
+        cap = values.get("max_principal")
+        if cap is not None and cap.value is not None and loan.principal > cap.value:
+            problems.append(
+                (
+                    "$.loan.principal",
+                    f"{label} lends at most {cap.value}, this "
+                    f"loan is {loan.principal} (source: {cap.source})",
+                )
+            )
+    given = {v.name for v in account.policy}
+    for name, why in provider.required:
+        if name not in given:
+            problems.append((f"$.policy.{name}", f"{label} needs {name} from your contract: {why}"))
+    if provider.validate is not None:
+        problems.extend(provider.validate(account))
+    return problems
