@@ -14,7 +14,7 @@ import importlib.metadata
 
 project = "creditrules"
 author = "The creditrules developers"
-copyright = "the creditrules developers"  # noqa: A001 - Sphinx's name
+copyright = "the creditrules developers"
 release = importlib.metadata.version("creditrules")
 version = ".".join(release.split(".")[:2])
 
