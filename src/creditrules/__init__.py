@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ._api import assess, simulate
 from ._plugins import DEFAULT_PLUGINS, PluginInfo, PluginWarning, Registry, get_registry
+from ._provider_file import load_provider
 from .assessment import Allocation, Assessment, Components, DueItemResult, Episode, RuleFiring
 from .errors import CreditRulesError, InputError, InputProblem, PluginError, PolicyError
 from .hookspecs import hookimpl
@@ -72,6 +73,7 @@ __all__ = [
     "check_account",
     "get_registry",
     "hookimpl",
+    "load_provider",
     "simulate",
 ]
 

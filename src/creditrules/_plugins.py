@@ -107,6 +107,25 @@ class Registry:
             f"{', '.join(installed) or 'none'}{hint}"
         )
 
+    def with_providers(self, *providers: Provider, origin: str = "provider file") -> Registry:
+        """Return a copy of this registry with extra providers (e.g. ``--provider-file``).
+
+        Raises:
+            PluginError: if one of them has the id of an installed provider.
+        """
+        copy = attrs.evolve(
+            self, providers=dict(self.providers), provider_plugin=dict(self.provider_plugin)
+        )
+        for provider in providers:
+            if provider.id in copy.providers:
+                raise PluginError(
+                    f"provider id {provider.id!r} from {origin} is already registered by "
+                    f"{copy.provider_plugin[provider.id]}"
+                )
+            copy.providers[provider.id] = provider
+            copy.provider_plugin[provider.id] = origin
+        return copy
+
     def adjust_timeline(self, provider: Provider, context: Context) -> None:
         """Call every plugin's ``adjust_timeline`` once for this assessment."""
         self.manager.hook.adjust_timeline(provider=provider, context=context)

@@ -1,0 +1,611 @@
+"""Serialization: the project's one cattrs converter and its hooks (private).
+
+Every value creditrules reads or writes goes through :data:`converter`, a
+project-owned :class:`cattrs.Converter` (never cattrs' global one):
+
+* ``Decimal`` ↔ ``str`` (exact; binary floats are refused), ``date`` ↔ ISO
+  ``YYYY-MM-DD`` (date-times are refused); ``int``, ``str`` and ``bool`` are
+  strict (``"5"`` is not an int, ``1`` is not a bool).
+* Events (:data:`creditrules.model.Event`) are tagged with ``type``; the tag is
+  looked up in :data:`creditrules.model.EVENT_TYPES` at call time, so adding an
+  event type means adding it to that dict (and the union).
+* ``Account.policy`` is the ``[policy]`` table of account files: parameter name
+  → plain value, table ``{value, source, grade, note, effective_from,
+  effective_to}`` or array of such tables (effective-dated versions).
+* Any attrs class round-trips: ``from_dict(type(x), to_dict(x)) == x``. Unknown
+  keys are errors, and each field's attrs converter and validator are checked
+  while structuring so that an error carries the field's path
+  (``$.payments[2].amount``), not just the class's.
+
+Errors are collected by cattrs' detailed validation; :func:`problems_from`
+turns them into :class:`~creditrules.errors.InputProblem` with JSON paths, and
+:func:`format_exception` (usable with :func:`cattrs.transform_error` too) words
+each one.
+
+>>> from datetime import date
+>>> from creditrules.model import Waiver
+>>> to_dict(Waiver(date(2025, 4, 1), "penalty", "1.00"), Event)
+{'type': 'waiver', 'date': '2025-04-01', 'component': 'penalty', 'amount': '1.00', 'note': ''}
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
+from collections.abc import Set as AbstractSet
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, Literal, TypeVar, Union
+
+import attrs
+import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory, is_sequence, list_structure_factory
+from cattrs.errors import (
+    AttributeValidationNote,
+    BaseValidationError,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from . import model
+from .errors import InputError, InputProblem
+from .policy import PARAMETERS, PolicyValue
+
+__all__ = [
+    "ACCOUNT_FILE_NOTE",
+    "ACCOUNT_FILE_SOURCE",
+    "Event",
+    "converter",
+    "format_exception",
+    "from_dict",
+    "make_converter",
+    "problems_from",
+    "show",
+    "to_dict",
+    "to_json",
+]
+
+T = TypeVar("T")
+E = TypeVar("E", bound=BaseException)
+Event = model.Event
+StructureHook = Callable[[Any, Any], Any]
+
+#: ``source`` of a policy value given as a plain value in an account file.
+ACCOUNT_FILE_SOURCE = "account file"
+#: ``note`` of a policy value given as a plain value in an account file.
+ACCOUNT_FILE_NOTE = (
+    "stated in the account file (the borrower's contract); creditrules cannot verify it"
+)
+_POLICY_TABLE_KEYS = ("value", "source", "grade", "note", "effective_from", "effective_to")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def show(value: Any) -> str:
+    """Render a user's value for a message: ``true`` for booleans, else a short repr."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (Decimal, date)):
+        return str(value)
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _clean(exc: E, name: str | None = None) -> E:
+    """Polish a plain ValueError/TypeError message: drop a leading field name, Decimal reprs."""
+    if type(exc) not in (ValueError, TypeError) or len(exc.args) != 1:
+        return exc
+    message = _DECIMAL_REPR.sub(r"\1", str(exc.args[0]))
+    if name is not None and message.startswith(f"{name} "):
+        message = message[len(name) + 1 :]
+    return type(exc)(message)
+
+
+def _noted(exc: E, name: str, type_: Any = None) -> E:
+    """Attach a cattrs attribute note so the error's path ends in ``.name``."""
+    note = AttributeValidationNote(f"Structuring @ attribute {name}", name, type_)
+    setattr(exc, "__notes__", [*getattr(exc, "__notes__", []), note])  # noqa: B010
+    return exc
+
+
+def _unknown_key(key: Any, allowed: Iterable[str]) -> ValueError:
+    known = list(allowed)
+    message = "unknown key"
+    close = difflib.get_close_matches(str(key), known, n=1)
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    return ValueError(f"{message}; expected one of: {', '.join(known)}")
+
+
+def format_exception(exc: BaseException, type: Any = None) -> str:  # noqa: A002
+    """Word one leaf error of structuring for a user.
+
+    Has the signature of :func:`cattrs.v.format_exception`, so it can also be
+    passed to :func:`cattrs.transform_error`.
+
+    Args:
+        exc: The exception raised for one value.
+        type: The type the value was being structured as, if known.
+
+    Returns:
+        A message such as ``missing required field`` or
+        ``must not be negative, got -5.00``.
+    """
+    if isinstance(exc, KeyError):
+        return "missing required field"
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return f"unknown keys: {', '.join(sorted(map(str, exc.extra_fields)))}"
+    if isinstance(exc, (ValueError, TypeError, cattrs.errors.CattrsError)) and str(exc):
+        return str(_clean(exc))
+    return f"invalid value ({exc.__class__.__name__}: {exc})"
+
+
+def _key_path(name: Any) -> str:
+    if isinstance(name, str) and _IDENTIFIER.fullmatch(name):
+        return f".{name}"
+    if isinstance(name, int):
+        return f"[{name}]"
+    return f"[{json.dumps(str(name), ensure_ascii=False)}]"
+
+
+def problems_from(exc: BaseException, path: str = "$") -> list[InputProblem]:
+    """Flatten a structuring error into problems with JSON paths.
+
+    Walks cattrs' detailed-validation exception groups (as
+    :func:`cattrs.transform_error` does) and also expands the ``(path,
+    message)`` pairs of :class:`~creditrules.model.AccountProblems` and nested
+    :class:`~creditrules.errors.InputError`, relative to where they occurred.
+
+    Args:
+        exc: What structuring raised.
+        path: JSON path of the value being structured.
+
+    Returns:
+        One problem per leaf error, in the order they were found.
+    """
+    found: list[InputProblem] = []
+    if isinstance(exc, ClassValidationError):
+        class_notes, without = exc.group_exceptions()
+        for sub, note in class_notes:
+            found += problems_from(sub, path + _key_path(note.name))
+        for sub in without:
+            found += problems_from(sub, path)
+    elif isinstance(exc, IterableValidationError):
+        index_notes, without = exc.group_exceptions()
+        for sub, index_note in index_notes:
+            found += problems_from(sub, path + _key_path(index_note.index))
+        for sub in without:
+            found += problems_from(sub, path)
+    elif isinstance(exc, model.AccountProblems):
+        found += [InputProblem(path + where[1:], message) for where, message in exc.problems]
+    elif isinstance(exc, InputError):
+        found += [InputProblem(path + p.path[1:], p.message) for p in exc.problems]
+    else:
+        found.append(InputProblem(path, format_exception(exc)))
+    return found
+
+
+# --------------------------------------------------------------------------- scalars
+
+
+def _structure_decimal(value: Any, _: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise TypeError(f"expected a decimal number, got {show(value)}")
+    if isinstance(value, float):
+        raise TypeError(
+            f"got the binary float {value!r}; write it as a string (\"{value}\") so it stays exact"
+        )
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"expected a decimal number, got {show(value)}") from None
+    else:
+        raise TypeError(f"expected a decimal number, got {show(value)}")
+    if not number.is_finite():
+        raise ValueError(f"expected a finite number, got {show(value)}")
+    return number
+
+
+def _structure_date(value: Any, _: Any) -> date:
+    if isinstance(value, datetime):
+        raise TypeError(f"expected a date (YYYY-MM-DD), got the date and time {value.isoformat()}")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"{show(value)} is not a valid date: {exc}") from None
+    raise TypeError(f"expected a date (YYYY-MM-DD), got {show(value)}")
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected a whole number, got {show(value)}")
+    return value
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text (a string), got {show(value)}")
+    return value
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {show(value)}")
+    return value
+
+
+def _is_plain_literal(type_: Any) -> bool:
+    return typing.get_origin(type_) is Literal and not any(
+        isinstance(arg, Enum) for arg in typing.get_args(type_)
+    )
+
+
+def _structure_literal(value: Any, type_: Any) -> Any:
+    choices = typing.get_args(type_)
+    for choice in choices:
+        if value == choice and type(value) is type(choice):
+            return choice
+    raise ValueError(f"must be one of {', '.join(map(repr, choices))}, got {show(value)}")
+
+
+# --------------------------------------------------------------------------- events
+
+
+def _union_members(type_: Any) -> tuple[Any, ...]:
+    if typing.get_origin(type_) in (Union, types.UnionType):
+        return typing.get_args(type_)
+    return ()
+
+
+def _is_event_union(type_: Any) -> bool:
+    """Tell whether ``type_`` is a union of event classes (optionally with None)."""
+    members = [m for m in _union_members(type_) if m is not type(None)]
+    return bool(members) and all(
+        model.EVENT_TYPES.get(getattr(m, "type", None)) is m  # type: ignore[arg-type]
+        for m in members
+    )
+
+
+# --------------------------------------------------------------------------- the converter
+
+
+def make_converter(*, native_dates: bool = False) -> cattrs.Converter:
+    """Build a converter with all of creditrules' hooks.
+
+    Args:
+        native_dates: Unstructure dates as :class:`datetime.date` objects rather
+            than ISO strings (for writing TOML, which has a date type).
+
+    Returns:
+        A new, independent :class:`cattrs.Converter`.
+    """
+    conv = cattrs.Converter(
+        detailed_validation=True,
+        unstruct_collection_overrides={Sequence: list, AbstractSet: list},
+    )
+
+    def hook_for(type_: Any) -> StructureHook:
+        if type_ is None:
+            return lambda value, _: value
+        try:
+            return conv.get_structure_hook(type_)
+        except RecursionError:  # pragma: no cover - self-referencing classes
+            return conv.structure
+
+    # Scalars.
+    conv.register_structure_hook(Decimal, _structure_decimal)
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_structure_hook(date, _structure_date)
+    if native_dates:
+        conv.register_unstructure_hook(date, lambda d: d)
+    else:
+        conv.register_unstructure_hook(date, date.isoformat)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook_func(_is_plain_literal, _structure_literal)
+
+    # Sequences: refuse a string or a table where a list is expected.
+    def sequence_factory(type_: Any) -> StructureHook:
+        origin = typing.get_origin(type_) or type_
+        if origin in (list, MutableSequence):
+            default = list_structure_factory(type_, conv)
+        else:
+            default = homogenous_tuple_structure_factory(type_, conv)
+
+        def structure_sequence(value: Any, _: Any) -> Any:
+            if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+                raise TypeError(f"expected a list, got {show(value)}")
+            return default(value, type_)
+
+        return structure_sequence
+
+    conv.register_structure_hook_factory(is_sequence, sequence_factory)
+
+    # Attrs classes: per-field checks of converters and validators, unknown keys.
+    def field_hook(attribute: attrs.Attribute[Any], inner: StructureHook) -> StructureHook:
+        check = attribute.converter
+        validator = attribute.validator
+        if isinstance(check, attrs.Converter):  # needs self/field: leave it to __init__
+            return inner
+        type_ = attribute.type
+
+        def structure_field(value: Any, _: Any) -> Any:
+            result = inner(value, type_)
+            checked = result
+            if check is not None:
+                try:
+                    checked = check(result)
+                except (ValueError, TypeError) as exc:
+                    raise _clean(exc, attribute.name) from None
+            if validator is not None:
+                try:
+                    validator(None, attribute, checked)
+                except (ValueError, TypeError) as exc:
+                    raise _clean(exc, attribute.name) from None
+                except Exception:  # noqa: BLE001, S110 - needs the instance: __init__ checks
+                    pass
+            return result  # __init__ converts and validates again, on the real instance
+
+        return structure_field
+
+    def attrs_structure(cl: Any, inner: Mapping[str, StructureHook] = {}) -> StructureHook:  # noqa: B006
+        if typing.get_origin(cl) is not None:  # a generic attrs class: plain cattrs
+            return make_dict_structure_fn(cl, conv, _cattrs_forbid_extra_keys=True)
+        attrs.resolve_types(cl)
+        fields = [a for a in attrs.fields(cl) if a.init]
+        overrides = {}
+        for a in fields:
+            if a.name in inner or a.converter is not None or a.validator is not None:
+                base = inner.get(a.name) or hook_for(a.type)
+                overrides[a.name] = override(struct_hook=field_hook(a, base))
+        generated = make_dict_structure_fn(cl, conv, _cattrs_forbid_extra_keys=False, **overrides)
+        allowed = [a.name for a in fields]
+
+        def structure_attrs(data: Any, _: Any) -> Any:
+            if not isinstance(data, Mapping):
+                raise TypeError(f"expected a table, got {show(data)}")
+            unknown = [_noted(_unknown_key(k, allowed), str(k)) for k in data if k not in allowed]
+            try:
+                result = generated(data, cl)
+            except ClassValidationError as exc:
+                if not unknown:
+                    raise
+                raise ClassValidationError(exc.message, [*exc.exceptions, *unknown], cl) from None
+            if unknown:
+                raise ClassValidationError(f"While structuring {cl.__name__}", unknown, cl)
+            return result
+
+        return structure_attrs
+
+    conv.register_structure_hook_factory(attrs.has, attrs_structure)
+
+    # Events: a union tagged by ``type``.
+    def structure_event(data: Any, union: Any) -> Any:
+        if data is None and type(None) in _union_members(union):
+            return None
+        if not isinstance(data, Mapping):
+            raise TypeError(f"expected a table with a type, got {show(data)}")
+        if "type" not in data:
+            missing = _noted(KeyError("type"), "type")
+            raise ClassValidationError("While structuring an event", [missing], dict)
+        tag = data["type"]
+        cls = model.EVENT_TYPES.get(tag) if isinstance(tag, str) else None
+        if cls is None:
+            known = ", ".join(model.EVENT_TYPES)
+            error = ValueError(f"unknown event type {show(tag)}; known types: {known}")
+            raise ClassValidationError("While structuring an event", [_noted(error, "type")], dict)
+        return conv.structure({k: v for k, v in data.items() if k != "type"}, cls)
+
+    def unstructure_event(event: Any) -> Any:
+        if event is None:
+            return None
+        return {"type": type(event).type, **conv.unstructure(event, type(event))}
+
+    conv.register_structure_hook_func(_is_event_union, structure_event)
+    conv.register_unstructure_hook_factory(_is_event_union, lambda _: unstructure_event)
+
+    # Policy values.
+    policy_value_base: list[StructureHook] = []
+
+    def structure_policy_value(data: Any, _: Any) -> PolicyValue:
+        if not policy_value_base:
+            policy_value_base.append(attrs_structure(PolicyValue))
+        if not isinstance(data, Mapping):
+            raise TypeError(f"expected a table, got {show(data)}")
+        value_error = None
+        name = data.get("name")
+        if isinstance(name, str) and name in PARAMETERS and "value" in data:
+            try:
+                PARAMETERS[name].parse(data["value"])
+            except (ValueError, TypeError) as exc:
+                value_error = _noted(_clean(exc), "value")
+        try:
+            result: PolicyValue = policy_value_base[0](data, PolicyValue)
+        except ClassValidationError as exc:
+            if value_error is None:
+                raise
+            noted, _unnoted = exc.group_exceptions()  # __post_init__ failed on the value
+            kept = [sub for sub, _note in noted]
+            raise ClassValidationError(exc.message, [*kept, value_error], PolicyValue) from None
+        return result
+
+    def policy_table(value: PolicyValue) -> dict[str, Any]:
+        table = {
+            "value": PARAMETERS[value.name].dump(value.value),
+            "source": value.source,
+            "grade": value.grade,
+            "note": value.note,
+        }
+        if value.effective_from is not None:
+            table["effective_from"] = conv.unstructure(value.effective_from, date)
+        if value.effective_to is not None:
+            table["effective_to"] = conv.unstructure(value.effective_to, date)
+        return table
+
+    def unstructure_policy_value(value: PolicyValue) -> dict[str, Any]:
+        return {"name": value.name, **policy_table(value)}
+
+    conv.register_structure_hook(PolicyValue, structure_policy_value)
+    conv.register_unstructure_hook(PolicyValue, unstructure_policy_value)
+
+    # ``Account.policy``: the ``[policy]`` table of account files.
+    def parameter_from_table(name: str, table: Any) -> PolicyValue:
+        if not isinstance(table, Mapping):
+            raise TypeError(f"expected a table with a value, got {show(table)}")
+        if "name" in table:
+            error = ValueError("unknown key: the parameter's name is its key in [policy]")
+            raise ClassValidationError("While structuring", [_noted(error, "name")], PolicyValue)
+        defaults = {"source": ACCOUNT_FILE_SOURCE, "grade": "A"}
+        if "source" not in table:
+            defaults["note"] = ACCOUNT_FILE_NOTE
+        result: PolicyValue = conv.structure({"name": name, **defaults, **table}, PolicyValue)
+        return result
+
+    def is_table(raw: Any) -> bool:
+        return isinstance(raw, Mapping) and any(key in raw for key in _POLICY_TABLE_KEYS)
+
+    def structure_parameter(name: Any, raw: Any) -> list[PolicyValue]:
+        if name not in PARAMETERS:
+            raise _unknown_parameter(name)
+        if isinstance(raw, (list, tuple)) and raw and all(is_table(t) for t in raw):
+            versions: list[PolicyValue] = []
+            errors: list[Exception] = []
+            for index, table in enumerate(raw):
+                try:
+                    versions.append(parameter_from_table(name, table))
+                except Exception as exc:  # noqa: BLE001 - collected and reported
+                    note = IterableValidationNote(f"version {index}", index, PolicyValue)
+                    setattr(exc, "__notes__", [*getattr(exc, "__notes__", []), note])  # noqa: B010
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {name}", errors, list)
+            for later, value in enumerate(versions):
+                for earlier in range(later):
+                    if value.overlaps(versions[earlier]):
+                        raise ValueError(
+                            f"versions {earlier} and {later} are both in force on some day; "
+                            "give them effective_from/effective_to dates that do not overlap"
+                        )
+            return versions
+        if is_table(raw):
+            return [parameter_from_table(name, raw)]
+        return [
+            PolicyValue(name, raw, source=ACCOUNT_FILE_SOURCE, grade="A", note=ACCOUNT_FILE_NOTE)
+        ]
+
+    def structure_policy_section(data: Any, _: Any) -> tuple[PolicyValue, ...]:
+        if isinstance(data, Mapping):
+            values: list[PolicyValue] = []
+            errors: list[Exception] = []
+            for name, raw in data.items():
+                try:
+                    values += structure_parameter(name, raw)
+                except Exception as exc:  # noqa: BLE001 - collected and reported
+                    errors.append(_noted(_clean(exc), str(name)))
+            if errors:
+                raise ClassValidationError("While structuring the policy", errors, dict)
+            return tuple(values)
+        result: tuple[PolicyValue, ...] = conv.structure(data, tuple[PolicyValue, ...])
+        return result
+
+    def unstructure_policy_section(values: Iterable[PolicyValue]) -> dict[str, Any]:
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for value in values:
+            grouped.setdefault(value.name, []).append(policy_table(value))
+        return {name: t[0] if len(t) == 1 else t for name, t in grouped.items()}
+
+    def account_structure(cl: Any) -> StructureHook:
+        return attrs_structure(cl, {"policy": structure_policy_section})
+
+    def account_unstructure(cl: Any) -> Callable[[Any], Any]:
+        return make_dict_unstructure_fn(
+            cl, conv, policy=override(unstruct_hook=unstructure_policy_section)
+        )
+
+    conv.register_structure_hook_factory(lambda t: t is model.Account, account_structure)
+    conv.register_unstructure_hook_factory(lambda t: t is model.Account, account_unstructure)
+    return conv
+
+
+def _unknown_parameter(name: Any) -> ValueError:
+    message = f"unknown policy parameter {show(name)}"
+    close = difflib.get_close_matches(str(name), list(PARAMETERS), n=1)
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    return ValueError(f"{message}; known: {', '.join(PARAMETERS)}")
+
+
+#: The project's converter. Use it (or the helpers below), never cattrs' global one.
+converter: cattrs.Converter = make_converter()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def to_dict(value: Any, unstructure_as: Any = None) -> Any:
+    """Turn a creditrules value into plain data (dicts, lists, str, int, bool).
+
+    Decimals become strings, dates ISO strings, tuples lists.
+
+    Args:
+        value: Any creditrules value (an attrs instance, a tuple of them, …).
+        unstructure_as: The type to dump ``value`` as; pass
+            :data:`~creditrules.model.Event` to get an event's ``type`` tag.
+
+    Returns:
+        JSON-compatible data; ``from_dict(type(value), to_dict(value)) == value``.
+    """
+    return converter.unstructure(value, unstructure_as)
+
+
+def from_dict(cls: type[T], data: Any) -> T:
+    """Build a ``cls`` from plain data (the inverse of :func:`to_dict`).
+
+    Args:
+        cls: The class to build, e.g. :class:`~creditrules.model.Account`.
+        data: Plain data, e.g. from :func:`json.loads`.
+
+    Returns:
+        The structured, validated value.
+
+    Raises:
+        InputError: listing every problem with its JSON path.
+    """
+    try:
+        return converter.structure(data, cls)
+    except (BaseValidationError, ValueError, TypeError, KeyError) as exc:
+        raise InputError(problems_from(exc)) from exc
+
+
+def to_json(value: Any, *, indent: int | None = 2) -> str:
+    """Dump a creditrules value as JSON text (non-ASCII such as Chinese kept readable).
+
+    Args:
+        value: Any value :func:`to_dict` accepts.
+        indent: JSON indentation, or ``None`` for one line.
+
+    Returns:
+        The JSON text.
+    """
+    return json.dumps(to_dict(value), indent=indent, ensure_ascii=False)

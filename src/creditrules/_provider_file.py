@@ -1,0 +1,227 @@
+"""Declarative providers: a provider defined entirely in a TOML file (private).
+
+See :func:`creditrules.load_provider` and the "Write a provider" docs for the format::
+
+    format = 1
+    [provider]
+    id = "acme"
+    name_zh = "示例贷"
+    name_en = "Acme Loans"
+    products = ["installment"]
+
+    [policy.penalty_daily_rate]
+    value = "0.0005"
+    source = "https://example.com/acme/contract-terms"
+    grade = "B"
+
+    [[policy.grace_days]]                 # effective-dated versions
+    value = 3
+    source = "Acme notice 2024-01"
+    grade = "B"
+    effective_to = 2024-12-31
+    [[policy.grace_days]]
+    value = 0
+    source = "Acme notice 2025-01"
+    grade = "B"
+    effective_from = 2025-01-01
+
+    [[facts]]
+    key = "reporter"
+    text = "Reports monthly to the PBOC Credit Reference Center."
+    source = "Acme annual report 2024"
+    grade = "B"
+
+    [unknown]
+    max_principal = "not published"
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from ._convert import _key_path, converter, problems_from, show
+from .errors import InputError, InputProblem
+from .policy import PARAMETERS, PolicyValue
+from .provider import Provider, ProviderFact
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+
+@runtime_checkable
+class Traversable(Protocol):
+    """Anything with ``read_text`` — a path or an :mod:`importlib.resources` file."""
+
+    def read_text(self, encoding: str | None = ...) -> str:
+        """Return the file's text."""
+
+
+SUPPORTED_FORMAT = 1
+_TOP = ("format", "provider", "policy", "facts", "unknown", "required")
+_PROVIDER_KEYS = ("id", "name_zh", "name_en", "products", "methods", "description")
+_VALUE_KEYS = ("value", "source", "grade", "note", "effective_from", "effective_to")
+_FACT_KEYS = ("key", "text", "source", "grade", "note")
+
+
+def _read(source: str | os.PathLike[str] | Traversable) -> tuple[str, str | None]:
+    if isinstance(source, str) and ("\n" in source or "=" in source):
+        return source, None
+    path = source if isinstance(source, Traversable) else Path(source)
+    name = str(source)
+    try:
+        return path.read_text(encoding="utf-8"), name
+    except FileNotFoundError:
+        raise InputError("no such file", file=name) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the file: {exc}", file=name) from None
+
+
+def _unknown_keys(
+    table: Mapping[str, Any], allowed: tuple[str, ...], path: str, problems: list[InputProblem]
+) -> None:
+    for key in table:
+        if key not in allowed:
+            problems.append(
+                InputProblem(
+                    path + _key_path(key), f"unknown key; expected one of: {', '.join(allowed)}"
+                )
+            )
+
+
+def _policy(table: Any, problems: list[InputProblem]) -> list[PolicyValue]:
+    values: list[PolicyValue] = []
+    if not isinstance(table, Mapping):
+        problems.append(InputProblem("$.policy", f"expected a table, got {show(table)}"))
+        return values
+    for name, raw in table.items():
+        path = f"$.policy{_key_path(name)}"
+        if name not in PARAMETERS:
+            problems.append(
+                InputProblem(
+                    path, f"unknown policy parameter {name!r}; known: {', '.join(PARAMETERS)}"
+                )
+            )
+            continue
+        versions = raw if isinstance(raw, list) else [raw]
+        for index, version in enumerate(versions):
+            where = f"{path}[{index}]" if isinstance(raw, list) else path
+            if not isinstance(version, Mapping) or "value" not in version:
+                problems.append(
+                    InputProblem(
+                        where,
+                        "a provider's policy value is a table with value, source and grade "
+                        "(every number needs its source)",
+                    )
+                )
+                continue
+            _unknown_keys(version, _VALUE_KEYS, where, problems)
+            try:
+                values.append(converter.structure({"name": name, **version}, PolicyValue))
+            except Exception as exc:
+                problems.extend(problems_from(exc, where))
+    return values
+
+
+def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provider:
+    """Build a :class:`~creditrules.Provider` from the parsed contents of a provider file.
+
+    Raises:
+        InputError: listing every problem with its JSON path.
+    """
+    problems: list[InputProblem] = []
+    _unknown_keys(data, _TOP, "$", problems)
+    if data.get("format") != SUPPORTED_FORMAT:
+        problems.append(
+            InputProblem(
+                "$.format", f"expected format = {SUPPORTED_FORMAT}, got {show(data.get('format'))}"
+            )
+        )
+    head = data.get("provider")
+    if not isinstance(head, Mapping):
+        problems.append(InputProblem("$.provider", "missing [provider] table"))
+        head = {}
+    _unknown_keys(head, _PROVIDER_KEYS, "$.provider", problems)
+    if "id" not in head:
+        problems.append(InputProblem("$.provider.id", "missing required field"))
+    policy = _policy(data.get("policy", {}), problems)
+    facts: list[ProviderFact] = []
+    raw_facts = data.get("facts", [])
+    if not isinstance(raw_facts, list):
+        problems.append(InputProblem("$.facts", "expected an array of tables ([[facts]])"))
+        raw_facts = []
+    for index, fact in enumerate(raw_facts):
+        where = f"$.facts[{index}]"
+        if not isinstance(fact, Mapping):
+            problems.append(InputProblem(where, f"expected a table, got {show(fact)}"))
+            continue
+        _unknown_keys(fact, _FACT_KEYS, where, problems)
+        try:
+            facts.append(converter.structure(dict(fact), ProviderFact))
+        except Exception as exc:
+            problems.extend(problems_from(exc, where))
+    notes: dict[str, tuple[tuple[str, str], ...]] = {}
+    for section in ("unknown", "required"):
+        table = data.get(section, {})
+        pairs: list[tuple[str, str]] = []
+        if not isinstance(table, Mapping):
+            problems.append(InputProblem(f"$.{section}", "expected a table of name = reason"))
+            table = {}
+        for name, why in table.items():
+            where = f"$.{section}{_key_path(name)}"
+            if name not in PARAMETERS:
+                problems.append(InputProblem(where, f"unknown policy parameter {name!r}"))
+            elif not isinstance(why, str) or not why.strip():
+                problems.append(InputProblem(where, "give the reason as text"))
+            else:
+                pairs.append((name, why))
+        notes[section] = tuple(pairs)
+    if problems:
+        raise InputError(problems, file=file)
+    fields = {k: head[k] for k in _PROVIDER_KEYS if k in head}
+    for key in ("products", "methods"):
+        if key in fields:
+            fields[key] = tuple(fields[key]) if isinstance(fields[key], list) else fields[key]
+    try:
+        return Provider(
+            **fields,
+            policy=tuple(policy),
+            facts=tuple(facts),
+            unknown=notes["unknown"],
+            required=notes["required"],
+        )
+    except Exception as exc:
+        raise InputError(str(exc).split(" @ ")[0], file=file, path="$.provider") from None
+
+
+def load_provider(source: str | os.PathLike[str] | Traversable) -> Provider:
+    """Load a declarative provider from a TOML file (or TOML text).
+
+    A plugin can ship such a file as package data and register it with no other code::
+
+        @creditrules.hookimpl
+        def register_providers(register):
+            register(creditrules.load_provider(files("creditrules_acme") / "provider.toml"))
+
+    Args:
+        source: A path, an :mod:`importlib.resources` file, or TOML text.
+
+    Returns:
+        The :class:`~creditrules.Provider`.
+
+    Raises:
+        InputError: for a missing file, a TOML syntax error or an invalid provider, naming
+            the file and the JSON path of each problem.
+    """
+    text, file = _read(source)
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"TOML syntax error: {exc}", file=file) from None
+    return parse_provider(data, file=file)
