@@ -129,7 +129,7 @@ def _unknown_key(key: Any, allowed: Iterable[str]) -> ValueError:
     return ValueError(f"{message}; expected one of: {', '.join(known)}")
 
 
-def format_exception(exc: BaseException, type: Any = None) -> str:  # noqa: A002
+def format_exception(exc: BaseException, type: Any = None) -> str:
     """Word one leaf error of structuring for a user.
 
     Has the signature of :func:`cattrs.v.format_exception`, so it can also be
@@ -205,7 +205,7 @@ def _structure_decimal(value: Any, _: Any) -> Decimal:
         raise TypeError(f"expected a decimal number, got {show(value)}")
     if isinstance(value, float):
         raise TypeError(
-            f"got the binary float {value!r}; write it as a string (\"{value}\") so it stays exact"
+            f'got the binary float {value!r}; write it as a string ("{value}") so it stays exact'
         )
     if isinstance(value, Decimal):
         number = value
@@ -363,18 +363,18 @@ def make_converter(*, native_dates: bool = False) -> cattrs.Converter:
                     validator(None, attribute, checked)
                 except (ValueError, TypeError) as exc:
                     raise _clean(exc, attribute.name) from None
-                except Exception:  # noqa: BLE001, S110 - needs the instance: __init__ checks
+                except Exception:  # needs the instance: __init__ checks it
                     pass
             return result  # __init__ converts and validates again, on the real instance
 
         return structure_field
 
-    def attrs_structure(cl: Any, inner: Mapping[str, StructureHook] = {}) -> StructureHook:  # noqa: B006
+    def attrs_structure(cl: Any, inner: Mapping[str, StructureHook] = {}) -> StructureHook:
         if typing.get_origin(cl) is not None:  # a generic attrs class: plain cattrs
             return make_dict_structure_fn(cl, conv, _cattrs_forbid_extra_keys=True)
         attrs.resolve_types(cl)
         fields = [a for a in attrs.fields(cl) if a.init]
-        overrides = {}
+        overrides: dict[str, Any] = {}
         for a in fields:
             if a.name in inner or a.converter is not None or a.validator is not None:
                 base = inner.get(a.name) or hook_for(a.type)
@@ -494,7 +494,7 @@ def make_converter(*, native_dates: bool = False) -> cattrs.Converter:
             for index, table in enumerate(raw):
                 try:
                     versions.append(parameter_from_table(name, table))
-                except Exception as exc:  # noqa: BLE001 - collected and reported
+                except Exception as exc:  # collected and reported
                     note = IterableValidationNote(f"version {index}", index, PolicyValue)
                     setattr(exc, "__notes__", [*getattr(exc, "__notes__", []), note])  # noqa: B010
                     errors.append(exc)
@@ -521,7 +521,7 @@ def make_converter(*, native_dates: bool = False) -> cattrs.Converter:
             for name, raw in data.items():
                 try:
                     values += structure_parameter(name, raw)
-                except Exception as exc:  # noqa: BLE001 - collected and reported
+                except Exception as exc:  # collected and reported
                     errors.append(_noted(_clean(exc), str(name)))
             if errors:
                 raise ClassValidationError("While structuring the policy", errors, dict)

@@ -309,6 +309,12 @@ def get_registry(*, strict: bool | None = None, reload: bool = False) -> Registr
     return _REGISTRY
 
 
+def reset_registry() -> None:
+    """Forget the loaded plugins; the next :func:`get_registry` loads them again."""
+    global _REGISTRY
+    _REGISTRY = None
+
+
 @contextmanager
 def registry_override(registry: Registry) -> Iterator[Registry]:
     """Use ``registry`` for the duration of a ``with`` block (for tests)."""

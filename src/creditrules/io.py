@@ -156,7 +156,9 @@ def parse_account(data: Mapping[str, Any], *, file: str | None = None) -> Accoun
     problems: list[InputProblem] = []
     if "format" not in data:
         problems.append(
-            InputProblem("$.format", f"missing required field: start the file with format = {FORMAT}")
+            InputProblem(
+                "$.format", f"missing required field: start the file with format = {FORMAT}"
+            )
         )
     elif type(data["format"]) is not int or data["format"] != FORMAT:
         raise InputError(
@@ -195,7 +197,9 @@ def parse_account(data: Mapping[str, Any], *, file: str | None = None) -> Accoun
     return account
 
 
-def _unknown_keys(table: Mapping[str, Any], allowed: tuple[str, ...], path: str) -> list[InputProblem]:
+def _unknown_keys(
+    table: Mapping[str, Any], allowed: tuple[str, ...], path: str
+) -> list[InputProblem]:
     found = []
     for key in table:
         if key not in allowed:
@@ -204,7 +208,9 @@ def _unknown_keys(table: Mapping[str, Any], allowed: tuple[str, ...], path: str)
             if close:
                 message += f" (did you mean {close[0]!r}?)"
             found.append(
-                InputProblem(f"{path}{_key(str(key))}", f"{message}; expected one of: {', '.join(allowed)}")
+                InputProblem(
+                    f"{path}{_key(str(key))}", f"{message}; expected one of: {', '.join(allowed)}"
+                )
             )
     return found
 
@@ -336,7 +342,7 @@ _DATE_SCHEMA: dict[str, Any] = {
 def _closure(function: Callable[..., Any]) -> dict[str, Any]:
     cells = getattr(function, "__closure__", None) or ()
     names = getattr(getattr(function, "__code__", None), "co_freevars", ())
-    return {name: cell.cell_contents for name, cell in zip(names, cells)}
+    return {name: cell.cell_contents for name, cell in zip(names, cells, strict=False)}
 
 
 def _choices(validator: Any) -> tuple[Any, ...] | None:
@@ -407,7 +413,9 @@ class _SchemaBuilder:
                 continue
             schema = self.field(field)
             if field.name in docs:
-                schema = {"description": docs[field.name], **schema}
+                kind = schema.get("description")
+                described = f"{docs[field.name]} ({kind})" if kind else docs[field.name]
+                schema = {**schema, "description": described}
             properties[field.name] = schema
             if field.default is attrs.NOTHING:
                 required.append(field.name)
@@ -427,7 +435,8 @@ class _SchemaBuilder:
         validators = _validator_names(field.validator) if field.validator else set()
         choices = _choices(field.validator)
         if type_ is Decimal:
-            if field.converter in (_validators.money, _validators.optional_money):
+            converter: Any = field.converter
+            if converter in (_validators.money, _validators.optional_money):
                 if _validators.positive in validators:
                     return _money_schema("positive")
                 if _validators.non_negative in validators:
@@ -580,9 +589,7 @@ def account_schema() -> dict[str, Any]:
             "policy": _policy_schema(),
             "loan": section("loan", builder.ref(model.LoanTerms)),
             "bills": section("bills", {"type": "array", "items": builder.ref(model.Bill)}),
-            "payments": section(
-                "payments", {"type": "array", "items": builder.ref(model.Payment)}
-            ),
+            "payments": section("payments", {"type": "array", "items": builder.ref(model.Payment)}),
             "events": section("events", {"type": "array", "items": {"oneOf": events}}),
             "reported": section(
                 "reported", {"type": "array", "items": builder.ref(model.ReportedMonth)}
