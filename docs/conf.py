@@ -49,6 +49,7 @@ myst_heading_anchors = 3
 # -- autodoc / napoleon --------------------------------------------------------
 
 autodoc_typehints = "description"
+autodoc_typehints_format = "fully-qualified"
 autodoc_member_order = "bysource"
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
@@ -70,3 +71,5 @@ import creditrules
 
 html_theme = "furo"
 html_title = f"creditrules {release}"
+napoleon_attr_annotations = False
+autodoc_typehints_description_target = "documented"

@@ -69,10 +69,18 @@ def _account(**changes: object) -> Account:
                 effective_to=date(2024, 12, 31),
             ),
             PolicyValue(
-                "penalty_daily_rate", "0.0004", source="s", grade="C", effective_from=date(2025, 1, 1)
+                "penalty_daily_rate",
+                "0.0004",
+                source="s",
+                grade="C",
+                effective_from=date(2025, 1, 1),
             ),
-            PolicyValue("allocation_order", ["fees", "penalty", "interest", "principal"],
-                        source="s", grade="D"),
+            PolicyValue(
+                "allocation_order",
+                ["fees", "penalty", "interest", "principal"],
+                source="s",
+                grade="D",
+            ),
             PolicyValue("bill_installment_fees", {3: "0.025", 12: "0.088"}, source="s", grade="C"),
             PolicyValue("max_principal", None, source="s", grade="C"),
         ],

@@ -159,10 +159,12 @@ class _Loader:
         warnings.warn(text, PluginWarning, stacklevel=4)
         self.infos.setdefault(name, {"distribution": "?", "version": "?"})["error"] = message
 
-    def load(self) -> Registry:
+    def load(self, extra: tuple[tuple[str, object], ...] = ()) -> Registry:
         for module_name in DEFAULT_PLUGINS:
             module = importlib.import_module(module_name)
             self._register(module_name, module, ("creditrules", _own_version()))
+        for name, plugin in extra:
+            self._register(name, plugin, ("(in process)", ""))
         wanted = _names("CREDITRULES_LOAD_PLUGINS")
         disabled = _names("CREDITRULES_DISABLE_PLUGINS") or set()
         for ep in sorted(entry_points(group="creditrules"), key=lambda e: e.name):
@@ -291,12 +293,16 @@ class _Loader:
 _REGISTRY: Registry | None = None
 
 
-def get_registry(*, strict: bool | None = None, reload: bool = False) -> Registry:
+def get_registry(
+    *, strict: bool | None = None, reload: bool = False, extra: tuple[tuple[str, object], ...] = ()
+) -> Registry:
     """Load plugins once and return the :class:`Registry` (cached).
 
     Args:
         strict: Make plugin failures fatal (default: ``CREDITRULES_STRICT``).
         reload: Discard the cache and load again (tests, after installing a plugin).
+        extra: ``(name, plugin)`` pairs registered in-process besides the installed plugins
+            (implies ``reload``); useful in tests and notebooks.
 
     Raises:
         PluginError: on conflicts (two plugins, one provider id), or on any failure if strict.
@@ -304,8 +310,8 @@ def get_registry(*, strict: bool | None = None, reload: bool = False) -> Registr
     global _REGISTRY
     if strict is None:
         strict = os.environ.get("CREDITRULES_STRICT", "") not in ("", "0")
-    if reload or _REGISTRY is None or (strict and not _REGISTRY.strict):
-        _REGISTRY = _Loader(strict).load()
+    if reload or extra or _REGISTRY is None or (strict and not _REGISTRY.strict):
+        _REGISTRY = _Loader(strict).load(extra)
     return _REGISTRY
 
 
