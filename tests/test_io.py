@@ -104,7 +104,9 @@ def test_amounts_as_numbers_and_strings_parse_the_same() -> None:
     assert as_number.bills[0].amount == as_string.bills[0].amount == as_int.bills[0].amount
     assert str(as_number.bills[0].amount) == "1000.00"
     tenth = load_account(ISSUE_EXAMPLE.replace('amount = "1.00"', "amount = 0.10"))
-    assert tenth.events[0].amount == Decimal("0.10")  # exact, not 0.1000000000000000055…
+    assert tenth.events[0] == Waiver(
+        date(2025, 4, 1), "penalty", Decimal("0.10")
+    )  # exact, not 0.1000000000000000055…
 
 
 def test_policy_table_and_versions_load() -> None:

@@ -579,11 +579,16 @@ def to_dict(value: Any, unstructure_as: Any = None) -> Any:
     return converter.unstructure(value, unstructure_as)
 
 
-def from_dict(cls: type[T], data: Any) -> T:
+@typing.overload
+def from_dict(cls: type[T], data: Any) -> T: ...
+@typing.overload
+def from_dict(cls: Any, data: Any) -> Any: ...
+def from_dict(cls: Any, data: Any) -> Any:
     """Build a ``cls`` from plain data (the inverse of :func:`to_dict`).
 
     Args:
-        cls: The class to build, e.g. :class:`~creditrules.model.Account`.
+        cls: The class to build, e.g. :class:`~creditrules.model.Account`, or a
+            type such as :data:`~creditrules.model.Event` or ``tuple[Bill, ...]``.
         data: Plain data, e.g. from :func:`json.loads`.
 
     Returns:

@@ -1,0 +1,735 @@
+"""The ``creditrules`` command line (extra ``cli``: click and rich).
+
+Commands::
+
+    creditrules assess FILE [--as-of YYYY-MM-DD] [--json] [--provider-file PATH ...]
+    creditrules report FILE [--as-of YYYY-MM-DD] [--json] [--provider-file PATH ...]
+    creditrules providers [ID] [--json] [--provider-file PATH ...]
+    creditrules plugins [--json]
+    creditrules rules [--json]
+
+Plugins add commands through the ``register_commands(cli)`` hook. Bad input —
+a missing file, a TOML error, an invalid value, an unknown provider — is one
+clear message on stderr and exit status 2, never a traceback. ``NO_COLOR``
+turns colours off.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import attrs
+
+from . import __version__
+from ._api import assess
+from ._convert import to_json
+from ._plugins import PluginWarning, Registry, get_registry, registry_override
+from ._provider_file import load_provider
+from .assessment import Assessment, Components
+from .errors import CreditRulesError, InputError, PluginError
+from .io import load_account
+from .policy import PARAMETERS, AppliedValue, PolicyValue
+from .provider import Provider
+from .rules import Rule
+
+try:
+    import click
+    from rich.console import Console, Group, RenderableType
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+except ImportError as exc:  # the ``cli`` extra is not installed
+    _MISSING: str | None = exc.name or "click"
+else:
+    _MISSING = None
+
+__all__ = ["build_cli", "main"]
+
+#: Exit status for bad input, a broken plugin or a policy error (as click's usage errors).
+EXIT_INPUT = 2
+_INSTALL_HINT = "pip install 'creditrules[cli]'"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the ``creditrules`` command line (the console-script entry point).
+
+    Args:
+        argv: The arguments (default: ``sys.argv[1:]``).
+    """
+    if _MISSING is not None:
+        print(
+            f"creditrules: the command line needs click and rich ({_MISSING} is missing); "
+            f"install them with: {_INSTALL_HINT}",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_INPUT)
+    try:
+        cli = build_cli()
+    except CreditRulesError as exc:  # e.g. two plugins register one provider id
+        _error(str(exc))
+        sys.exit(EXIT_INPUT)
+    cli.main(args=list(argv) if argv is not None else None, prog_name="creditrules")
+
+
+# --------------------------------------------------------------------------- the commands
+
+
+class CreditRulesGroup(click.Group if _MISSING is None else object):  # type: ignore[misc]
+    """The ``creditrules`` group: turns creditrules errors into a message and exit 2.
+
+    Attributes:
+        plugin_failures: Plugins that raised in ``register_commands`` (fatal with ``--strict``).
+    """
+
+    plugin_failures: list[str]
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Invoke the command; a :class:`~creditrules.CreditRulesError` exits with status 2."""
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            _error(exc.describe())
+        except CreditRulesError as exc:
+            _error(str(exc))
+        ctx.exit(EXIT_INPUT)
+
+
+def build_cli() -> click.Group:
+    """Build the ``creditrules`` command group and let plugins add their commands.
+
+    Loads the plugins (:func:`creditrules.get_registry`) and calls every plugin's
+    ``register_commands(cli)`` hook once; a plugin raising there is named in a warning
+    (a :class:`~creditrules.PluginError` with ``--strict`` or ``CREDITRULES_STRICT=1``).
+
+    Returns:
+        The :class:`click.Group`; run it with ``.main()`` or click's ``CliRunner``.
+
+    Raises:
+        PluginError: if the plugins conflict, or one fails in strict mode.
+    """
+    as_of_option = click.option(
+        "--as-of",
+        "as_of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        metavar="YYYY-MM-DD",
+        help="Assess at the end of this day (default: today, China time).",
+    )
+    json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    provider_file_option = click.option(
+        "--provider-file",
+        "provider_files",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        metavar="PATH",
+        help="A declarative provider TOML file to use for this run (repeatable).",
+    )
+    account_file = click.argument(
+        "file", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    )
+
+    @click.group(cls=CreditRulesGroup)
+    @click.version_option(__version__, prog_name="creditrules", message="%(prog)s %(version)s")
+    @click.option(
+        "--strict",
+        is_flag=True,
+        help="Make a plugin that fails to load or raises in a hook an error "
+        "(same as CREDITRULES_STRICT=1).",
+    )
+    @click.pass_context
+    def cli(ctx: click.Context, strict: bool) -> None:
+        """What an overdue costs, what the credit report shows, every number sourced."""
+        if strict:
+            get_registry(strict=True)
+            failures = getattr(ctx.command, "plugin_failures", [])
+            if failures:
+                raise PluginError(failures[0])
+
+    @cli.command(name="assess")
+    @account_file
+    @as_of_option
+    @json_option
+    @provider_file_option
+    def assess_command(
+        file: Path, as_of: datetime | None, as_json: bool, provider_files: tuple[Path, ...]
+    ) -> None:
+        """Assess an account file: days past due, balances, cost, episodes, policy."""
+        with _with_provider_files(provider_files) as registry:
+            assessment = _assess_file(file, as_of)
+            if as_json:
+                click.echo(to_json(assessment))
+                return
+            provider = registry.providers.get(assessment.provider)
+            _console().print(render_assessment(assessment, provider))
+
+    @cli.command(name="report")
+    @account_file
+    @as_of_option
+    @json_option
+    @provider_file_option
+    def report_command(
+        file: Path, as_of: datetime | None, as_json: bool, provider_files: tuple[Path, ...]
+    ) -> None:
+        """Simulate the PBOC credit report of an account: 60-month grid, records, flags."""
+        with _with_provider_files(provider_files):
+            assessment = _assess_file(file, as_of)
+        report = getattr(assessment, "report", None)
+        render = _report_renderer()
+        if report is None or render is None:
+            raise click.ClickException("this version of creditrules has no credit-report simulation")
+        if as_json:
+            click.echo(to_json(report))
+        else:
+            _console().print(render(report))
+
+    @cli.command(name="providers")
+    @click.argument("provider_id", metavar="[ID]", required=False)
+    @json_option
+    @provider_file_option
+    def providers_command(
+        provider_id: str | None, as_json: bool, provider_files: tuple[Path, ...]
+    ) -> None:
+        """List the installed providers, or show one provider's facts and policy."""
+        with _with_provider_files(provider_files) as registry:
+            if provider_id is None:
+                providers = sorted(registry.providers.values(), key=lambda p: p.id)
+                if as_json:
+                    _echo_json([_provider_summary(p, registry) for p in providers])
+                else:
+                    _console().print(render_providers(providers, registry))
+                return
+            try:
+                provider = registry.provider(provider_id)
+            except KeyError as exc:
+                raise InputError(str(exc.args[0]), path="$") from None
+            if as_json:
+                _echo_json(_provider_data(provider, registry))
+            else:
+                _console().print(render_provider(provider, registry))
+
+    @cli.command(name="plugins")
+    @json_option
+    def plugins_command(as_json: bool) -> None:
+        """List the plugins: distribution, version, hooks, providers and rules."""
+        registry = get_registry()
+        if as_json:
+            _echo_json([attrs.asdict(info) for info in registry.plugins])
+        else:
+            _console().print(render_plugins(registry))
+
+    @cli.command(name="rules")
+    @json_option
+    def rules_command(as_json: bool) -> None:
+        """List the ruleset in force, in the order it runs, and where each rule comes from."""
+        rules = tuple(get_registry().rules)
+        if as_json:
+            _echo_json(_rules_data(rules))
+        else:
+            _console().print(render_rules(rules))
+
+    _add_plugin_commands(cli)
+    return cli
+
+
+def _add_plugin_commands(cli: click.Group) -> None:
+    failures: list[str] = []
+    with _plugin_warnings():
+        registry = get_registry()
+        # One call per plugin, so one that raises cannot stop the others.
+        for impl in reversed(registry.manager.hook.register_commands.get_hookimpls()):
+            arguments = {"cli": cli}
+            try:
+                impl.function(*(arguments[name] for name in impl.argnames))
+            except Exception as exc:
+                message = (
+                    f"creditrules plugin {impl.plugin_name!r} raised in register_commands: "
+                    f"{type(exc).__name__}: {exc}"
+                )
+                if registry.strict:
+                    raise PluginError(message) from exc
+                warnings.warn(message, PluginWarning, stacklevel=1)
+                failures.append(message)
+    cli.plugin_failures = failures  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _assess_file(file: Path, as_of: datetime | None) -> Assessment:
+    account = load_account(file)
+    day = as_of.date() if as_of is not None else today()
+    try:
+        return assess(account, as_of=day)
+    except InputError as exc:
+        if exc.file is not None:
+            raise
+        raise InputError(exc.problems, file=str(file)) from None
+
+
+def today() -> date:
+    """Return today's date in China (Asia/Shanghai; UTC+8 if the tz database is missing)."""
+    zone: tzinfo
+    try:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    except ImportError:  # pragma: no cover - Python < 3.9
+        zone = timezone(timedelta(hours=8), "CST")
+    else:
+        try:
+            zone = ZoneInfo("Asia/Shanghai")
+        except ZoneInfoNotFoundError:  # no tzdata (e.g. Windows without the package)
+            zone = timezone(timedelta(hours=8), "CST")
+    return datetime.now(zone).date()
+
+
+@contextmanager
+def _with_provider_files(paths: Sequence[Path]) -> Iterator[Registry]:
+    """Use the installed providers plus those of ``paths`` for the ``with`` block."""
+    with _plugin_warnings():
+        registry = get_registry()
+    if not paths:
+        yield registry
+        return
+    providers = dict(registry.providers)
+    origins = dict(registry.provider_plugin)
+    for path in paths:
+        provider = load_provider(path)
+        if provider.id in providers:
+            raise InputError(
+                f"provider id {provider.id!r} is already registered by {origins[provider.id]}; "
+                "give the provider in this file another id",
+                file=str(path),
+                path="$.provider.id",
+            )
+        providers[provider.id] = provider
+        origins[provider.id] = f"--provider-file {path}"
+    with registry_override(
+        attrs.evolve(registry, providers=providers, provider_plugin=origins)
+    ) as override:
+        yield override
+
+
+@contextmanager
+def _plugin_warnings() -> Iterator[None]:
+    """Show plugin warnings as one ``warning:`` line each on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PluginWarning)
+        yield
+    for warning in caught:
+        if issubclass(warning.category, PluginWarning):
+            _error(f"warning: {warning.message}", style="yellow")
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+
+
+def _report_module() -> ModuleType | None:
+    try:
+        return importlib.import_module("creditrules._render_report")
+    except ModuleNotFoundError as exc:
+        if exc.name != "creditrules._render_report":
+            raise
+        return None
+
+
+def _report_renderer() -> Any:
+    return getattr(_report_module(), "render_report", None)
+
+
+def _report_summary(assessment: Assessment) -> str | None:
+    report = getattr(assessment, "report", None)
+    summarize = getattr(_report_module(), "summary_line", None)
+    if report is None or summarize is None:
+        return None
+    return str(summarize(report))
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _console() -> Console:
+    # Built per command so it writes to the current sys.stdout (CliRunner swaps it).
+    # rich honours NO_COLOR and drops styles when stdout is not a terminal.
+    return Console(highlight=False, markup=False)
+
+
+def _error(message: str, style: str = "red") -> None:
+    Console(stderr=True, highlight=False, markup=False, soft_wrap=True).print(
+        message, style=style
+    )
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def money(amount: Decimal) -> str:
+    """Format an amount with thousands separators: ``1,002.50``."""
+    return f"{amount:,.2f}"
+
+
+def format_value(value: Any) -> str:
+    """Format a policy value for people: ``unset``, ``true``, ``penalty, fees, …``."""
+    if value is None:
+        return "unset"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        if value and all(isinstance(v, tuple) for v in value):
+            return ", ".join(f"{n}: {rate}" for n, rate in value) or "none"
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
+
+
+def _rate_hint(name: str, value: Any) -> str:
+    if isinstance(value, Decimal) and name.endswith("daily_rate"):
+        return f"{value} ({value * 100:g} %/day)"
+    return format_value(value)
+
+
+def _section(title: str) -> Text:
+    return Text(f"\n{title}", style="bold")
+
+
+_STATUS_STYLES = {
+    "overdue": "bold red",
+    "in_grace": "yellow",
+    "paid_late": "yellow",
+    "paid_on_time": "green",
+    "paid_in_grace": "green",
+}
+
+
+def render_assessment(assessment: Assessment, provider: Provider | None) -> RenderableType:
+    """Lay out an assessment for the terminal.
+
+    Args:
+        assessment: The assessment.
+        provider: Its provider (for the display name), if known.
+
+    Returns:
+        A rich renderable.
+    """
+    parts: list[RenderableType] = []
+    name = provider.display_name if provider is not None else assessment.provider
+    header = Text(f"{assessment.account_id}", style="bold")
+    header.append(f" · {name} ({assessment.provider}) · as of {assessment.as_of}")
+    parts.append(header)
+
+    dpd = assessment.days_past_due
+    status = Text("Days past due: ")
+    status.append(str(dpd), style="bold red" if dpd else "bold green")
+    if assessment.current_episode is not None:
+        status.append(f"  (overdue since {assessment.current_episode.start})", style="red")
+    parts.append(status)
+
+    unknowns = assessment.unknowns
+    if unknowns:
+        parts.append(
+            Panel(
+                Text("\n".join(f"• {u}" for u in unknowns)),
+                title="Unknown — not computed",
+                title_align="left",
+                border_style="bold yellow",
+            )
+        )
+
+    parts.append(_components_table(assessment))
+    cost = Text("Cost so far (interest + fees + penalty charged): ")
+    cost.append(money(assessment.cost), style="bold")
+    parts.append(cost)
+    notes = []
+    if assessment.credit:
+        notes.append(f"Credit (paid beyond what was due): {money(assessment.credit)}")
+    if assessment.owed_to and assessment.owed_to != assessment.provider:
+        notes.append(f"Owed to: {assessment.owed_to}")
+    for label, day in (
+        ("Guarantor paid (代偿) on", assessment.guarantor_paid_on),
+        ("Written off on", assessment.written_off_on),
+        ("Closed on", assessment.closed_on),
+    ):
+        if day is not None:
+            notes.append(f"{label} {day}")
+    if assessment.ignored_events:
+        notes.append(
+            f"{assessment.ignored_events} event(s) dated after {assessment.as_of} not applied"
+        )
+    parts.extend(Text(n) for n in notes)
+
+    summary = _report_summary(assessment)
+    if summary:
+        parts.append(Text(f"Credit report: {summary}"))
+
+    if assessment.episodes:
+        parts.append(_section("Overdue episodes"))
+        parts.append(_episodes_table(assessment))
+    if assessment.items:
+        parts.append(_section("Due items"))
+        parts.append(_items_table(assessment))
+    parts.append(_section(f"Policy in force on {assessment.as_of}"))
+    parts.append(_policy_table(assessment.policy))
+    return Group(*parts)
+
+
+def _components_table(assessment: Assessment) -> Table:
+    columns: dict[str, Components] = {
+        "balance": assessment.balance,
+        "overdue": assessment.overdue,
+        "charged": assessment.charged,
+        "paid": assessment.paid,
+    }
+    table = Table(box=None, pad_edge=False)
+    table.add_column("")
+    for title in columns:
+        table.add_column(title, justify="right")
+    for component in ("principal", "interest", "fees", "penalty", "total"):
+        cells = [money(c.get(component)) for c in columns.values()]
+        style = "bold" if component == "total" else None
+        table.add_row(component, *cells, style=style)
+    return table
+
+
+def _episodes_table(assessment: Assessment) -> Table:
+    table = Table(box=None, pad_edge=False)
+    table.add_column("start")
+    table.add_column("end")
+    table.add_column("max DPD", justify="right")
+    table.add_column("max overdue", justify="right")
+    for episode in assessment.episodes:
+        end = Text(str(episode.end)) if episode.end else Text("ongoing", style="bold red")
+        table.add_row(
+            str(episode.start),
+            end,
+            str(episode.max_days_past_due),
+            money(episode.max_overdue_amount),
+        )
+    return table
+
+
+def _items_table(assessment: Assessment) -> Table:
+    table = Table(box=None, pad_edge=False)
+    for title in ("item", "due date"):
+        table.add_column(title)
+    for title in ("due", "penalty", "paid", "outstanding"):
+        table.add_column(title, justify="right")
+    table.add_column("status")
+    table.add_column("DPD", justify="right")
+    for item in assessment.items:
+        table.add_row(
+            item.id,
+            str(item.due_date),
+            money(item.scheduled.total),
+            money(item.charged.penalty),
+            money(item.paid.total),
+            money(item.outstanding.total),
+            Text(item.status, style=_STATUS_STYLES.get(item.status, "")),
+            str(item.days_past_due),
+        )
+    return table
+
+
+def _policy_table(applied: Sequence[AppliedValue]) -> Table:
+    table = Table(box=None, pad_edge=False)
+    table.add_column("parameter")
+    table.add_column("value")
+    table.add_column("layer")
+    table.add_column("grade")
+    table.add_column("source")
+    for item in applied:
+        value = item.value
+        source = Text(value.source)
+        if value.note and item.layer != "default":
+            source.append(f"\n{value.note}", style="italic")
+        table.add_row(
+            value.name,
+            _rate_hint(value.name, value.value),
+            item.layer,
+            value.grade,
+            source,
+            style="dim" if item.layer == "default" else None,
+        )
+    return table
+
+
+def render_plugins(registry: Registry) -> RenderableType:
+    """Lay out the plugins of a registry; failed ones in red."""
+    lines: list[RenderableType] = []
+    for info in registry.plugins:
+        head = Text(info.name, style="bold red" if info.error else "bold")
+        head.append(f"  {info.distribution} {info.version}", style="" if info.error else "dim")
+        lines.append(head)
+        if info.error:
+            lines.append(Text(f"  failed: {info.error}", style="red"))
+        for label, names in (
+            ("hooks", info.hooks),
+            ("providers", info.providers),
+            ("rules", info.rules),
+        ):
+            if names:
+                lines.append(Text(f"  {label}: {', '.join(names)}"))
+    failed = sum(1 for info in registry.plugins if info.error)
+    total = len(registry.plugins)
+    footer = f"\n{total} plugin{'s' if total != 1 else ''}"
+    lines.append(Text(footer + (f", {failed} failed" if failed else ""), style="dim"))
+    return Group(*lines)
+
+
+def _phases_and_mechanics(rules: Sequence[Rule]) -> list[tuple[str, Rule]]:
+    """Rules in display order, each with its label: ``1``, ``2``, … or ``""`` for mechanics."""
+    phases = [rule for rule in rules if rule.apply is not None]
+    phase_ids = {rule.id for rule in phases}
+    ordered: list[tuple[str, Rule]] = []
+    for number, phase in enumerate(phases, 1):
+        ordered.append((str(number), phase))
+        ordered.extend(("", r) for r in rules if r.apply is None and r.part_of == phase.id)
+    ordered.extend(("", r) for r in rules if r.apply is None and r.part_of not in phase_ids)
+    return ordered
+
+
+def _rules_data(rules: Sequence[Rule]) -> list[dict[str, Any]]:
+    return [
+        {
+            "order": int(label) if label else None,
+            "id": rule.id,
+            "kind": "phase" if rule.apply is not None else "mechanic",
+            "part_of": rule.part_of or None,
+            "description": rule.description,
+            "citation": rule.citation,
+            "origin": rule.origin,
+        }
+        for label, rule in _phases_and_mechanics(rules)
+    ]
+
+
+def render_rules(rules: Sequence[Rule]) -> RenderableType:
+    """Lay out a ruleset: phases in run order, mechanics indented under their phase."""
+    table = Table(box=None, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("rule")
+    table.add_column("description")
+    table.add_column("citation")
+    table.add_column("from")
+    for label, rule in _phases_and_mechanics(rules):
+        mechanic = rule.apply is None
+        rule_id = f"  {rule.id}" if mechanic else rule.id
+        table.add_row(
+            label,
+            Text(rule_id, style="" if mechanic else "bold"),
+            rule.description,
+            rule.citation,
+            Text(rule.origin, style="dim" if rule.origin == "creditrules" else "cyan"),
+        )
+    return Group(
+        table,
+        Text("\nIndented rules are steps performed inside the phase above them.", style="dim"),
+    )
+
+
+def _provider_summary(provider: Provider, registry: Registry) -> dict[str, Any]:
+    return {
+        "id": provider.id,
+        "name_zh": provider.name_zh,
+        "name_en": provider.name_en,
+        "products": list(provider.products),
+        "plugin": registry.provider_plugin.get(provider.id, ""),
+        "description": provider.description,
+    }
+
+
+def _policy_value_data(value: PolicyValue) -> dict[str, Any]:
+    return {
+        "name": value.name,
+        "value": PARAMETERS[value.name].dump(value.value),
+        "effective_from": value.effective_from.isoformat() if value.effective_from else None,
+        "effective_to": value.effective_to.isoformat() if value.effective_to else None,
+        "source": value.source,
+        "grade": value.grade,
+        "note": value.note,
+    }
+
+
+def _provider_data(provider: Provider, registry: Registry) -> dict[str, Any]:
+    return {
+        **_provider_summary(provider, registry),
+        "methods": list(provider.methods),
+        "facts": [attrs.asdict(fact) for fact in provider.facts],
+        "policy": [_policy_value_data(value) for value in provider.policy],
+        "required": [{"name": n, "reason": why} for n, why in provider.required],
+        "unknown": [{"name": n, "reason": why} for n, why in provider.unknown],
+    }
+
+
+def render_providers(providers: Sequence[Provider], registry: Registry) -> RenderableType:
+    """Lay out a list of providers."""
+    table = Table(box=None, pad_edge=False)
+    for title in ("id", "name", "products", "from"):
+        table.add_column(title)
+    for provider in providers:
+        table.add_row(
+            Text(provider.id, style="bold"),
+            provider.display_name,
+            ", ".join(provider.products),
+            registry.provider_plugin.get(provider.id, ""),
+        )
+    return Group(table, Text("\nShow one with: creditrules providers ID", style="dim"))
+
+
+def render_provider(provider: Provider, registry: Registry) -> RenderableType:
+    """Lay out one provider: facts, policy values with provenance, unknown and required."""
+    parts: list[RenderableType] = []
+    title = Text(provider.display_name, style="bold")
+    title.append(f" ({provider.id}) · from {registry.provider_plugin.get(provider.id, '?')}")
+    parts.append(title)
+    if provider.description:
+        parts.append(Text(provider.description))
+    parts.append(Text(f"Products: {', '.join(provider.products)}"))
+    if "installment" in provider.products:
+        parts.append(Text(f"Repayment methods: {', '.join(provider.methods)}"))
+    if provider.facts:
+        parts.append(_section("Facts"))
+        for fact in provider.facts:
+            line = Text(f"{fact.key}: ", style="bold")
+            line.append(fact.text)
+            line.append(f"  [grade {fact.grade}; {fact.source}]", style="dim")
+            if fact.note:
+                line.append(f"\n  {fact.note}", style="italic")
+            parts.append(line)
+    parts.append(_section("Policy"))
+    if provider.policy:
+        table = Table(box=None, pad_edge=False)
+        for column in ("parameter", "value", "in force", "grade", "source"):
+            table.add_column(column)
+        for value in sorted(provider.policy, key=lambda v: (v.name, v.effective_from or date.min)):
+            source = Text(value.source)
+            if value.note:
+                source.append(f"\n{value.note}", style="italic")
+            table.add_row(
+                value.name,
+                _rate_hint(value.name, value.value),
+                f"{value.effective_from or '…'} – {value.effective_to or '…'}",
+                value.grade,
+                source,
+            )
+        parts.append(table)
+    else:
+        parts.append(Text("No policy values of its own: the account file gives them."))
+    for label, pairs, style in (
+        ("Required from your contract", provider.required, "bold yellow"),
+        ("Unknown (no public source)", provider.unknown, "yellow"),
+    ):
+        if pairs:
+            parts.append(_section(label))
+            for name, why in pairs:
+                line = Text(f"{name}: ", style=style)
+                line.append(why)
+                parts.append(line)
+    return Group(*parts)
