@@ -7,11 +7,13 @@ implementation detail.
 from __future__ import annotations
 
 from ._api import assess, simulate
+from ._convert import from_dict, to_dict, to_json
 from ._plugins import DEFAULT_PLUGINS, PluginInfo, PluginWarning, Registry, get_registry
 from ._provider_file import load_provider
 from .assessment import Allocation, Assessment, Components, DueItemResult, Episode, RuleFiring
 from .errors import CreditRulesError, InputError, InputProblem, PluginError, PolicyError
 from .hookspecs import hookimpl
+from .io import account_schema, dump_account, load_account
 from .model import (
     Account,
     AccountClosed,
@@ -68,13 +70,19 @@ __all__ = [
     "Waiver",
     "WrittenOff",
     "__version__",
+    "account_schema",
     "assess",
     "build_schedule",
     "check_account",
+    "dump_account",
+    "from_dict",
     "get_registry",
     "hookimpl",
+    "load_account",
     "load_provider",
     "simulate",
+    "to_dict",
+    "to_json",
 ]
 
 try:

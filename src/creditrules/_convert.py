@@ -105,9 +105,13 @@ def show(value: Any) -> str:
 
 def _clean(exc: E, name: str | None = None) -> E:
     """Polish a plain ValueError/TypeError message: drop a leading field name, Decimal reprs."""
-    if type(exc) not in (ValueError, TypeError) or len(exc.args) != 1:
+    if type(exc) not in (ValueError, TypeError) or not exc.args:
         return exc
-    message = _DECIMAL_REPR.sub(r"\1", str(exc.args[0]))
+    if not isinstance(exc.args[0], str):
+        return exc
+    message = _DECIMAL_REPR.sub(r"\1", exc.args[0])
+    if re.fullmatch(r"Length of '\w+' must be >= 1: 0", message):  # attrs.validators.min_len(1)
+        return type(exc)("must not be empty")
     if name is not None and message.startswith(f"{name} "):
         message = message[len(name) + 1 :]
     return type(exc)(message)
@@ -526,6 +530,10 @@ def make_converter(*, native_dates: bool = False) -> cattrs.Converter:
             if errors:
                 raise ClassValidationError("While structuring the policy", errors, dict)
             return tuple(values)
+        if not isinstance(data, (list, tuple)):
+            raise TypeError(
+                f"expected a table of policy parameters (name = value), got {show(data)}"
+            )
         result: tuple[PolicyValue, ...] = conv.structure(data, tuple[PolicyValue, ...])
         return result
 

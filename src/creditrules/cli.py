@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
@@ -84,24 +85,29 @@ def main(argv: Sequence[str] | None = None) -> None:
 # --------------------------------------------------------------------------- the commands
 
 
-class CreditRulesGroup(click.Group if _MISSING is None else object):  # type: ignore[misc]
-    """The ``creditrules`` group: turns creditrules errors into a message and exit 2.
+if _MISSING is None:
 
-    Attributes:
-        plugin_failures: Plugins that raised in ``register_commands`` (fatal with ``--strict``).
-    """
+    class CreditRulesGroup(click.Group):
+        """The ``creditrules`` group: a creditrules error is a message and exit status 2.
 
-    plugin_failures: list[str]
+        Attributes:
+            plugin_failures: Messages of plugins that raised in ``register_commands``
+                (fatal with ``--strict``).
+        """
 
-    def invoke(self, ctx: click.Context) -> Any:
-        """Invoke the command; a :class:`~creditrules.CreditRulesError` exits with status 2."""
-        try:
-            return super().invoke(ctx)
-        except InputError as exc:
-            _error(exc.describe())
-        except CreditRulesError as exc:
-            _error(str(exc))
-        ctx.exit(EXIT_INPUT)
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.plugin_failures: list[str] = []
+
+        def invoke(self, ctx: click.Context) -> Any:
+            """Invoke the command; a :class:`~creditrules.CreditRulesError` exits with 2."""
+            try:
+                return super().invoke(ctx)
+            except InputError as exc:
+                _error(exc.describe())
+            except CreditRulesError as exc:
+                _error(f"error: {exc}")
+            ctx.exit(EXIT_INPUT)
 
 
 def build_cli() -> click.Group:
@@ -149,10 +155,10 @@ def build_cli() -> click.Group:
     def cli(ctx: click.Context, strict: bool) -> None:
         """What an overdue costs, what the credit report shows, every number sourced."""
         if strict:
-            get_registry(strict=True)
-            failures = getattr(ctx.command, "plugin_failures", [])
-            if failures:
-                raise PluginError(failures[0])
+            get_registry(strict=True)  # reloads the plugins; a failure is a PluginError
+            assert isinstance(ctx.command, CreditRulesGroup)
+            if ctx.command.plugin_failures:
+                raise PluginError(ctx.command.plugin_failures[0])
 
     @cli.command(name="assess")
     @account_file
@@ -169,7 +175,7 @@ def build_cli() -> click.Group:
                 click.echo(to_json(assessment))
                 return
             provider = registry.providers.get(assessment.provider)
-            _console().print(render_assessment(assessment, provider))
+            _console().print(_render_assessment(assessment, provider))
 
     @cli.command(name="report")
     @account_file
@@ -185,7 +191,9 @@ def build_cli() -> click.Group:
         report = getattr(assessment, "report", None)
         render = _report_renderer()
         if report is None or render is None:
-            raise click.ClickException("this version of creditrules has no credit-report simulation")
+            raise click.ClickException(
+                "this version of creditrules has no credit-report simulation"
+            )
         if as_json:
             click.echo(to_json(report))
         else:
@@ -205,16 +213,16 @@ def build_cli() -> click.Group:
                 if as_json:
                     _echo_json([_provider_summary(p, registry) for p in providers])
                 else:
-                    _console().print(render_providers(providers, registry))
+                    _console().print(_render_providers(providers, registry))
                 return
             try:
                 provider = registry.provider(provider_id)
             except KeyError as exc:
-                raise InputError(str(exc.args[0]), path="$") from None
+                raise click.BadParameter(str(exc.args[0]), param_hint="ID") from None
             if as_json:
                 _echo_json(_provider_data(provider, registry))
             else:
-                _console().print(render_provider(provider, registry))
+                _console().print(_render_provider(provider, registry))
 
     @cli.command(name="plugins")
     @json_option
@@ -224,7 +232,7 @@ def build_cli() -> click.Group:
         if as_json:
             _echo_json([attrs.asdict(info) for info in registry.plugins])
         else:
-            _console().print(render_plugins(registry))
+            _console().print(_render_plugins(registry))
 
     @cli.command(name="rules")
     @json_option
@@ -234,13 +242,14 @@ def build_cli() -> click.Group:
         if as_json:
             _echo_json(_rules_data(rules))
         else:
-            _console().print(render_rules(rules))
+            _console().print(_render_rules(rules))
 
-    _add_plugin_commands(cli)
+    cli.plugin_failures = _add_plugin_commands(cli)
     return cli
 
 
-def _add_plugin_commands(cli: click.Group) -> None:
+def _add_plugin_commands(cli: click.Group) -> list[str]:
+    """Call each plugin's ``register_commands`` once; return the failures."""
     failures: list[str] = []
     with _plugin_warnings():
         registry = get_registry()
@@ -258,7 +267,7 @@ def _add_plugin_commands(cli: click.Group) -> None:
                     raise PluginError(message) from exc
                 warnings.warn(message, PluginWarning, stacklevel=1)
                 failures.append(message)
-    cli.plugin_failures = failures  # type: ignore[attr-defined]
+    return failures
 
 
 # --------------------------------------------------------------------------- running
@@ -266,7 +275,7 @@ def _add_plugin_commands(cli: click.Group) -> None:
 
 def _assess_file(file: Path, as_of: datetime | None) -> Assessment:
     account = load_account(file)
-    day = as_of.date() if as_of is not None else today()
+    day = as_of.date() if as_of is not None else _today()
     try:
         return assess(account, as_of=day)
     except InputError as exc:
@@ -275,18 +284,13 @@ def _assess_file(file: Path, as_of: datetime | None) -> Assessment:
         raise InputError(exc.problems, file=str(file)) from None
 
 
-def today() -> date:
-    """Return today's date in China (Asia/Shanghai; UTC+8 if the tz database is missing)."""
+def _today() -> date:
+    """Today in China: Asia/Shanghai, or UTC+8 if the time-zone database is missing."""
     zone: tzinfo
     try:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-    except ImportError:  # pragma: no cover - Python < 3.9
+        zone = ZoneInfo("Asia/Shanghai")
+    except ZoneInfoNotFoundError:  # no tzdata (e.g. Windows without the tzdata package)
         zone = timezone(timedelta(hours=8), "CST")
-    else:
-        try:
-            zone = ZoneInfo("Asia/Shanghai")
-        except ZoneInfoNotFoundError:  # no tzdata (e.g. Windows without the package)
-            zone = timezone(timedelta(hours=8), "CST")
     return datetime.now(zone).date()
 
 
@@ -363,21 +367,19 @@ def _console() -> Console:
 
 
 def _error(message: str, style: str = "red") -> None:
-    Console(stderr=True, highlight=False, markup=False, soft_wrap=True).print(
-        message, style=style
-    )
+    Console(stderr=True, highlight=False, markup=False, soft_wrap=True).print(message, style=style)
 
 
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def money(amount: Decimal) -> str:
+def _money(amount: Decimal) -> str:
     """Format an amount with thousands separators: ``1,002.50``."""
     return f"{amount:,.2f}"
 
 
-def format_value(value: Any) -> str:
+def _format_value(value: Any) -> str:
     """Format a policy value for people: ``unset``, ``true``, ``penalty, fees, …``."""
     if value is None:
         return "unset"
@@ -392,8 +394,8 @@ def format_value(value: Any) -> str:
 
 def _rate_hint(name: str, value: Any) -> str:
     if isinstance(value, Decimal) and name.endswith("daily_rate"):
-        return f"{value} ({value * 100:g} %/day)"
-    return format_value(value)
+        return f"{value} ({(value * 100).normalize():f}%/day)"
+    return _format_value(value)
 
 
 def _section(title: str) -> Text:
@@ -409,7 +411,7 @@ _STATUS_STYLES = {
 }
 
 
-def render_assessment(assessment: Assessment, provider: Provider | None) -> RenderableType:
+def _render_assessment(assessment: Assessment, provider: Provider | None) -> RenderableType:
     """Lay out an assessment for the terminal.
 
     Args:
@@ -445,11 +447,11 @@ def render_assessment(assessment: Assessment, provider: Provider | None) -> Rend
 
     parts.append(_components_table(assessment))
     cost = Text("Cost so far (interest + fees + penalty charged): ")
-    cost.append(money(assessment.cost), style="bold")
+    cost.append(_money(assessment.cost), style="bold")
     parts.append(cost)
     notes = []
     if assessment.credit:
-        notes.append(f"Credit (paid beyond what was due): {money(assessment.credit)}")
+        notes.append(f"Credit (paid beyond what was due): {_money(assessment.credit)}")
     if assessment.owed_to and assessment.owed_to != assessment.provider:
         notes.append(f"Owed to: {assessment.owed_to}")
     for label, day in (
@@ -492,7 +494,7 @@ def _components_table(assessment: Assessment) -> Table:
     for title in columns:
         table.add_column(title, justify="right")
     for component in ("principal", "interest", "fees", "penalty", "total"):
-        cells = [money(c.get(component)) for c in columns.values()]
+        cells = [_money(c.get(component)) for c in columns.values()]
         style = "bold" if component == "total" else None
         table.add_row(component, *cells, style=style)
     return table
@@ -510,27 +512,26 @@ def _episodes_table(assessment: Assessment) -> Table:
             str(episode.start),
             end,
             str(episode.max_days_past_due),
-            money(episode.max_overdue_amount),
+            _money(episode.max_overdue_amount),
         )
     return table
 
 
 def _items_table(assessment: Assessment) -> Table:
     table = Table(box=None, pad_edge=False)
-    for title in ("item", "due date"):
-        table.add_column(title)
-    for title in ("due", "penalty", "paid", "outstanding"):
-        table.add_column(title, justify="right")
+    table.add_column("item", no_wrap=True)
+    table.add_column("due date", no_wrap=True)
+    for title in ("due", "paid", "outstanding"):
+        table.add_column(title, justify="right", no_wrap=True)
     table.add_column("status")
     table.add_column("DPD", justify="right")
     for item in assessment.items:
         table.add_row(
             item.id,
             str(item.due_date),
-            money(item.scheduled.total),
-            money(item.charged.penalty),
-            money(item.paid.total),
-            money(item.outstanding.total),
+            _money(item.scheduled.total),
+            _money(item.paid.total),
+            _money(item.outstanding.total),
             Text(item.status, style=_STATUS_STYLES.get(item.status, "")),
             str(item.days_past_due),
         )
@@ -539,16 +540,19 @@ def _items_table(assessment: Assessment) -> Table:
 
 def _policy_table(applied: Sequence[AppliedValue]) -> Table:
     table = Table(box=None, pad_edge=False)
-    table.add_column("parameter")
-    table.add_column("value")
-    table.add_column("layer")
-    table.add_column("grade")
-    table.add_column("source")
+    table.add_column("parameter", no_wrap=True)
+    table.add_column("value", max_width=22)
+    table.add_column("layer", no_wrap=True)
+    table.add_column("grade", no_wrap=True)
+    table.add_column("source", min_width=14)
     for item in applied:
         value = item.value
-        source = Text(value.source)
-        if value.note and item.layer != "default":
-            source.append(f"\n{value.note}", style="italic")
+        if item.layer == "default":  # the engine convention: name the brief's section only
+            source = Text(f"convention {PARAMETERS[value.name].spec}")
+        else:
+            source = Text(value.source)
+            if value.note:
+                source.append(f"\n{value.note}", style="italic")
         table.add_row(
             value.name,
             _rate_hint(value.name, value.value),
@@ -560,7 +564,7 @@ def _policy_table(applied: Sequence[AppliedValue]) -> Table:
     return table
 
 
-def render_plugins(registry: Registry) -> RenderableType:
+def _render_plugins(registry: Registry) -> RenderableType:
     """Lay out the plugins of a registry; failed ones in red."""
     lines: list[RenderableType] = []
     for info in registry.plugins:
@@ -610,28 +614,19 @@ def _rules_data(rules: Sequence[Rule]) -> list[dict[str, Any]]:
     ]
 
 
-def render_rules(rules: Sequence[Rule]) -> RenderableType:
+def _render_rules(rules: Sequence[Rule]) -> RenderableType:
     """Lay out a ruleset: phases in run order, mechanics indented under their phase."""
-    table = Table(box=None, pad_edge=False)
-    table.add_column("#", justify="right")
-    table.add_column("rule")
-    table.add_column("description")
-    table.add_column("citation")
-    table.add_column("from")
+    lines: list[RenderableType] = []
     for label, rule in _phases_and_mechanics(rules):
-        mechanic = rule.apply is None
-        rule_id = f"  {rule.id}" if mechanic else rule.id
-        table.add_row(
-            label,
-            Text(rule_id, style="" if mechanic else "bold"),
-            rule.description,
-            rule.citation,
-            Text(rule.origin, style="dim" if rule.origin == "creditrules" else "cyan"),
-        )
-    return Group(
-        table,
-        Text("\nIndented rules are steps performed inside the phase above them.", style="dim"),
-    )
+        indent = "    " if label else "      "
+        head = Text(f"{label:>2}  " if label else "    · ")
+        head.append(rule.id, style="bold" if label else "")
+        head.append(f"  [{rule.origin}]", style="dim" if rule.origin == "creditrules" else "cyan")
+        body = Text(f"{indent}{rule.description}\n{indent}")
+        body.append(rule.citation, style="italic")
+        lines += [head, body]
+    lines.append(Text("\nRules marked · are steps performed inside the phase above.", style="dim"))
+    return Group(*lines)
 
 
 def _provider_summary(provider: Provider, registry: Registry) -> dict[str, Any]:
@@ -668,11 +663,12 @@ def _provider_data(provider: Provider, registry: Registry) -> dict[str, Any]:
     }
 
 
-def render_providers(providers: Sequence[Provider], registry: Registry) -> RenderableType:
+def _render_providers(providers: Sequence[Provider], registry: Registry) -> RenderableType:
     """Lay out a list of providers."""
     table = Table(box=None, pad_edge=False)
-    for title in ("id", "name", "products", "from"):
-        table.add_column(title)
+    for title in ("id", "name", "products"):
+        table.add_column(title, no_wrap=True)
+    table.add_column("from", overflow="fold")
     for provider in providers:
         table.add_row(
             Text(provider.id, style="bold"),
@@ -683,7 +679,7 @@ def render_providers(providers: Sequence[Provider], registry: Registry) -> Rende
     return Group(table, Text("\nShow one with: creditrules providers ID", style="dim"))
 
 
-def render_provider(provider: Provider, registry: Registry) -> RenderableType:
+def _render_provider(provider: Provider, registry: Registry) -> RenderableType:
     """Lay out one provider: facts, policy values with provenance, unknown and required."""
     parts: list[RenderableType] = []
     title = Text(provider.display_name, style="bold")

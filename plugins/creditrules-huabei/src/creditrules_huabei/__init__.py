@@ -1,0 +1,94 @@
+"""花呗 Huabei, Ant Group's revolving consumer credit, as a creditrules provider plugin.
+
+Installed, it registers the provider ``huabei`` (so an account file can say
+``provider = "huabei"``), the event type ``bill_installment`` (账单分期) and the rule
+``huabei.bill_installment`` that gives that event its meaning.
+
+The policy is declarative: ``provider.toml`` in this package holds every number with
+its source and grade, and is read with :func:`creditrules.load_provider`. The Python
+code below only registers it and converts bills into installments, which the engine's
+policy parameters cannot express.
+
+>>> from datetime import date
+>>> from creditrules_huabei import get_provider
+>>> get_provider().policy_at(date(2025, 3, 1))["penalty_daily_rate"].value
+Decimal('0.0005')
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from importlib.resources import files
+from typing import Any
+
+import attrs
+import creditrules
+from creditrules import Account, Context, Provider, Rule, hookimpl
+
+from ._installments import RULE_ID, BillInstallment, convert, installment_problems
+
+__all__ = [
+    "PROVIDER_ID",
+    "RULE_ID",
+    "BillInstallment",
+    "adjust_timeline",
+    "get_provider",
+    "register_event_types",
+    "register_providers",
+    "register_rules",
+]
+
+#: The provider id account files use.
+PROVIDER_ID = "huabei"
+
+
+@functools.cache
+def get_provider() -> Provider:
+    """Return the Huabei provider: ``provider.toml`` plus the bill-installment checks.
+
+    Returns:
+        The :class:`~creditrules.Provider` registered as ``huabei``.
+    """
+    declared = creditrules.load_provider(files(__name__) / "provider.toml")
+
+    def validate(account: Account) -> list[tuple[str, str]]:
+        return installment_problems(account, declared.policy)
+
+    return attrs.evolve(declared, validate=validate)
+
+
+@hookimpl
+def register_providers(register: Callable[[Provider], None]) -> None:
+    """Register the ``huabei`` provider."""
+    register(get_provider())
+
+
+@hookimpl
+def register_event_types(register: Callable[[str, type[Any]], None]) -> None:
+    """Register the ``bill_installment`` event type (账单分期)."""
+    register(BillInstallment.type, BillInstallment)
+
+
+@hookimpl
+def register_rules(register: Callable[..., None]) -> None:
+    """Declare the ``huabei.bill_installment`` mechanic, performed in ``provider.adjust``."""
+    register(
+        Rule(
+            RULE_ID,
+            "A Huabei bill converted into N monthly installments (账单分期) between its "
+            "statement and due dates is replaced by N installments due monthly after it, "
+            "principal and fee (the amount × the fee rate of the policy's table, or the "
+            "event's quoted rate) split to the fen, the last absorbing the rounding.",
+            "en.doing.city/2406/892c10a480ad94be.html (grade C); domain brief B.1",
+            part_of="provider.adjust",
+        )
+    )
+
+
+@hookimpl
+def adjust_timeline(provider: Provider, context: Context) -> None:
+    """Convert the bills of a Huabei account that the borrower turned into installments."""
+    if provider.id != PROVIDER_ID:
+        return
+    convert(context, provider.policy)

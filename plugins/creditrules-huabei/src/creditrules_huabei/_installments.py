@@ -1,0 +1,273 @@
+"""Bill installments (账单分期): the event, its checks and its conversion (private)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+from creditrules import (
+    Account,
+    Bill,
+    Context,
+    InputError,
+    InputProblem,
+    PolicyError,
+    PolicySet,
+    PolicyValue,
+)
+from creditrules._engine import ItemSpec
+from creditrules.model import add_months
+from creditrules.money import PRECISION, parse_money, parse_rate, to_fen
+
+__all__ = ["RULE_ID", "BillInstallment", "convert", "installment_problems"]
+
+#: The rule id recorded when a bill is converted.
+RULE_ID = "huabei.bill_installment"
+
+
+def _is_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise TypeError(f"{attribute.name} must be a date (YYYY-MM-DD), got {value!r}")
+
+
+def _bill_ref(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(
+            f"{attribute.name} must name a bill: its id, or its due date as a string "
+            f'("2025-03-10"), got {value!r}'
+        )
+
+
+def _periods(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise ValueError(f"{attribute.name} must be a whole number of at least 2, got {value!r}")
+
+
+def _optional_rate(value: Any) -> Decimal | None:
+    return None if value is None else parse_rate(value)
+
+
+def _optional_money(value: Any) -> Decimal | None:
+    return None if value is None else parse_money(value)
+
+
+def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
+    if value is not None and value <= 0:
+        raise ValueError(f"{attribute.name} must be greater than zero, got {value}")
+
+
+@attrs.frozen
+class BillInstallment:
+    """A bill converted into monthly installments (账单分期).
+
+    Huabei allows the conversion between the bill's statement date and its due date
+    (inclusive). The converted amount is replaced by ``periods`` monthly installments: the
+    k-th appears on the bill issued k months after the converted one and falls due k months
+    after its due date. Principal and fee are split evenly to the fen, the last installment
+    absorbing the rounding.
+
+    Attributes:
+        date: Day the bill was converted.
+        bill: The bill converted: its id, or its due date as a string ("2025-03-10").
+        periods: Number of monthly installments (Huabei lists 3, 6, 9 and 12).
+        fee_rate: The total fee rate you were quoted (0.088 = 8.8 % of the amount
+            converted), overriding the provider's table; per-user pricing varies.
+        amount: The amount converted, if not the whole bill; the rest stays due on the
+            bill's due date.
+        note: Free text kept with the event.
+    """
+
+    type: ClassVar[str] = "bill_installment"
+    date: dt.date = attrs.field(validator=_is_date)
+    bill: str = attrs.field(validator=_bill_ref)
+    periods: int = attrs.field(validator=_periods)
+    fee_rate: Decimal | None = attrs.field(default=None, kw_only=True, converter=_optional_rate)
+    amount: Decimal | None = attrs.field(
+        default=None, kw_only=True, converter=_optional_money, validator=_positive
+    )
+    note: str = attrs.field(default="", kw_only=True)
+
+
+def split(total: Decimal, parts: int) -> list[Decimal]:
+    """Split ``total`` into ``parts`` amounts to the fen; the last absorbs the rounding."""
+    with decimal.localcontext(decimal.Context(prec=PRECISION, rounding=decimal.ROUND_HALF_UP)):
+        each = to_fen(total / parts)
+        last = total - each * (parts - 1)
+    return [each] * (parts - 1) + [last]
+
+
+def _find_bill(account: Account, ref: str) -> list[Bill]:
+    by_id = [bill for bill in account.bills if bill.id == ref]
+    return by_id or [bill for bill in account.bills if bill.due_date.isoformat() == ref]
+
+
+def fee_rate(event: BillInstallment, policies: PolicySet) -> tuple[Decimal | None, str]:
+    """Return the fee rate of a conversion and where it comes from.
+
+    The event's ``fee_rate`` wins; otherwise the ``bill_installment_fees`` table in force
+    on the conversion date.
+    """
+    if event.fee_rate is not None:
+        return event.fee_rate, "the bill_installment event (your quoted rate)"
+    origin = policies.at(event.date).origin("bill_installment_fees")
+    table: tuple[tuple[int, Decimal], ...] = origin.value.value
+    for periods, rate in table:
+        if periods == event.periods:
+            value = origin.value
+            return rate, f"{origin.layer} policy: {value.source} (grade {value.grade})"
+    return None, ""
+
+
+def installment_problems(
+    account: Account, provider_policy: Iterable[PolicyValue]
+) -> list[tuple[str, str]]:
+    """Check an account's ``bill_installment`` events.
+
+    Args:
+        account: The account.
+        provider_policy: The provider's policy values (for the fee table).
+
+    Returns:
+        ``(json_path, message)`` pairs; empty when every conversion is valid.
+    """
+    conversions = [(i, e) for i, e in enumerate(account.events) if isinstance(e, BillInstallment)]
+    if not conversions:
+        return []
+    try:
+        policies = PolicySet(provider=tuple(provider_policy), account=account.policy)
+    except PolicyError:  # the core reports overlapping versions itself
+        policies = PolicySet(provider=tuple(provider_policy))
+    found: list[tuple[str, str]] = []
+    converted: dict[str, int] = {}
+    for index, event in conversions:
+        path = f"$.events[{index}]"
+        bills = _find_bill(account, event.bill)
+        if len(bills) != 1:
+            listed = ", ".join(f"{b.id} (due {b.due_date})" for b in account.bills) or "none"
+            problem = "no bill" if not bills else "more than one bill"
+            found.append(
+                (
+                    f"{path}.bill",
+                    f"{problem} matches {event.bill!r}; give a bill's id or due date "
+                    f"(bills: {listed})",
+                )
+            )
+            continue
+        bill = bills[0]
+        if bill.id in converted:
+            found.append(
+                (
+                    f"{path}.bill",
+                    f"bill {bill.id} is already converted into installments by "
+                    f"events[{converted[bill.id]}]",
+                )
+            )
+            continue
+        converted[bill.id] = index
+        if not bill.statement_date <= event.date <= bill.due_date:
+            found.append(
+                (
+                    f"{path}.date",
+                    f"Huabei converts a bill into installments (账单分期) only between its "
+                    f"statement date and its due date; bill {bill.id} was issued "
+                    f"{bill.statement_date} and due {bill.due_date}, the conversion is dated "
+                    f"{event.date}",
+                )
+            )
+        amount = bill.amount if event.amount is None else event.amount
+        if amount > bill.amount or amount <= 0:
+            found.append(
+                (
+                    f"{path}.amount" if event.amount is not None else f"{path}.bill",
+                    f"the amount converted must be more than 0 and at most the bill's "
+                    f"{bill.amount}, got {amount}",
+                )
+            )
+        elif split(amount, event.periods)[-1] < 0:
+            found.append(
+                (f"{path}.amount", f"{amount} is too small to split into {event.periods} periods")
+            )
+        rate, _ = fee_rate(event, policies)
+        if rate is None:
+            table = policies.at(event.date).bill_installment_fees
+            offered = ", ".join(str(periods) for periods, _ in table) or "none"
+            found.append(
+                (
+                    f"{path}.periods",
+                    f"no fee is known for {event.periods} periods (the fee table in force on "
+                    f"{event.date} lists: {offered}); give the fee_rate you were quoted",
+                )
+            )
+    return found
+
+
+def convert(context: Context, provider_policy: Iterable[PolicyValue]) -> None:
+    """Replace each converted bill's due item by its installments (rule ``huabei.bill_installment``).
+
+    Conversions dated after the assessment date have not happened yet and are skipped.
+
+    Raises:
+        InputError: if a conversion is invalid (see :func:`installment_problems`).
+    """
+    account = context.account
+    events = [e for e in context.events if isinstance(e, BillInstallment)]
+    if not events:
+        return
+    problems = installment_problems(account, provider_policy)
+    if problems:
+        raise InputError([InputProblem(path, message) for path, message in problems])
+    for event in events:
+        if event.date > context.as_of:
+            continue
+        (bill,) = _find_bill(account, event.bill)
+        _convert_one(context, event, bill)
+
+
+def _convert_one(context: Context, event: BillInstallment, bill: Bill) -> None:
+    index = next(
+        i for i, spec in enumerate(context.items) if spec.kind == "bill" and spec.id == bill.id
+    )
+    spec = context.items[index]
+    amount = spec.principal if event.amount is None else event.amount
+    rate, rate_source = fee_rate(event, context.policies)
+    assert rate is not None  # checked by installment_problems
+    fee = to_fen(amount * rate)
+    principals = split(amount, event.periods)
+    fees = split(fee, event.periods)
+    replacement: list[ItemSpec] = []
+    rest = spec.principal - amount
+    if rest > 0:
+        replacement.append(attrs.evolve(spec, principal=rest))
+    for period in range(1, event.periods + 1):
+        replacement.append(
+            ItemSpec(
+                id=f"{bill.id}-installment-{period}",
+                kind="installment",
+                open_date=add_months(bill.statement_date, period),
+                due_date=add_months(bill.due_date, period),
+                principal=principals[period - 1],
+                fees=fees[period - 1],
+                period=period,
+            )
+        )
+    context.items[index : index + 1] = replacement
+    context.fire(
+        RULE_ID,
+        bill.id,
+        policy=("bill_installment_fees",) if event.fee_rate is None else (),
+        date=event.date,
+        amount=amount,
+        periods=event.periods,
+        fee_rate=rate,
+        fee=fee,
+        fee_source=rate_source,
+        first_due=replacement[-event.periods].due_date,
+        last_due=replacement[-1].due_date,
+        installment=principals[0] + fees[0],
+        last_installment=principals[-1] + fees[-1],
+        left_on_bill=rest,
+    )
