@@ -46,6 +46,7 @@ from .rules import Rule
 try:
     import click
     from rich.console import Console, Group, RenderableType
+    from rich.padding import Padding
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -618,13 +619,12 @@ def _render_rules(rules: Sequence[Rule]) -> RenderableType:
     """Lay out a ruleset: phases in run order, mechanics indented under their phase."""
     lines: list[RenderableType] = []
     for label, rule in _phases_and_mechanics(rules):
-        indent = "    " if label else "      "
         head = Text(f"{label:>2}  " if label else "    · ")
         head.append(rule.id, style="bold" if label else "")
         head.append(f"  [{rule.origin}]", style="dim" if rule.origin == "creditrules" else "cyan")
-        body = Text(f"{indent}{rule.description}\n{indent}")
+        body = Text(f"{rule.description}\n")
         body.append(rule.citation, style="italic")
-        lines += [head, body]
+        lines += [head, Padding(body, (0, 0, 0, 4 if label else 6))]
     lines.append(Text("\nRules marked · are steps performed inside the phase above.", style="dim"))
     return Group(*lines)
 
