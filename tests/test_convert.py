@@ -209,10 +209,12 @@ def test_unknown_event_type_lists_known_types() -> None:
     with pytest.raises(cattrs.ClassValidationError) as caught:
         converter.structure({"type": "refund", "date": "2025-01-01"}, Event)  # type: ignore[arg-type]
     problems = cattrs.transform_error(caught.value, format_exception=format_exception)
-    assert problems == [
+    assert len(problems) == 1
+    assert problems[0].startswith(
         "unknown event type 'refund'; known types: payment, waiver, account_closed, "
-        "written_off, guarantor_paid @ $.type"
-    ]
+        "written_off, guarantor_paid"
+    )
+    assert problems[0].endswith(" @ $.type")
 
 
 def test_event_types_are_read_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:

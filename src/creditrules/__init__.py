@@ -11,6 +11,7 @@ from ._convert import from_dict, to_dict, to_json
 from ._plugins import DEFAULT_PLUGINS, PluginInfo, PluginWarning, Registry, get_registry
 from ._provider_file import load_provider
 from .assessment import Allocation, Assessment, Components, DueItemResult, Episode, RuleFiring
+from .bureau import Bureau, Citation, FlagRules, ReliefPolicy, StatusCode
 from .errors import CreditRulesError, InputError, InputProblem, PluginError, PolicyError
 from .hookspecs import hookimpl
 from .io import account_schema, dump_account, load_account
@@ -28,6 +29,7 @@ from .model import (
 )
 from .policy import PARAMETERS, AppliedValue, Policy, PolicySet, PolicyValue
 from .provider import Provider, ProviderFact, check_account
+from .report import Discrepancy, NegativeRecord, Report, build_report
 from .rules import CORE_RULES, Context, Rule, RuleSet
 from .schedule import Installment, build_schedule
 
@@ -41,17 +43,22 @@ __all__ = [
     "AppliedValue",
     "Assessment",
     "Bill",
+    "Bureau",
+    "Citation",
     "Components",
     "Context",
     "CreditRulesError",
+    "Discrepancy",
     "DueItemResult",
     "Episode",
     "Event",
+    "FlagRules",
     "GuarantorPaid",
     "InputError",
     "InputProblem",
     "Installment",
     "LoanTerms",
+    "NegativeRecord",
     "Payment",
     "PluginError",
     "PluginInfo",
@@ -63,15 +70,19 @@ __all__ = [
     "Provider",
     "ProviderFact",
     "Registry",
+    "ReliefPolicy",
+    "Report",
     "ReportedMonth",
     "Rule",
     "RuleFiring",
     "RuleSet",
+    "StatusCode",
     "Waiver",
     "WrittenOff",
     "__version__",
     "account_schema",
     "assess",
+    "build_report",
     "build_schedule",
     "check_account",
     "dump_account",

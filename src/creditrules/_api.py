@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import attrs
+
 from ._engine import summarize
 from ._plugins import get_registry
 from .assessment import Assessment, Components
@@ -12,6 +14,7 @@ from .errors import InputError, InputProblem, PolicyError
 from .model import Account, Event
 from .policy import PolicySet
 from .provider import check_account
+from .report import build_report
 from .rules import Context, RuleSet
 
 
@@ -70,7 +73,14 @@ def assess(account: Account, as_of: date, *, ruleset: RuleSet | None = None) -> 
             "penalty: no penalty rate is known for this provider; give penalty_daily_rate "
             "from your contract in the account's [policy] table"
         )
-    return Assessment(
+    # -- credit report (report.py): look the bureau up once per assessment --
+    bureau_id = policies.at(as_of).bureau
+    try:
+        bureau = registry.bureau(bureau_id)
+    except KeyError as exc:
+        raise InputError(str(exc.args[0]), path="$.policy.bureau") from None
+    # -- end credit report --
+    assessment = Assessment(
         account_id=account.id,
         provider=account.provider,
         as_of=as_of,
@@ -92,6 +102,8 @@ def assess(account: Account, as_of: date, *, ruleset: RuleSet | None = None) -> 
         guarantor_paid_on=ledger.guarantor_paid_on,
         ignored_events=ledger.ignored_events,
     )
+    report = build_report(assessment, account, bureau=bureau, policies=policies)
+    return attrs.evolve(assessment, report=report)
 
 
 def simulate(

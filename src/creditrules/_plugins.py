@@ -29,6 +29,7 @@ import attrs
 import pluggy
 
 from . import hookspecs
+from .bureau import Bureau
 from .errors import PluginError
 from .model import EVENT_TYPES
 from .provider import Provider
@@ -37,7 +38,10 @@ from .rules import CORE_RULES, Context, Rule, RuleSet
 __all__ = ["DEFAULT_PLUGINS", "PluginInfo", "PluginWarning", "Registry", "get_registry"]
 
 #: Modules of the built-in plugins, loaded first, exactly like entry points.
-DEFAULT_PLUGINS: tuple[str, ...] = ("creditrules.default_plugins.generic",)
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "creditrules.default_plugins.generic",
+    "creditrules.default_plugins.pboc",
+)
 
 
 class PluginWarning(UserWarning):
@@ -56,6 +60,7 @@ class PluginInfo:
         providers: Provider ids it registered.
         rules: Rule ids it added or replaced.
         error: Why it failed, if it did.
+        bureaus: Credit-bureau ids it registered.
     """
 
     name: str
@@ -65,6 +70,7 @@ class PluginInfo:
     providers: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()
     error: str = ""
+    bureaus: tuple[str, ...] = ()
 
 
 @attrs.define
@@ -77,6 +83,7 @@ class Registry:
         rules: The ruleset in force.
         plugins: One :class:`PluginInfo` per plugin, in load order.
         strict: Whether plugin failures are fatal.
+        bureaus: Credit bureaus by id.
     """
 
     manager: pluggy.PluginManager
@@ -85,6 +92,22 @@ class Registry:
     rules: RuleSet = CORE_RULES
     plugins: list[PluginInfo] = attrs.field(factory=list)
     strict: bool = False
+    bureaus: dict[str, Bureau] = attrs.field(factory=dict)
+    bureau_plugin: dict[str, str] = attrs.field(factory=dict)
+
+    def bureau(self, bureau_id: str) -> Bureau:
+        """Return the credit bureau with this id.
+
+        Raises:
+            KeyError: with a message listing the installed bureaus.
+        """
+        try:
+            return self.bureaus[bureau_id]
+        except KeyError:
+            installed = ", ".join(sorted(self.bureaus)) or "none"
+            raise KeyError(
+                f"unknown credit bureau {bureau_id!r}; installed bureaus: {installed}"
+            ) from None
 
     def provider(self, provider_id: str) -> Provider:
         """Return the provider with this id.
@@ -195,6 +218,7 @@ class _Loader:
                 providers=tuple(info.get("providers", ())),
                 rules=tuple(info.get("rules", ())),
                 error=info.get("error", ""),
+                bureaus=tuple(info.get("bureaus", ())),
             )
             for name, info in self.infos.items()
         ]
@@ -243,6 +267,24 @@ class _Loader:
                 self.infos[_name].setdefault("providers", []).append(provider.id)
 
             self._call(name, "register_providers", function, register_provider, conflict=True)
+        for name, function in self._each("register_bureaus"):
+
+            def register_bureau(bureau: Bureau, _name: str = name) -> None:
+                if not isinstance(bureau, Bureau):
+                    raise TypeError(f"register_bureaus got {bureau!r}, not a Bureau")
+                if bureau.id in registry.bureaus:
+                    other = registry.bureau_plugin[bureau.id]
+                    raise PluginError(
+                        f"credit bureau id {bureau.id!r} is registered by two plugins: "
+                        f"{other} (distribution {self._dist(other)}) and {_name} "
+                        f"(distribution {self._dist(_name)}); uninstall or disable one "
+                        f"(CREDITRULES_DISABLE_PLUGINS)"
+                    )
+                registry.bureaus[bureau.id] = bureau
+                registry.bureau_plugin[bureau.id] = _name
+                self.infos[_name].setdefault("bureaus", []).append(bureau.id)
+
+            self._call(name, "register_bureaus", function, register_bureau, conflict=True)
         for name, function in self._each("register_rules"):
 
             def register_rule(

@@ -18,6 +18,7 @@ import attrs
 
 from .money import ZERO, sum_money
 from .policy import AppliedValue
+from .report import Report
 
 __all__ = [
     "Allocation",
@@ -208,6 +209,8 @@ class Assessment:
         closed_on: Day the account was closed, if it was.
         written_off_on: Day the debt was written off, if it was.
         ignored_events: Events dated after ``as_of`` (not applied).
+        report: The simulated credit report at ``as_of`` (see :mod:`creditrules.report`);
+            ``None`` when the assessment was built without one.
     """
 
     account_id: str
@@ -230,6 +233,7 @@ class Assessment:
     written_off_on: date | None = None
     guarantor_paid_on: date | None = None
     ignored_events: int = 0
+    report: Report | None = None
 
     @property
     def cost(self) -> Decimal:

@@ -210,9 +210,7 @@ class ReliefPolicy:
     def why_not(self, episode: Episode) -> str:
         """Say why ``episode`` does not qualify, or return ``""`` if it does."""
         if not self.started_from <= episode.start <= self.started_to:
-            return (
-                f"it started on {episode.start}, outside {self.started_from} … {self.started_to}"
-            )
+            return f"it started on {episode.start}, outside {self.started_from} … {self.started_to}"
         if episode.max_overdue_amount > self.max_overdue_amount:
             return (
                 f"its largest overdue amount {episode.max_overdue_amount} exceeds "

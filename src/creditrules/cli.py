@@ -16,7 +16,6 @@ turns colours off.
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 import warnings
@@ -25,7 +24,6 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -51,7 +49,7 @@ try:
     from rich.table import Table
     from rich.text import Text
 except ImportError as exc:  # the ``cli`` extra is not installed
-    _MISSING: str | None = exc.name or "click"
+    _MISSING: str | None = (exc.name or "click").split(".")[0]
 else:
     _MISSING = None
 
@@ -64,6 +62,10 @@ _INSTALL_HINT = "pip install 'creditrules[cli]'"
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the ``creditrules`` command line (the console-script entry point).
+
+    Exits with status 0 on success, 2 on bad input, a broken plugin or a policy
+    error (one message on stderr), and 2 with an install hint if click or rich is
+    missing.
 
     Args:
         argv: The arguments (default: ``sys.argv[1:]``).
@@ -78,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         cli = build_cli()
     except CreditRulesError as exc:  # e.g. two plugins register one provider id
-        _error(str(exc))
+        _error(f"error: {exc}")
         sys.exit(EXIT_INPUT)
     cli.main(args=list(argv) if argv is not None else None, prog_name="creditrules")
 
@@ -169,7 +171,12 @@ def build_cli() -> click.Group:
     def assess_command(
         file: Path, as_of: datetime | None, as_json: bool, provider_files: tuple[Path, ...]
     ) -> None:
-        """Assess an account file: days past due, balances, cost, episodes, policy."""
+        """Assess an account file.
+
+        Shows days past due, balances and overdue amounts by component, what the
+        overdue cost, the episodes, every due item, what is unknown, and the policy
+        values in force with their source and grade.
+        """
         with _with_provider_files(provider_files) as registry:
             assessment = _assess_file(file, as_of)
             if as_json:
@@ -186,19 +193,21 @@ def build_cli() -> click.Group:
     def report_command(
         file: Path, as_of: datetime | None, as_json: bool, provider_files: tuple[Path, ...]
     ) -> None:
-        """Simulate the PBOC credit report of an account: 60-month grid, records, flags."""
+        """Simulate the credit report of an account file.
+
+        Shows the 60-month status grid, the negative records with their expiry or
+        relief dates, the flags lenders read and any discrepancies.
+        """
+        from ._render_report import render_report  # needs rich: imported only here
+
         with _with_provider_files(provider_files):
-            assessment = _assess_file(file, as_of)
-        report = getattr(assessment, "report", None)
-        render = _report_renderer()
-        if report is None or render is None:
-            raise click.ClickException(
-                "this version of creditrules has no credit-report simulation"
-            )
+            report = _assess_file(file, as_of).report
+        if report is None:  # pragma: no cover - assess always simulates the report
+            raise click.ClickException("the assessment has no credit report")
         if as_json:
             click.echo(to_json(report))
         else:
-            _console().print(render(report))
+            _console().print(render_report(report))
 
     @cli.command(name="providers")
     @click.argument("provider_id", metavar="[ID]", required=False)
@@ -207,7 +216,11 @@ def build_cli() -> click.Group:
     def providers_command(
         provider_id: str | None, as_json: bool, provider_files: tuple[Path, ...]
     ) -> None:
-        """List the installed providers, or show one provider's facts and policy."""
+        """List the providers, or show one.
+
+        With an ID: its facts, policy values (with effective dates, source and
+        grade), and the parameters that are unknown or required from your contract.
+        """
         with _with_provider_files(provider_files) as registry:
             if provider_id is None:
                 providers = sorted(registry.providers.values(), key=lambda p: p.id)
@@ -228,7 +241,11 @@ def build_cli() -> click.Group:
     @cli.command(name="plugins")
     @json_option
     def plugins_command(as_json: bool) -> None:
-        """List the plugins: distribution, version, hooks, providers and rules."""
+        """List the plugins and what they provide.
+
+        Each plugin with its distribution and version, the hooks it implements and
+        the providers and rules it registers; plugins that failed are shown in red.
+        """
         registry = get_registry()
         if as_json:
             _echo_json([attrs.asdict(info) for info in registry.plugins])
@@ -238,7 +255,11 @@ def build_cli() -> click.Group:
     @cli.command(name="rules")
     @json_option
     def rules_command(as_json: bool) -> None:
-        """List the ruleset in force, in the order it runs, and where each rule comes from."""
+        """List the rules in force.
+
+        Phases in the order they run, the steps performed inside each, and for
+        every rule its description, citation and origin (core or plugin).
+        """
         rules = tuple(get_registry().rules)
         if as_json:
             _echo_json(_rules_data(rules))
@@ -335,27 +356,6 @@ def _plugin_warnings() -> Iterator[None]:
             warnings.showwarning(
                 warning.message, warning.category, warning.filename, warning.lineno
             )
-
-
-def _report_module() -> ModuleType | None:
-    try:
-        return importlib.import_module("creditrules._render_report")
-    except ModuleNotFoundError as exc:
-        if exc.name != "creditrules._render_report":
-            raise
-        return None
-
-
-def _report_renderer() -> Any:
-    return getattr(_report_module(), "render_report", None)
-
-
-def _report_summary(assessment: Assessment) -> str | None:
-    report = getattr(assessment, "report", None)
-    summarize = getattr(_report_module(), "summary_line", None)
-    if report is None or summarize is None:
-        return None
-    return str(summarize(report))
 
 
 # --------------------------------------------------------------------------- output
@@ -468,9 +468,10 @@ def _render_assessment(assessment: Assessment, provider: Provider | None) -> Ren
         )
     parts.extend(Text(n) for n in notes)
 
-    summary = _report_summary(assessment)
-    if summary:
-        parts.append(Text(f"Credit report: {summary}"))
+    if assessment.report is not None:
+        from ._render_report import summary_line  # needs rich: imported only here
+
+        parts.append(Text(f"Credit report: {summary_line(assessment.report)}"))
 
     if assessment.episodes:
         parts.append(_section("Overdue episodes"))
@@ -520,7 +521,7 @@ def _episodes_table(assessment: Assessment) -> Table:
 
 def _items_table(assessment: Assessment) -> Table:
     table = Table(box=None, pad_edge=False)
-    table.add_column("item", no_wrap=True)
+    table.add_column("item", overflow="fold")
     table.add_column("due date", no_wrap=True)
     for title in ("due", "paid", "outstanding"):
         table.add_column(title, justify="right", no_wrap=True)
@@ -545,7 +546,7 @@ def _policy_table(applied: Sequence[AppliedValue]) -> Table:
     table.add_column("value", max_width=22)
     table.add_column("layer", no_wrap=True)
     table.add_column("grade", no_wrap=True)
-    table.add_column("source", min_width=14)
+    table.add_column("source", min_width=14, overflow="fold")
     for item in applied:
         value = item.value
         if item.layer == "default":  # the engine convention: name the brief's section only
@@ -663,6 +664,15 @@ def _provider_data(provider: Provider, registry: Registry) -> dict[str, Any]:
     }
 
 
+def _in_force(value: PolicyValue) -> str:
+    start, end = value.effective_from, value.effective_to
+    if start and end:
+        return f"{start} – {end}"
+    if start or end:
+        return f"from {start}" if start else f"until {end}"
+    return "always"
+
+
 def _render_providers(providers: Sequence[Provider], registry: Registry) -> RenderableType:
     """Lay out a list of providers."""
     table = Table(box=None, pad_edge=False)
@@ -679,6 +689,15 @@ def _render_providers(providers: Sequence[Provider], registry: Registry) -> Rend
     return Group(table, Text("\nShow one with: creditrules providers ID", style="dim"))
 
 
+def _sourced(text: str, grade: str, source: str, note: str) -> Padding:
+    """An indented block: the text, then its grade and source, then any note."""
+    body = Text(f"{text}\n" if text else "")
+    body.append(f"grade {grade} · {source}", style="dim")
+    if note:
+        body.append(f"\n{note}", style="italic")
+    return Padding(body, (0, 0, 0, 4))
+
+
 def _render_provider(provider: Provider, registry: Registry) -> RenderableType:
     """Lay out one provider: facts, policy values with provenance, unknown and required."""
     parts: list[RenderableType] = []
@@ -693,31 +712,17 @@ def _render_provider(provider: Provider, registry: Registry) -> RenderableType:
     if provider.facts:
         parts.append(_section("Facts"))
         for fact in provider.facts:
-            line = Text(f"{fact.key}: ", style="bold")
-            line.append(fact.text)
-            line.append(f"  [grade {fact.grade}; {fact.source}]", style="dim")
-            if fact.note:
-                line.append(f"\n  {fact.note}", style="italic")
-            parts.append(line)
+            parts.append(Text(fact.key, style="bold"))
+            parts.append(_sourced(fact.text, fact.grade, fact.source, fact.note))
     parts.append(_section("Policy"))
-    if provider.policy:
-        table = Table(box=None, pad_edge=False)
-        for column in ("parameter", "value", "in force", "grade", "source"):
-            table.add_column(column)
-        for value in sorted(provider.policy, key=lambda v: (v.name, v.effective_from or date.min)):
-            source = Text(value.source)
-            if value.note:
-                source.append(f"\n{value.note}", style="italic")
-            table.add_row(
-                value.name,
-                _rate_hint(value.name, value.value),
-                f"{value.effective_from or '…'} – {value.effective_to or '…'}",
-                value.grade,
-                source,
-            )
-        parts.append(table)
-    else:
+    if not provider.policy:
         parts.append(Text("No policy values of its own: the account file gives them."))
+    for value in sorted(provider.policy, key=lambda v: (v.name, v.effective_from or date.min)):
+        head = Text(value.name, style="bold")
+        head.append(f" = {_rate_hint(value.name, value.value)}")
+        head.append(f"  ({_in_force(value)})", style="dim")
+        parts.append(head)
+        parts.append(_sourced("", value.grade, value.source, value.note))
     for label, pairs, style in (
         ("Required from your contract", provider.required, "bold yellow"),
         ("Unknown (no public source)", provider.unknown, "yellow"),
@@ -725,7 +730,6 @@ def _render_provider(provider: Provider, registry: Registry) -> RenderableType:
         if pairs:
             parts.append(_section(label))
             for name, why in pairs:
-                line = Text(f"{name}: ", style=style)
-                line.append(why)
-                parts.append(line)
+                parts.append(Text(name, style=style))
+                parts.append(Padding(Text(why), (0, 0, 0, 4)))
     return Group(*parts)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from .bureau import Bureau
     from .provider import Provider
     from .rules import Context
 
@@ -42,6 +43,22 @@ def register_providers(register: Callable[[Provider], None]) -> None:
 
     Args:
         register: Callback taking a :class:`~creditrules.Provider`.
+    """
+
+
+@hookspec
+def register_bureaus(register: Callable[[Bureau], None]) -> None:
+    """Register credit bureaus.
+
+    Call ``register(bureau)`` once per :class:`~creditrules.Bureau`: its status
+    codes, snapshot rule, history window, retention, dispute time, flag
+    thresholds and effective-dated relief policies. A provider's ``bureau``
+    policy value names the bureau its accounts report to (default ``pboc``).
+    Two plugins registering the same id is a :class:`~creditrules.PluginError`
+    naming both distributions.
+
+    Args:
+        register: Callback taking a :class:`~creditrules.Bureau`.
     """
 
 
@@ -101,6 +118,7 @@ def register_commands(cli: Any) -> None:
 #: Hook names and one line each, for ``creditrules plugins`` and the docs test.
 HOOKS: dict[str, str] = {
     "register_providers": "registers providers",
+    "register_bureaus": "registers credit bureaus",
     "register_rules": "adds or replaces engine rules",
     "register_event_types": "adds account-file event types",
     "adjust_timeline": "applies provider behaviour once per assessment",

@@ -23,6 +23,7 @@ Decimal('0.0005')
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
@@ -86,6 +87,20 @@ def _optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return None if value is None else parse(value)
 
     return parse_optional
+
+
+def _bureau_id(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_-]*", value):
+        raise ValueError(f"expected a bureau id such as 'pboc', got {value!r}")
+    return value
+
+
+def _snapshot(value: Any) -> str | int:
+    if value == "month_end":
+        return "month_end"
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 31:
+        return value
+    raise ValueError(f"must be 'month_end' or a day of the month 1–31, got {value!r}")
 
 
 def _order(value: Any) -> tuple[str, ...]:
@@ -257,6 +272,22 @@ PARAMETERS: Mapping[str, Parameter] = {
             None,
             "Largest loan principal the provider offers.",
             "B.2",
+        ),
+        # -- credit reporting (report.py) ---------------------------------
+        Parameter(
+            "bureau",
+            _bureau_id,
+            "pboc",
+            "The credit bureau the provider reports to (a registered bureau id).",
+            "A.7",
+        ),
+        Parameter(
+            "snapshot",
+            _snapshot,
+            "month_end",
+            "The day of each month the provider reports the account's status: "
+            "'month_end' or a day of the month 1–31 (clamped to the month's end).",
+            "A.7",
         ),
     )
 }

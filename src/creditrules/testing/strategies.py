@@ -153,6 +153,13 @@ def _check_strategy(name: str, value: object) -> None:
         )
 
 
+def _given(name: str, value: SearchStrategy[Any] | None, default: SearchStrategy[Any]) -> Any:
+    if value is None:
+        return default
+    _check_strategy(name, value)
+    return value
+
+
 def _check_bounds(low: Any, high: Any) -> None:
     if low > high:
         raise InvalidArgument(f"min_value={low!r} is greater than max_value={high!r}")
@@ -246,6 +253,11 @@ def dates(*, min_value: date = MIN_DATE, max_value: date = MAX_DATE) -> SearchSt
     return st.dates(low, high)
 
 
+# Aliases for use inside functions whose arguments shadow these names.
+_amounts = amounts
+_dates = dates
+
+
 # ----------------------------------------------------------------- policy
 
 
@@ -272,6 +284,7 @@ def _parameter_strategies() -> dict[str, SearchStrategy[Any]]:
         ).map(lambda table: tuple(sorted(table.items()))),
         "max_term_months": st.integers(1, 60),
         "max_principal": amounts(min_value="1000.00", max_value="500000.00"),
+        "snapshot": st.just("month_end") | st.integers(1, 31),
     }
 
 
@@ -285,15 +298,16 @@ def parameter_values(name: str) -> SearchStrategy[Any]:
         name: A key of :data:`creditrules.PARAMETERS`.
 
     Returns:
-        A strategy of typed values as :class:`~creditrules.PolicyValue` stores them.
+        A strategy of typed values as :class:`~creditrules.PolicyValue` stores them
+        (the parameter's default only, for a parameter this module does not know yet).
 
     Raises:
         InvalidArgument: if ``name`` is not a known parameter.
     """
     if name not in PARAMETERS:
         raise InvalidArgument(f"unknown policy parameter {name!r}; known: {', '.join(PARAMETERS)}")
-    if name not in _PARAMETER_STRATEGIES:  # a parameter added without a strategy here
-        raise InvalidArgument(f"no strategy for policy parameter {name!r} yet")
+    if name not in _PARAMETER_STRATEGIES:  # no strategy yet: the default is always valid
+        return st.just(PARAMETERS[name].default)
     return _PARAMETER_STRATEGIES[name]
 
 
@@ -319,8 +333,8 @@ def _policy_values(
 
 def policy_values(
     *,
-    names: SearchStrategy[str] = st.sampled_from(ENGINE_PARAMETERS),
-    grades: SearchStrategy[str] = st.sampled_from(GRADES),
+    names: SearchStrategy[str] | None = None,
+    grades: SearchStrategy[str] | None = None,
     sources: SearchStrategy[str] | None = None,
 ) -> SearchStrategy[PolicyValue]:
     """Generate one sourced, graded :class:`~creditrules.PolicyValue` (always in force).
@@ -328,15 +342,17 @@ def policy_values(
     Args:
         names: Parameter names to draw from (default: every engine parameter, not the
             limits in :data:`LIMIT_PARAMETERS`).
-        grades: Confidence grades ``A``–``D``.
+        grades: Confidence grades (default: ``A``–``D``).
         sources: Source citations (default: sample citations and arbitrary text).
 
     Raises:
         InvalidArgument: if a drawn name is not a known parameter.
     """
-    _check_strategy("names", names)
-    _check_strategy("grades", grades)
-    return _policy_values(names, grades, sources if sources is not None else _sources())
+    return _policy_values(
+        _given("names", names, st.sampled_from(ENGINE_PARAMETERS)),
+        _given("grades", grades, st.sampled_from(GRADES)),
+        _given("sources", sources, _sources()),
+    )
 
 
 @st.composite
@@ -361,7 +377,7 @@ def _policies(
         )
         starts: list[date | None] = [None, *changes]
         ends: list[date | None] = [*(day - _ONE_DAY for day in changes), None]
-        for start, end in zip(starts, ends):
+        for start, end in zip(starts, ends, strict=True):
             value = draw(_policy_values(st.just(name), grades, sources))
             values.append(attrs.evolve(value, effective_from=start, effective_to=end))
     return tuple(sorted(values, key=lambda v: (v.name, v.effective_from or date.min)))
@@ -369,12 +385,12 @@ def _policies(
 
 def policies(
     *,
-    names: SearchStrategy[str] = st.sampled_from(ENGINE_PARAMETERS),
+    names: SearchStrategy[str] | None = None,
     min_size: int = 0,
     max_size: int | None = None,
-    versions: SearchStrategy[int] = st.just(1),
+    versions: SearchStrategy[int] | None = None,
     change_dates: SearchStrategy[date] | None = None,
-    grades: SearchStrategy[str] = st.sampled_from(GRADES),
+    grades: SearchStrategy[str] | None = None,
     sources: SearchStrategy[str] | None = None,
 ) -> SearchStrategy[tuple[PolicyValue, ...]]:
     """Generate policy overrides: a tuple of :class:`~creditrules.PolicyValue`, as an account has.
@@ -388,7 +404,7 @@ def policies(
         names: Parameter names to draw from (default: engine parameters, no limits).
         min_size: Fewest parameters.
         max_size: Most parameters (default: no bound beyond the distinct names).
-        versions: Number of effective-dated versions per parameter (>= 1).
+        versions: Number of effective-dated versions per parameter, >= 1 (default: 1).
         change_dates: Days on which a new version comes into force
             (default: :func:`dates` between 2018 and 2032).
         grades: Confidence grades.
@@ -400,20 +416,20 @@ def policies(
     Raises:
         InvalidArgument: for ``min_size > max_size`` or a negative size.
     """
-    _check_strategy("names", names)
-    _check_strategy("versions", versions)
     if min_size < 0 or (max_size is not None and (max_size < 0 or min_size > max_size)):
         raise InvalidArgument(f"invalid sizes min_size={min_size!r}, max_size={max_size!r}")
     return _policies(
-        names,
+        _given("names", names, st.sampled_from(ENGINE_PARAMETERS)),
         min_size,
         max_size,
-        versions,
-        change_dates
-        if change_dates is not None
-        else dates(min_value=ACCOUNT_MIN_DATE, max_value=date(2032, 12, 31)),
-        grades,
-        sources if sources is not None else _sources(),
+        _given("versions", versions, st.just(1)),
+        _given(
+            "change_dates",
+            change_dates,
+            dates(min_value=ACCOUNT_MIN_DATE, max_value=date(2032, 12, 31)),
+        ),
+        _given("grades", grades, st.sampled_from(GRADES)),
+        _given("sources", sources, _sources()),
     )
 
 
@@ -436,24 +452,23 @@ def _bills(
 
 def bills(
     *,
-    statement_dates: SearchStrategy[date] = dates(),
-    amounts: SearchStrategy[Decimal] = amounts(min_value="0.00", max_value="50000.00"),
-    days_to_due: SearchStrategy[int] = st.integers(0, 27),
+    statement_dates: SearchStrategy[date] | None = None,
+    amounts: SearchStrategy[Decimal] | None = None,
+    days_to_due: SearchStrategy[int] | None = None,
 ) -> SearchStrategy[Bill]:
     """Generate one :class:`~creditrules.Bill` of a revolving account.
 
     Args:
-        statement_dates: Statement dates (账单日).
-        amounts: Billed amounts (zero allowed: a statement with nothing spent).
-        days_to_due: Days from statement to due date (还款日), >= 0.
+        statement_dates: Statement dates (账单日) (default: :func:`dates`).
+        amounts: Billed amounts (default: 0.00 to 50,000.00; zero is a statement
+            with nothing spent).
+        days_to_due: Days from statement to due date (还款日), >= 0 (default: 0–27).
     """
-    for name, value in (
-        ("statement_dates", statement_dates),
-        ("amounts", amounts),
-        ("days_to_due", days_to_due),
-    ):
-        _check_strategy(name, value)
-    return _bills(statement_dates, amounts, days_to_due)
+    return _bills(
+        _given("statement_dates", statement_dates, dates()),
+        _given("amounts", amounts, _amounts(min_value="0.00", max_value="50000.00")),
+        _given("days_to_due", days_to_due, st.integers(0, 27)),
+    )
 
 
 @st.composite
@@ -483,16 +498,14 @@ def _loan_terms(
 
 def loan_terms(
     *,
-    principals: SearchStrategy[Decimal] = amounts(min_value="100.00", max_value="200000.00"),
-    term_months: SearchStrategy[int] = st.integers(1, 36),
-    methods: SearchStrategy[str] = st.sampled_from(METHODS),
-    start_dates: SearchStrategy[date] = dates(
-        min_value=ACCOUNT_MIN_DATE, max_value=ACCOUNT_MAX_DATE
-    ),
-    annual_rates: SearchStrategy[Decimal] = rates(min_value="0.01", max_value="0.36", places=4),
-    daily_rates: SearchStrategy[Decimal] = rates(min_value="0.00003", max_value="0.001", places=6),
-    day_bases: SearchStrategy[int] = st.sampled_from((360, 365)),
-    due_days: SearchStrategy[int | None] = st.none() | st.integers(1, 31),
+    principals: SearchStrategy[Decimal] | None = None,
+    term_months: SearchStrategy[int] | None = None,
+    methods: SearchStrategy[str] | None = None,
+    start_dates: SearchStrategy[date] | None = None,
+    annual_rates: SearchStrategy[Decimal] | None = None,
+    daily_rates: SearchStrategy[Decimal] | None = None,
+    day_bases: SearchStrategy[int] | None = None,
+    due_days: SearchStrategy[int | None] | None = None,
 ) -> SearchStrategy[LoanTerms]:
     """Generate :class:`~creditrules.LoanTerms` with exactly one of an annual or a daily rate.
 
@@ -500,100 +513,119 @@ def loan_terms(
     100.00, a rate of at least 1 % a year), as real loans are.
 
     Args:
-        principals: Amounts lent.
-        term_months: Numbers of monthly installments.
-        methods: Repayment methods (``equal_installment``, ``equal_principal``,
-            ``interest_first``).
-        start_dates: Days the money is lent.
-        annual_rates: Nominal annual rates (used for half the examples).
-        daily_rates: Contract daily rates (used for the other half).
-        day_bases: 360 or 365.
-        due_days: Day of month installments fall due, or ``None`` for the start day.
+        principals: Amounts lent (default: 100.00 to 200,000.00).
+        term_months: Numbers of monthly installments (default: 1–36).
+        methods: Repayment methods (default: ``equal_installment``,
+            ``equal_principal``, ``interest_first``).
+        start_dates: Days the money is lent (default: 2018–2030).
+        annual_rates: Nominal annual rates, used for half the examples
+            (default: 1 %–36 %).
+        daily_rates: Contract daily rates, used for the other half
+            (default: 0.003 %–0.1 %).
+        day_bases: 360 or 365 (default: either).
+        due_days: Day of month installments fall due, or ``None`` for the start
+            day (default: either).
     """
-    arguments = {
-        "principals": principals,
-        "term_months": term_months,
-        "methods": methods,
-        "start_dates": start_dates,
-        "annual_rates": annual_rates,
-        "daily_rates": daily_rates,
-        "day_bases": day_bases,
-        "due_days": due_days,
-    }
-    for name, value in arguments.items():
-        _check_strategy(name, value)
     return _loan_terms(
-        principals,
-        term_months,
-        methods,
-        start_dates,
-        annual_rates,
-        daily_rates,
-        day_bases,
-        due_days,
+        _given("principals", principals, _amounts(min_value="100.00", max_value="200000.00")),
+        _given("term_months", term_months, st.integers(1, 36)),
+        _given("methods", methods, st.sampled_from(METHODS)),
+        _given(
+            "start_dates",
+            start_dates,
+            _dates(min_value=ACCOUNT_MIN_DATE, max_value=ACCOUNT_MAX_DATE),
+        ),
+        _given("annual_rates", annual_rates, rates(min_value="0.01", max_value="0.36", places=4)),
+        _given("daily_rates", daily_rates, rates(min_value="0.00003", max_value="0.001", places=6)),
+        _given("day_bases", day_bases, st.sampled_from((360, 365))),
+        _given("due_days", due_days, st.none() | st.integers(1, 31)),
     )
 
 
 def payments(
     *,
-    dates: SearchStrategy[date] = dates(),
-    amounts: SearchStrategy[Decimal] = amounts(),
-    notes: SearchStrategy[str] = st.just(""),
+    dates: SearchStrategy[date] | None = None,
+    amounts: SearchStrategy[Decimal] | None = None,
+    notes: SearchStrategy[str] | None = None,
 ) -> SearchStrategy[Payment]:
     """Generate one :class:`~creditrules.Payment` (any positive amount on any date).
 
     For payments that make sense for a given account use :func:`payment_histories`.
+
+    Args:
+        dates: Payment dates (default: :func:`dates`).
+        amounts: Amounts paid, > 0 (default: :func:`amounts`).
+        notes: Free text (default: empty).
     """
-    _check_strategy("dates", dates)
-    _check_strategy("amounts", amounts)
-    return st.builds(Payment, dates, amounts, note=notes)
+    return st.builds(
+        Payment,
+        _given("dates", dates, _dates()),
+        _given("amounts", amounts, _amounts()),
+        note=_given("notes", notes, st.just("")),
+    )
 
 
 def waivers(
     *,
-    dates: SearchStrategy[date] = dates(),
-    components: SearchStrategy[str] = st.sampled_from(("penalty", "fees", "interest")),
-    amounts: SearchStrategy[Decimal] = amounts(max_value="1000.00"),
+    dates: SearchStrategy[date] | None = None,
+    components: SearchStrategy[str] | None = None,
+    amounts: SearchStrategy[Decimal] | None = None,
 ) -> SearchStrategy[Waiver]:
-    """Generate one :class:`~creditrules.Waiver` of a penalty, fee or interest amount."""
-    _check_strategy("dates", dates)
-    return st.builds(Waiver, dates, components, amounts)
+    """Generate one :class:`~creditrules.Waiver` of a penalty, fee or interest amount.
+
+    Args:
+        dates: Waiver dates (default: :func:`dates`).
+        components: ``penalty``, ``fees`` or ``interest`` (default: any).
+        amounts: Amounts forgiven, > 0 (default: up to 1,000.00).
+    """
+    return st.builds(
+        Waiver,
+        _given("dates", dates, _dates()),
+        _given("components", components, st.sampled_from(("penalty", "fees", "interest"))),
+        _given("amounts", amounts, _amounts(max_value="1000.00")),
+    )
 
 
-def account_closures(*, dates: SearchStrategy[date] = dates()) -> SearchStrategy[AccountClosed]:
-    """Generate one :class:`~creditrules.AccountClosed` event."""
-    _check_strategy("dates", dates)
-    return st.builds(AccountClosed, dates)
+def account_closures(*, dates: SearchStrategy[date] | None = None) -> SearchStrategy[AccountClosed]:
+    """Generate one :class:`~creditrules.AccountClosed` event (dates default to :func:`dates`)."""
+    return st.builds(AccountClosed, _given("dates", dates, _dates()))
 
 
-def write_offs(*, dates: SearchStrategy[date] = dates()) -> SearchStrategy[WrittenOff]:
-    """Generate one :class:`~creditrules.WrittenOff` event."""
-    _check_strategy("dates", dates)
-    return st.builds(WrittenOff, dates)
+def write_offs(*, dates: SearchStrategy[date] | None = None) -> SearchStrategy[WrittenOff]:
+    """Generate one :class:`~creditrules.WrittenOff` event (dates default to :func:`dates`)."""
+    return st.builds(WrittenOff, _given("dates", dates, _dates()))
 
 
 def guarantor_payments(
     *,
-    dates: SearchStrategy[date] = dates(),
-    guarantors: SearchStrategy[str] = st.sampled_from(_GUARANTORS),
-    amounts: SearchStrategy[Decimal | None] = st.none() | amounts(),
+    dates: SearchStrategy[date] | None = None,
+    guarantors: SearchStrategy[str] | None = None,
+    amounts: SearchStrategy[Decimal | None] | None = None,
 ) -> SearchStrategy[GuarantorPaid]:
-    """Generate one :class:`~creditrules.GuarantorPaid` (代偿) event."""
-    _check_strategy("dates", dates)
-    return st.builds(GuarantorPaid, dates, guarantor=guarantors, amount=amounts)
+    """Generate one :class:`~creditrules.GuarantorPaid` (代偿) event.
+
+    Args:
+        dates: Dates of the compensation (default: :func:`dates`).
+        guarantors: Who paid (default: a few names, or empty).
+        amounts: Amount paid, or ``None`` for unknown (default: either).
+    """
+    return st.builds(
+        GuarantorPaid,
+        _given("dates", dates, _dates()),
+        guarantor=_given("guarantors", guarantors, st.sampled_from(_GUARANTORS)),
+        amount=_given("amounts", amounts, st.none() | _amounts()),
+    )
 
 
-def reported_months(
-    *, months: SearchStrategy[date] = dates(min_value=ACCOUNT_MIN_DATE, max_value=ACCOUNT_MAX_DATE)
-) -> SearchStrategy[ReportedMonth]:
+def reported_months(*, months: SearchStrategy[date] | None = None) -> SearchStrategy[ReportedMonth]:
     """Generate one :class:`~creditrules.ReportedMonth` (a month of a real credit report).
 
     Args:
-        months: Dates whose month is reported.
+        months: Dates whose month is reported (default: 2018–2030).
     """
-    _check_strategy("months", months)
+    days = _given("months", months, _dates(min_value=ACCOUNT_MIN_DATE, max_value=ACCOUNT_MAX_DATE))
     codes = st.sampled_from(("/", "N", "*", "M", "C", "D", "B", "1", "2", "3", "4", "5", "6", "7"))
-    return st.builds(ReportedMonth, months.map(lambda d: f"{d:%Y-%m}"), codes)
+    return st.builds(ReportedMonth, days.map(lambda d: f"{d:%Y-%m}"), codes)
 
 
 # ----------------------------------------------------------------- histories
@@ -718,7 +750,7 @@ def _payment_histories(
 def payment_histories(
     account: Account,
     *,
-    behaviours: SearchStrategy[str] = st.sampled_from(BEHAVIOURS),
+    behaviours: SearchStrategy[str] | None = None,
     max_days_late: int = 90,
 ) -> SearchStrategy[tuple[Payment, ...]]:
     """Generate the borrower's payments for ``account``'s due items (its own payments ignored).
@@ -742,7 +774,8 @@ def payment_histories(
 
     Args:
         account: The account (a value: draw it first, or use :func:`accounts`).
-        behaviours: What the borrower does about each item (values of :data:`BEHAVIOURS`).
+        behaviours: What the borrower does about each item (values of
+            :data:`BEHAVIOURS`; default: any of them).
         max_days_late: Most days a late or partial payment comes after the due date.
 
     Raises:
@@ -751,10 +784,11 @@ def payment_histories(
     """
     if not isinstance(account, Account):
         raise InvalidArgument(f"account={account!r} must be a creditrules.Account")
-    _check_strategy("behaviours", behaviours)
     if isinstance(max_days_late, bool) or not isinstance(max_days_late, int) or max_days_late < 1:
         raise InvalidArgument(f"max_days_late={max_days_late!r} must be a whole number >= 1")
-    return _payment_histories(account, behaviours, max_days_late)
+    return _payment_histories(
+        account, _given("behaviours", behaviours, st.sampled_from(BEHAVIOURS)), max_days_late
+    )
 
 
 # ----------------------------------------------------------------- accounts
@@ -843,11 +877,11 @@ def _accounts(
     provider: str | None,
     products: SearchStrategy[str],
     opened_on: SearchStrategy[date],
-    policies: SearchStrategy[tuple[PolicyValue, ...]] | None,
+    policies: SearchStrategy[tuple[PolicyValue, ...]],
     bill_amounts: SearchStrategy[Decimal],
     max_items: int,
     behaviours: SearchStrategy[str] | None,
-    other_events: bool,
+    with_events: bool,
 ) -> Account:
     provider_id = draw(provider_ids()) if provider is None else provider
     info = _provider(provider_id)
@@ -857,7 +891,7 @@ def _accounts(
         raise InvalidArgument(get_registry().unknown_provider_message(provider_id))
     product = draw(products.filter(lambda p: p in info.products))
     opened = draw(opened_on)
-    overrides = draw(policies if policies is not None else _default_account_policies())
+    overrides = draw(policies)
     for name, _why in info.required:  # values the provider needs from the contract
         if not any(v.name == name for v in overrides):
             overrides = (*overrides, draw(policy_values(names=st.just(name))))
@@ -872,7 +906,7 @@ def _accounts(
         loan = draw(
             loan_terms(
                 principals=amounts(
-                    min_value="100.00", max_value=min(max_principal, Decimal(200000))
+                    min_value="100.00", max_value=min(max_principal, Decimal("200000.00"))
                 ),
                 term_months=st.integers(1, max(1, min(max_items, max_term))),
                 methods=st.sampled_from(info.methods),
@@ -894,7 +928,7 @@ def _accounts(
     if behaviours is not None:
         history = draw(payment_histories(account, behaviours=behaviours))
         account = attrs.evolve(account, payments=history)
-    if other_events:
+    if with_events:
         account = attrs.evolve(account, events=tuple(_other_events(draw, account)))
     assume(not check_account(info, account))  # e.g. a plugin's own validate hook
     return account
@@ -903,13 +937,14 @@ def _accounts(
 def accounts(
     *,
     provider: str | None = "generic",
-    products: SearchStrategy[str] = st.sampled_from(PRODUCTS),
-    opened_on: SearchStrategy[date] = dates(min_value=ACCOUNT_MIN_DATE, max_value=ACCOUNT_MAX_DATE),
+    products: SearchStrategy[str] | None = None,
+    opened_on: SearchStrategy[date] | None = None,
     policies: SearchStrategy[tuple[PolicyValue, ...]] | None = None,
-    bill_amounts: SearchStrategy[Decimal] = amounts(min_value="0.01", max_value="20000.00"),
+    bill_amounts: SearchStrategy[Decimal] | None = None,
     max_items: int = 12,
-    behaviours: SearchStrategy[str] | None = st.sampled_from(BEHAVIOURS),
-    other_events: bool = True,
+    behaviours: SearchStrategy[str] | None = None,
+    with_payments: bool = True,
+    with_events: bool = True,
 ) -> SearchStrategy[Account]:
     """Generate whole, valid accounts — bills or a loan, policy, payments and events.
 
@@ -924,33 +959,37 @@ def accounts(
     Args:
         provider: A provider id, or ``None`` for any installed provider. Values the
             provider requires from the contract are added to the account's policy.
-        products: ``revolving`` and/or ``installment`` (only those the provider offers
-            are used).
-        opened_on: Days the account opens.
-        policies: The account's policy overrides (default: a penalty rate and a few
-            other engine parameters).
-        bill_amounts: Amounts of the bills of revolving accounts.
+        products: ``revolving`` and/or ``installment`` (default: either; only those
+            the provider offers are used).
+        opened_on: Days the account opens (default: 2018–2030).
+        policies: The account's policy overrides (default: a penalty rate and up to
+            five other engine parameters, some in two effective-dated versions).
+        bill_amounts: Amounts of the bills of revolving accounts (default: 0.01 to
+            20,000.00).
         max_items: Most bills, or most months of a loan.
-        behaviours: What the borrower does about each due item (see
-            :func:`payment_histories`); ``None`` for an account without payments.
-        other_events: Whether to add waivers, guarantor payments, write-offs, closings.
+        behaviours: What the borrower does about each due item (default: any of
+            :data:`BEHAVIOURS`; see :func:`payment_histories`).
+        with_payments: Whether to generate payments at all.
+        with_events: Whether to add waivers, guarantor payments, write-offs, closings.
 
     Raises:
         InvalidArgument: if ``provider`` is not installed or ``max_items < 1``.
     """
-    for name, value in (("products", products), ("opened_on", opened_on)):
-        _check_strategy(name, value)
     if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1:
         raise InvalidArgument(f"max_items={max_items!r} must be a whole number >= 1")
+    if provider is not None and not isinstance(provider, str):
+        raise InvalidArgument(f"provider={provider!r} must be a provider id or None")
     return _accounts(
         provider,
-        products,
-        opened_on,
-        policies,
-        bill_amounts,
+        _given("products", products, st.sampled_from(PRODUCTS)),
+        _given(
+            "opened_on", opened_on, dates(min_value=ACCOUNT_MIN_DATE, max_value=ACCOUNT_MAX_DATE)
+        ),
+        _given("policies", policies, _default_account_policies()),
+        _given("bill_amounts", bill_amounts, amounts(min_value="0.01", max_value="20000.00")),
         max_items,
-        behaviours,
-        other_events,
+        _given("behaviours", behaviours, st.sampled_from(BEHAVIOURS)) if with_payments else None,
+        with_events,
     )
 
 

@@ -23,6 +23,7 @@ from importlib.resources import files
 from typing import Any
 
 import attrs
+
 import creditrules
 from creditrules import Account, Context, Provider, Rule, hookimpl
 

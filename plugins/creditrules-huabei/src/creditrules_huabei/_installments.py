@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 import attrs
+
 from creditrules import (
     Account,
     Bill,
@@ -206,7 +207,7 @@ def installment_problems(
 
 
 def convert(context: Context, provider_policy: Iterable[PolicyValue]) -> None:
-    """Replace each converted bill's due item by its installments (rule ``huabei.bill_installment``).
+    """Replace each converted bill's due item by its installments (``huabei.bill_installment``).
 
     Conversions dated after the assessment date have not happened yet and are skipped.
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from importlib.resources import files
 
 import attrs
+
 import creditrules
 from creditrules import Account, Provider, hookimpl
 
@@ -46,7 +47,7 @@ def check_loan(account: Account) -> list[tuple[str, str]]:
             "$.loan.daily_rate",
             "借呗 Jiebei sets the daily rate per user and publishes no official range, and its "
             "penalty is a multiple of that daily rate: give daily_rate exactly as your loan "
-            f"contract states it (e.g. \"0.00045\" for 0.045 % a day) instead of annual_rate "
+            f'contract states it (e.g. "0.00045" for 0.045 % a day) instead of annual_rate '
             f"{loan.annual_rate}",
         )
     ]

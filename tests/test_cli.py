@@ -1,0 +1,417 @@
+"""Tests for creditrules.cli: the ``creditrules`` command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+import click
+import pluggy
+import pytest
+from click.testing import CliRunner, Result
+
+import creditrules
+from creditrules import cli as cli_module
+from creditrules import hookspecs
+from creditrules._plugins import Registry, registry_override
+from creditrules.cli import build_cli, main
+
+ACCOUNT = """\
+format = 1
+[account]
+id = "demo"
+provider = "{provider}"
+product = "revolving"
+opened_on = 2024-01-05
+[policy]
+penalty_daily_rate = "0.0005"
+[[bills]]
+statement_date = 2025-03-01
+due_date = 2025-03-10
+amount = "1000.00"
+[[payments]]
+date = 2025-03-15
+amount = {amount}
+"""
+
+PROVIDER = """\
+format = 1
+[provider]
+id = "{id}"
+name_en = "Acme Loans"
+name_zh = "示例贷"
+products = ["revolving"]
+[policy.penalty_daily_rate]
+value = "0.001"
+source = "https://example.com/acme/terms"
+grade = "B"
+"""
+
+
+def account_file(
+    tmp_path: Path, *, provider: str = "generic", amount: str = '"1002.50"', text: str = ""
+) -> str:
+    path = tmp_path / "account.toml"
+    path.write_text(text or ACCOUNT.format(provider=provider, amount=amount), encoding="utf-8")
+    return str(path)
+
+
+def invoke(*args: str, cli: click.Group | None = None, columns: int = 80) -> Result:
+    runner = CliRunner(env={"COLUMNS": str(columns)})
+    return runner.invoke(cli or build_cli(), list(args))
+
+
+def test_assess_shows_days_past_due_and_penalty(tmp_path: Path) -> None:
+    """`assess` on an unpaid bill shows the days past due and the penalty so far."""
+    result = invoke("assess", account_file(tmp_path), "--as-of", "2025-03-14")
+    assert result.exit_code == 0, result.output
+    assert "Days past due: 4" in result.output
+    assert "overdue since 2025-03-11" in result.output
+    penalty_row = next(line for line in result.output.splitlines() if line.startswith("penalty "))
+    assert penalty_row.split()[1:] == ["2.00", "2.00", "2.00", "0.00"]  # balance overdue charged
+
+
+def test_assess_shows_the_episode_and_the_policy_in_force(tmp_path: Path) -> None:
+    """After the late payment: DPD 0, 2.50 charged, the episode, and the policy's layer."""
+    result = invoke("assess", account_file(tmp_path), "--as-of", "2025-03-20")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Days past due: 0" in out
+    assert "Cost so far (interest + fees + penalty charged): 2.50" in out
+    assert "2025-03-11  2025-03-15        5     1,002.50" in out
+    assert "bill-2025-03-10" in out
+    assert "Credit report: no negative record visible" in out
+    assert "paid_late" in out
+    policy_row = next(line for line in out.splitlines() if line.startswith("penalty_daily_rate"))
+    assert "0.0005" in policy_row
+    assert "account" in policy_row
+
+
+def test_assess_says_when_the_penalty_is_unknown(tmp_path: Path) -> None:
+    """Without a penalty rate the summary says so prominently and how to fix it."""
+    text = ACCOUNT.format(provider="generic", amount='"1000.00"').replace(
+        'penalty_daily_rate = "0.0005"\n', ""
+    )
+    result = invoke("assess", account_file(tmp_path, text=text), "--as-of", "2025-03-14")
+    assert result.exit_code == 0, result.output
+    assert "Unknown — not computed" in result.output
+    assert "penalty_daily_rate" in result.output
+
+
+def test_assess_json_parses(tmp_path: Path) -> None:
+    """`assess --json` prints the assessment as JSON with days_past_due."""
+    result = invoke("assess", account_file(tmp_path), "--as-of", "2025-03-14", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["days_past_due"] == 4
+    assert data["as_of"] == "2025-03-14"
+    assert data["overdue"]["penalty"] == "2.00"
+
+
+def test_assess_defaults_to_today_in_china(tmp_path: Path) -> None:
+    """Without --as-of the assessment date is today in Asia/Shanghai."""
+    result = invoke("assess", account_file(tmp_path), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["as_of"] == cli_module._today().isoformat()
+
+
+def test_today_is_the_date_in_china() -> None:
+    """The default as-of date is the calendar date in Asia/Shanghai."""
+    assert cli_module._today() == datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def test_today_falls_back_to_utc_plus_8(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the time-zone database the default date is taken at UTC+8."""
+
+    def missing(key: str) -> None:
+        raise ZoneInfoNotFoundError(key)
+
+    monkeypatch.setattr(cli_module, "ZoneInfo", missing)
+    assert cli_module._today() == datetime.now(timezone(timedelta(hours=8))).date()
+
+
+def test_toml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    """A TOML syntax error exits 2 naming the file and the line, without a traceback."""
+    path = account_file(tmp_path, text='format = 1\n[account]\nid = "x"\nprovider = \n')
+    result = invoke("assess", path)
+    assert result.exit_code == 2
+    assert path in result.stderr
+    assert "line 4" in result.stderr
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not an uncaught error
+
+
+def test_wrong_type_names_the_json_path(tmp_path: Path) -> None:
+    """A value of the wrong type exits 2 with the file and its JSON path."""
+    path = account_file(tmp_path, amount="true")
+    result = invoke("assess", path, "--as-of", "2025-03-20")
+    assert result.exit_code == 2
+    assert "@ $.payments[0].amount" in result.stderr
+    assert result.stderr.startswith(f"{path}: ")
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not an uncaught error
+
+
+def test_unknown_provider_lists_the_installed_ones(tmp_path: Path) -> None:
+    """An unknown provider id exits 2, names the file and lists the installed providers."""
+    path = account_file(tmp_path, provider="generc")
+    result = invoke("assess", path, "--as-of", "2025-03-20")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}: unknown provider 'generc'")
+    assert "installed providers: " in result.stderr
+    assert "generic" in result.stderr
+    assert "did you mean 'generic'?" in result.stderr
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    """A file that does not exist exits 2 with click's message, without a traceback."""
+    result = invoke("assess", str(tmp_path / "nope.toml"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not an uncaught error
+
+
+def test_bad_as_of_is_a_usage_error(tmp_path: Path) -> None:
+    """An --as-of that is not YYYY-MM-DD exits 2."""
+    result = invoke("assess", account_file(tmp_path), "--as-of", "2025-13-01")
+    assert result.exit_code == 2
+    assert "--as-of" in result.stderr
+
+
+def provider_file(tmp_path: Path, provider_id: str = "acme") -> str:
+    path = tmp_path / f"{provider_id}.toml"
+    path.write_text(PROVIDER.format(id=provider_id), encoding="utf-8")
+    return str(path)
+
+
+def test_provider_file_is_used_for_the_run(tmp_path: Path) -> None:
+    """--provider-file makes a declarative provider available to `assess` for that run."""
+    path = account_file(tmp_path, provider="acme")
+    result = invoke(
+        "assess",
+        path,
+        "--as-of",
+        "2025-03-14",
+        "--json",
+        "--provider-file",
+        provider_file(tmp_path),
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["overdue"]["penalty"] == "2.00"  # the account's rate wins
+    assert "acme" not in creditrules.get_registry().providers  # only for that run
+    shown = invoke("providers", "acme", "--provider-file", provider_file(tmp_path), columns=200)
+    assert shown.exit_code == 0, shown.output
+    assert "示例贷 Acme Loans" in shown.output
+    assert "https://example.com/acme/terms" in shown.output
+
+
+def test_provider_file_cannot_replace_an_installed_provider(tmp_path: Path) -> None:
+    """A provider file whose id is already registered exits 2 naming the file and the id."""
+    path = provider_file(tmp_path, "generic")
+    result = invoke("assess", account_file(tmp_path), "--provider-file", path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}: provider id 'generic' is already registered")
+    assert "@ $.provider.id" in result.stderr
+
+
+def test_bad_provider_file_is_reported_like_an_account_file(tmp_path: Path) -> None:
+    """An invalid provider file exits 2 with its file name and JSON path."""
+    path = tmp_path / "bad.toml"
+    path.write_text(PROVIDER.format(id="acme").replace('grade = "B"', 'grade = "E"'), "utf-8")
+    result = invoke("assess", account_file(tmp_path), "--provider-file", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}: ")
+    assert "$.policy.penalty_daily_rate" in result.stderr
+
+
+def test_plugins_lists_the_generic_plugin() -> None:
+    """`plugins` lists the built-in plugin with its distribution, hooks and providers."""
+    result = invoke("plugins")
+    assert result.exit_code == 0, result.output
+    assert "creditrules.default_plugins.generic" in result.output
+    assert "providers: generic" in result.output
+    assert "hooks: register_providers" in result.output
+
+
+def test_plugins_json_parses() -> None:
+    """`plugins --json` is a JSON list of plugin records."""
+    result = invoke("plugins", "--json")
+    assert result.exit_code == 0, result.output
+    plugins = {p["name"]: p for p in json.loads(result.stdout)}
+    generic = plugins["creditrules.default_plugins.generic"]
+    assert generic["distribution"] == "creditrules"
+    assert generic["providers"] == ["generic"]
+    assert generic["error"] == ""
+
+
+def test_plugins_shows_failures(tmp_path: Path) -> None:
+    """A plugin that failed to load is listed with its error."""
+    broken = creditrules.PluginInfo(
+        name="broken", distribution="creditrules-broken", version="1.0", error="failed to import"
+    )
+    registry = attrs.evolve(
+        creditrules.get_registry(), plugins=[*creditrules.get_registry().plugins, broken]
+    )
+    with registry_override(registry):
+        result = invoke("plugins")
+    assert result.exit_code == 0, result.output
+    assert "failed: failed to import" in result.output
+    assert "1 failed" in result.output
+
+
+def test_rules_lists_phases_with_their_mechanics() -> None:
+    """`rules` lists the phases in run order with their mechanics under them."""
+    result = invoke("rules")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    replay = next(i for i, line in enumerate(lines) if "timeline.replay" in line)
+    assert lines[replay].split()[0].isdigit()
+    assert "[creditrules]" in lines[replay]
+    assert any("· penalty.accrual" in line for line in lines[replay:])
+    assert "domain brief A.4" in result.output
+
+
+def test_rules_json_parses() -> None:
+    """`rules --json` gives each rule's order, kind, phase, citation and origin."""
+    result = invoke("rules", "--json")
+    assert result.exit_code == 0, result.output
+    rules = {r["id"]: r for r in json.loads(result.stdout)}
+    assert rules["items.bills"]["order"] == 1
+    assert rules["timeline.replay"]["kind"] == "phase"
+    assert rules["penalty.accrual"] == {
+        "order": None,
+        "id": "penalty.accrual",
+        "kind": "mechanic",
+        "part_of": "timeline.replay",
+        "description": creditrules.CORE_RULES["penalty.accrual"].description,
+        "citation": "domain brief A.4",
+        "origin": "creditrules",
+    }
+
+
+def test_providers_lists_and_shows_providers() -> None:
+    """`providers` lists the installed providers; `providers ID` shows one."""
+    listed = invoke("providers")
+    assert listed.exit_code == 0, listed.output
+    assert "通用 Generic" in listed.output
+    shown = invoke("providers", "generic")
+    assert shown.exit_code == 0, shown.output
+    assert "No policy values of its own" in shown.output
+    data = json.loads(invoke("providers", "generic", "--json").stdout)
+    assert data["id"] == "generic"
+    assert data["policy"] == []
+
+
+def test_providers_unknown_id_exits_2() -> None:
+    """`providers ID` with an unknown id exits 2 and suggests the closest."""
+    result = invoke("providers", "generi")
+    assert result.exit_code == 2
+    assert "did you mean 'generic'?" in result.stderr
+
+
+class AddsCommand:
+    """A plugin adding a ``hello`` command."""
+
+    @creditrules.hookimpl
+    def register_commands(self, cli: click.Group) -> None:
+        """Add ``hello``."""
+
+        @cli.command()
+        def hello() -> None:
+            click.echo("hello from a plugin")
+
+
+class RaisesInCommands:
+    """A plugin whose ``register_commands`` raises."""
+
+    @creditrules.hookimpl
+    def register_commands(self, cli: Any) -> None:
+        """Fail."""
+        raise RuntimeError("boom")
+
+
+def registry_with(*plugins: object) -> Registry:
+    manager = pluggy.PluginManager("creditrules")
+    manager.add_hookspecs(hookspecs)
+    for plugin in plugins:
+        manager.register(plugin, name=type(plugin).__name__)
+    return attrs.evolve(creditrules.get_registry(), manager=manager)
+
+
+def test_plugins_add_commands() -> None:
+    """A plugin's register_commands hook adds a command to the group."""
+    with registry_override(registry_with(AddsCommand())):
+        result = invoke("hello")
+    assert result.exit_code == 0, result.output
+    assert result.output == "hello from a plugin\n"
+
+
+def test_plugin_raising_in_register_commands_is_a_warning(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A plugin raising in register_commands is warned about; the others' commands work."""
+    with registry_override(registry_with(AddsCommand(), RaisesInCommands())):
+        cli = build_cli()
+        assert "RaisesInCommands" in capsys.readouterr().err
+        result = invoke("hello", cli=cli)
+        assert result.exit_code == 0, result.output
+        strict = invoke("--strict", "hello", cli=cli)
+    assert strict.exit_code == 2
+    assert "boom" in strict.stderr
+
+
+def test_version() -> None:
+    """--version prints the package version."""
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.output == f"creditrules {creditrules.__version__}\n"
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    """`python -m creditrules` runs the same command line."""
+    done = subprocess.run(
+        [sys.executable, "-m", "creditrules", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"creditrules {creditrules.__version__}\n"
+
+
+@pytest.mark.parametrize("module", ["click", "rich"])
+def test_missing_click_or_rich_says_how_to_install(module: str) -> None:
+    """Without the cli extra, the command prints one line with the pip command and exits 2."""
+    code = f"import sys; sys.modules[{module!r}] = None; from creditrules.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "assess", "x.toml"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert f"({module} is missing)" in done.stderr
+    assert "pip install 'creditrules[cli]'" in done.stderr
+
+
+def test_main_runs_the_group(capsys: pytest.CaptureFixture[str]) -> None:
+    """main(argv) runs the command line and exits with its status."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"creditrules {creditrules.__version__}\n"
+
+
+def test_report_command(tmp_path: Path) -> None:
+    """`report` prints the simulated credit report, and JSON with --json."""
+    path = account_file(tmp_path)
+    result = invoke("report", path, "--as-of", "2025-04-30")
+    assert result.exit_code == 0, result.output
+    assert "2025" in result.output
+    data = json.loads(invoke("report", path, "--as-of", "2025-04-30", "--json").stdout)
+    assert data["months"]["2025-03"] == "M"
