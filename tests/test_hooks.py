@@ -13,7 +13,6 @@ import pytest
 
 import creditrules
 from creditrules import Account, Bill, Rule, hookimpl
-from creditrules._engine import ItemSpec
 from creditrules._plugins import get_registry, reset_registry
 from creditrules.hookspecs import HOOKS
 
@@ -42,9 +41,16 @@ class DeferralPlugin:
     @hookimpl
     def register_rules(self, register: Any) -> None:
         """Declare the deferral mechanic and add a phase rule after the replay."""
-        register(Rule("test.deferral", "Moves a bill's due date.", "test", part_of="provider.adjust"))
         register(
-            Rule("test.after", "Counts items.", "test", lambda ctx: ctx.extra.update(n=len(ctx.items))),
+            Rule("test.deferral", "Moves a bill's due date.", "test", part_of="provider.adjust")
+        )
+        register(
+            Rule(
+                "test.after",
+                "Counts items.",
+                "test",
+                lambda ctx: ctx.extra.update(n=len(ctx.items)),
+            ),
             after="timeline.replay",
         )
 
@@ -54,7 +60,9 @@ class DeferralPlugin:
         for event in context.events:
             if isinstance(event, Deferral):
                 context.items = [
-                    attrs.evolve(item, due_date=event.new_due_date) if item.id == event.bill else item
+                    attrs.evolve(item, due_date=event.new_due_date)
+                    if item.id == event.bill
+                    else item
                     for item in context.items
                 ]
                 context.fire("test.deferral", event.bill, new_due_date=event.new_due_date)
@@ -82,7 +90,8 @@ def test_every_hook_is_documented() -> None:
 
     reference = (ROOT / "docs" / "reference" / "hooks.md").read_text(encoding="utf-8")
     specs = {
-        name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
+        name
+        for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
         if hasattr(fn, "creditrules_spec")
     }
     assert specs == set(HOOKS)
@@ -107,7 +116,10 @@ def test_event_type_rules_and_timeline_hooks(registry: creditrules.Registry) -> 
     assert registry.rules.ids.index("test.after") == registry.rules.ids.index("timeline.replay") + 1
     assert registry.rules["test.after"].origin == "deferral"
     account = Account(
-        id="d", provider="generic", product="revolving", opened_on=date(2025, 1, 1),
+        id="d",
+        provider="generic",
+        product="revolving",
+        opened_on=date(2025, 1, 1),
         bills=[Bill(date(2025, 3, 1), date(2025, 3, 10), "100.00")],
         events=[Deferral(date(2025, 3, 5), "bill-2025-03-10", date(2025, 4, 10))],
     )

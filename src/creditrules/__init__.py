@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ._api import assess, simulate
 from ._convert import from_dict, to_dict, to_json
+from ._engine import ItemSpec
 from ._plugins import DEFAULT_PLUGINS, PluginInfo, PluginWarning, Registry, get_registry
 from ._provider_file import load_provider
 from .assessment import Allocation, Assessment, Components, DueItemResult, Episode, RuleFiring
@@ -57,6 +58,7 @@ __all__ = [
     "InputError",
     "InputProblem",
     "Installment",
+    "ItemSpec",
     "LoanTerms",
     "NegativeRecord",
     "Payment",

@@ -68,6 +68,10 @@ def assess(account: Account, as_of: date, *, ruleset: RuleSet | None = None) -> 
         fees=billed.fees,
         penalty=billed.penalty,
     )
+    overridden = {value.name for value in account.policy}
+    for name, why in provider.unknown:
+        if name not in overridden:
+            context.unknown(f"{name}: {why}")
     if any(f.rule == "penalty.unknown" for f in context.firings):
         context.unknown(
             "penalty: no penalty rate is known for this provider; give penalty_daily_rate "

@@ -346,8 +346,20 @@ class _Replay:
                         item.penalty_exact += amount
                         item.penalty_days += grace_days
             if days:
-                item.penalty_exact += exact(base * rate * days)
+                amount = exact(base * rate * days)
+                item.penalty_exact += amount
                 item.penalty_days += days
+                self.ctx.fire(
+                    "penalty.accrual",
+                    spec.id,
+                    policy=("penalty_daily_rate", "penalty_base"),
+                    days=days,
+                    through=t1,
+                    base=base,
+                    base_kind=policy.penalty_base,
+                    daily_rate=rate,
+                    amount=amount,
+                )
 
     def _pre_event_stats(self, t1: date) -> dict[str, tuple[int, Decimal]]:
         stats: dict[str, tuple[int, Decimal]] = {}
@@ -554,7 +566,11 @@ class _Replay:
             if item.settled or item.delinquent or item.grace_end != day:
                 continue
             policy = item.due_policy
-            if self.ctx.account.product == "revolving" and policy.minimum_payment_ratio is not None:
+            if (
+                self.ctx.account.product == "revolving"
+                and item.spec.kind in ("bill", "rollover")
+                and policy.minimum_payment_ratio is not None
+            ):
                 revolving_groups.setdefault(item.spec.due_date, []).append(item)
                 continue
             self._miss_grace(item, day)

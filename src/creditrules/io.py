@@ -151,6 +151,9 @@ def parse_account(data: Mapping[str, Any], *, file: str | None = None) -> Accoun
     Raises:
         InputError: listing every problem with its JSON path.
     """
+    from ._plugins import get_registry
+
+    get_registry()  # plugins may register event types that account files use
     if not isinstance(data, Mapping):
         raise InputError(f"expected a table, got {show(data)}", file=file)
     problems: list[InputProblem] = []

@@ -259,11 +259,6 @@ def test_late_installment_bears_the_overdue_charge() -> None:
     assert (episode.start, episode.end) == (date(2025, 4, 11), date(2025, 4, 15))
 
 
-@pytest.mark.xfail(
-    reason="core: _Replay._minimum_payment counts only bill/rollover items as billed, so an "
-    "installment due alone revolves with a minimum of 0.00",
-    strict=True,
-)
 def test_unpaid_installment_due_alone_is_overdue() -> None:
     """An installment nobody paid, due on a day with no other bill, is overdue (not revolved)."""
     account = huabei(MARCH, events=(convert(periods=3),))
