@@ -69,12 +69,19 @@ class DeferralPlugin:
         context.events = [e for e in context.events if not isinstance(e, Deferral)]
 
     @hookimpl
+    def register_bureaus(self, register: Any) -> None:
+        """Register a test bureau that keeps records 3 years."""
+        if BUREAU_BASE:
+            register(attrs.evolve(BUREAU_BASE[0], id="testbureau", retention_years=3))
+
+    @hookimpl
     def register_commands(self, cli: Any) -> None:
         """Record that the CLI hook was called."""
         CALLS.append(cli)
 
 
 CALLS: list[Any] = []
+BUREAU_BASE: list[Any] = []
 
 
 @pytest.fixture
@@ -128,6 +135,18 @@ def test_event_type_rules_and_timeline_hooks(registry: creditrules.Registry) -> 
     assert result.item("bill-2025-03-10").due_date == date(2025, 4, 10)
     assert len(result.fired("test.deferral")) == 1
     assert "test.after" in result.ruleset
+
+
+def test_register_bureaus_hook_adds_a_bureau() -> None:
+    """A plugin's bureau is registered beside the built-in PBOC bureau."""
+    BUREAU_BASE.append(get_registry(reload=True).bureaus["pboc"])
+    try:
+        registry = get_registry(extra=(("deferral", DeferralPlugin()),))
+        assert registry.bureaus["testbureau"].retention_years == 3
+        assert "pboc" in registry.bureaus
+    finally:
+        BUREAU_BASE.clear()
+        reset_registry()
 
 
 def test_register_commands_hook_receives_the_cli(registry: creditrules.Registry) -> None:

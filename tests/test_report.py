@@ -600,18 +600,21 @@ PAYMENT_DELAYS = st.sampled_from((-3, 0, 2, 9, 25, 40, 75, 130, 200, None))
 
 @st.composite
 def loans_with_payments(draw: st.DrawFn) -> tuple[Account, date]:
-    """A small loan whose installments are paid early, on time, late or never."""
+    """A small loan whose installments are paid early, on time, late or never (penalty or not)."""
     term = draw(st.integers(2, 5))
     start = draw(st.dates(date(2022, 1, 1), date(2025, 6, 30)))
     grace = draw(st.sampled_from((0, 0, 3)))
-    account = loan([], term=term, opened=start)
-    account = attrs.evolve(account, policy=(contract("grace_days", grace),))
+    policy = [contract("grace_days", grace)]
+    if draw(st.booleans()):
+        policy.append(contract("penalty_daily_rate", "0.0005"))
+    amount = draw(st.sampled_from(("300.00", "330.00")))
+    account = attrs.evolve(loan([], term=term, opened=start), policy=policy)
     base = assess(account, start)
     payments = []
     for item in base.items:
         delay = draw(PAYMENT_DELAYS)
         if delay is not None:
-            payments.append(Payment(max(start, item.due_date + timedelta(days=delay)), "300"))
+            payments.append(Payment(max(start, item.due_date + timedelta(days=delay)), amount))
     as_of = start + timedelta(days=draw(st.integers(60, 500)))
     return attrs.evolve(account, payments=payments), as_of
 
