@@ -29,10 +29,12 @@ def tests(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
-    session.run("sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "docs",
-                "docs/_build/html")
-    session.run("sphinx-build", "-W", "--keep-going", "-q", "-b", "doctest", "docs",
-                "docs/_build/doctest")
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "docs", "docs/_build/html"
+    )
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-q", "-b", "doctest", "docs", "docs/_build/doctest"
+    )
     session.run("pytest", *session.posargs)
 
 
