@@ -216,6 +216,28 @@ def test_c_installment_loan_paid_off_then_nothing_reported() -> None:
     ]
 
 
+def test_interest_free_interest_first_loan_is_never_negative() -> None:
+    """Zero installments (0 % 先息后本) are never past due; repaid at term the loan shows C."""
+    account = attrs.evolve(
+        loan([(date(2025, 4, 5), "900.00")]),
+        loan=LoanTerms(
+            principal="900",
+            term_months=3,
+            method="interest_first",
+            start_date=date(2025, 1, 5),
+            annual_rate="0",
+        ),
+    )
+    report = report_of(account, date(2025, 6, 30))
+    assert report.records == () and report.flags == frozenset()
+    assert [report.history[m] for m in ("2025-02", "2025-03", "2025-04", "2025-05")] == [
+        "N",
+        "N",
+        "C",
+        "/",
+    ]
+
+
 def test_c_revolving_needs_a_closing_event() -> None:
     """A paid revolving account is ``C`` only in the month an AccountClosed event closes it."""
     paid = one_bill(date(2025, 3, 10), date(2025, 3, 10))
@@ -223,6 +245,18 @@ def test_c_revolving_needs_a_closing_event() -> None:
     closed = attrs.evolve(paid, events=[AccountClosed(date(2025, 5, 2))])
     months = report_of(closed, date(2025, 6, 30)).months
     assert (months["2025-04"], months["2025-05"], months["2025-06"]) == ("*", "C", "/")
+
+
+def test_c_revolving_closed_without_bills() -> None:
+    """A revolving account closed before any bill shows C in the closing month."""
+    account = Account(
+        id="empty",
+        provider="generic",
+        product="revolving",
+        opened_on=date(2025, 1, 5),
+        events=[AccountClosed(date(2025, 2, 10))],
+    )
+    assert list(report_of(account, date(2025, 3, 31)).history.values()) == ["*", "C", "/"]
 
 
 def test_c_waits_until_a_closed_account_is_paid() -> None:
@@ -689,3 +723,70 @@ def test_codes_are_consistent_with_episodes(case: tuple[Account, date]) -> None:
         single = [e for e in covering if len(e.items) == 1 and (day - e.start).days + 1 > grace]
         if single:
             assert PBOC.is_negative(status), month
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _render(report: Report) -> str:
+    """The report as plain terminal text."""
+    pytest.importorskip("rich")
+    from rich.console import Console
+
+    from creditrules._render_report import render_report
+
+    console = Console(record=True, width=110, color_system=None)
+    console.print(render_report(report))
+    return console.export_text()
+
+
+def test_render_shows_the_grid_records_flags_and_discrepancies() -> None:
+    """The rendering has a row per year, the record's expiry, the flags and the disputes."""
+    account = one_bill(
+        date(2024, 3, 10),
+        date(2024, 10, 20),
+        amount="20000.00",
+        reported=(ReportedMonth("2024-03", "3"),),
+    )
+    text = _render(report_of(account, date(2024, 12, 31)))
+    assert "Jan" in text and "Dec" in text
+    assert next(line for line in text.splitlines() if line.startswith("2024")).split()[1:] == [
+        "*",
+        "*",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "*",
+        "*",
+        "*",
+    ]
+    assert "2029-10-20" in text and "连三" in text and "累六" in text
+    assert "worse" in text and "20 days" in text
+
+
+def test_render_marks_provisional_and_hidden_months() -> None:
+    """A provisional month gets a ``?``; relieved months are explained in the legend."""
+    text = _render(report_of(one_bill(date(2025, 3, 10), date(2025, 4, 20)), date(2026, 1, 10)))
+    assert "/?" in text or "*?" in text
+    assert "hidden by relief or expiry" in text and "relieved" in text
+
+
+def test_summary_line() -> None:
+    """The one-line summary names visible records, the clean date and the flags."""
+    pytest.importorskip("rich")
+    from creditrules._render_report import summary_line
+
+    visible = report_of(one_bill(date(2019, 3, 10), date(2019, 4, 20)), date(2020, 1, 31))
+    assert summary_line(visible) == (
+        "1 negative record visible (worst 1), clean on 2024-04-20; flags: none"
+    )
+    unpaid = report_of(one_bill(date(2025, 3, 10), amount="20000.00"), date(2025, 8, 31))
+    line = summary_line(unpaid)
+    assert "until everything past due is paid" in line
+    assert "连三" in line and "累六" in line and "current overdue" in line
+    clean = report_of(one_bill(date(2025, 3, 10), date(2025, 3, 10)), date(2025, 4, 30))
+    assert summary_line(clean) == "no negative record visible; flags: none"

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .bureau import Bureau
-from .report import NegativeRecord, Report
+from .report import FLAGS, NegativeRecord, Report
 
 __all__ = ["code_style", "render_report", "summary_line"]
 
@@ -113,43 +113,55 @@ def _date(value: object) -> str:
     return "—" if value is None else str(value)
 
 
+def _status(record: NegativeRecord) -> Text:
+    if record.status != "visible":
+        return Text(f"{record.status} {record.hidden_from}", style=_RECORD_STYLES[record.status])
+    text = Text("visible", style=_RECORD_STYLES["visible"])
+    if record.hidden_from is not None:
+        text.append(f" until {record.hidden_from}")
+    return text
+
+
 def _records(records: tuple[NegativeRecord, ...]) -> Table:
     table = Table(box=None, pad_edge=False)
     table.add_column("months", no_wrap=True)
-    table.add_column("worst", justify="center")
+    table.add_column("worst", justify="center", no_wrap=True)
     table.add_column("overdue", no_wrap=True)
-    table.add_column("max amount", justify="right")
-    table.add_column("expires", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("hidden from", no_wrap=True)
-    table.add_column("rule", overflow="fold")
+    table.add_column("max owed", justify="right", no_wrap=True)
+    table.add_column("deleted on", no_wrap=True)
+    table.add_column("status", overflow="fold")
     for record in records:
         span = record.first_month
         if record.last_month != record.first_month:
-            span += f" … {record.last_month}"
+            span += f"–{record.last_month}"
         overdue = f"{_date(record.episode_start)} → "
         overdue += "unpaid" if record.ended_on is None else str(record.ended_on)
         expires = (
-            Text("never while unpaid", style="bold red")
+            Text("never (unpaid)", style="bold red")
             if record.expires_on is None
             else Text(str(record.expires_on))
         )
-        try:
-            rule = record.citation("hidden_from")
-            basis = Text(f"{rule.text} [{rule.grade}]")
-        except KeyError:
-            basis = Text(f"{record.citation('unpaid').text} [A]")
         table.add_row(
             span,
             Text(record.worst, style=code_style(record.worst)),
             overdue,
             f"{record.max_overdue_amount:,.2f}",
             expires,
-            Text(record.status, style=_RECORD_STYLES[record.status]),
-            _date(record.hidden_from),
-            basis,
+            _status(record),
         )
     return table
+
+
+def _sources(records: tuple[NegativeRecord, ...]) -> list[Text]:
+    seen: dict[tuple[str, str], str] = {}
+    for record in records:
+        for c in record.citations:
+            if c.subject in ("expires_on", "hidden_from", "unpaid"):
+                seen.setdefault((c.text, c.source), c.grade)
+    return [
+        Text(f"  {text} — {source} [{grade}]", style="dim")
+        for (text, source), grade in seen.items()
+    ]
 
 
 def render_report(report: Report) -> RenderableType:
@@ -180,8 +192,9 @@ def render_report(report: Report) -> RenderableType:
     if report.records:
         parts.append(_records(report.records))
         for record in report.records:
-            for note in record.notes:
-                parts.append(Text(f"• {record.first_month}: {note}", style="italic"))
+            parts.extend(Text(f"• {record.first_month}: {n}", style="italic") for n in record.notes)
+        parts.append(Text("Rules behind these dates:", style="dim"))
+        parts.extend(_sources(report.records))
     else:
         parts.append(Text("none", style="green"))
 
@@ -189,7 +202,7 @@ def render_report(report: Report) -> RenderableType:
     parts.append(_section(f"What lenders read (latest {window} months)"))
     flags = Text()
     if report.flags:
-        for flag in sorted(report.flags):
+        for flag in sorted(report.flags, key=FLAGS.index):
             flags.append(f"⚑ {_FLAG_NAMES.get(flag, flag)}\n", style="bold red")
     else:
         flags.append("no flags\n", style="green")
@@ -249,7 +262,7 @@ def summary_line(report: Report) -> str:
         text += "; stays until everything past due is paid"
     elif report.clean_on > report.as_of:
         text += f", clean on {report.clean_on}"
-    flags = ", ".join(_FLAG_SHORT.get(f, f) for f in sorted(report.flags))
+    flags = ", ".join(_FLAG_SHORT.get(f, f) for f in sorted(report.flags, key=FLAGS.index))
     text += f"; flags: {flags or 'none'}"
     worse = sum(1 for d in report.discrepancies if d.direction == "worse")
     if worse:

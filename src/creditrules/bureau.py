@@ -271,13 +271,20 @@ class Bureau:
     dpd_codes: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
     dpd_band_days: int = attrs.field(default=30, validator=_positive_int)
     history_months: int = attrs.field(default=60, validator=_positive_int)
-    snapshot: str | int = "month_end"
+    snapshot: str | int = attrs.field(default="month_end")
     retention_years: int = attrs.field(default=5, validator=_positive_int)
     dispute_days: int = attrs.field(default=20, validator=_positive_int)
     reliefs: tuple[ReliefPolicy, ...] = attrs.field(default=(), converter=to_tuple)
     flags: FlagRules = attrs.field(factory=FlagRules)
     citations: tuple[Citation, ...] = attrs.field(default=(), converter=to_tuple)
     description: str = ""
+
+    @snapshot.validator
+    def _check_snapshot(self, attribute: Any, value: str | int) -> None:
+        if value != "month_end" and (
+            isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 31
+        ):
+            raise ValueError(f"snapshot must be 'month_end' or a day 1–31, got {value!r}")
 
     def __attrs_post_init__(self) -> None:
         known = {c.code for c in self.codes}

@@ -42,13 +42,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .bureau import Bureau, Citation, month_end
+from .bureau import Bureau, Citation, ReliefPolicy, month_end
 from .model import Account, GuarantorPaid
 from .money import ZERO
 from .policy import PolicySet
 
 if TYPE_CHECKING:
-    from .assessment import Assessment, Episode
+    from .assessment import Assessment, DueItemResult, Episode
 
 __all__ = [
     "FLAGS",
@@ -260,6 +260,17 @@ class _Item:
         return self.settled_on is None or self.settled_on > day
 
 
+def _settled_on(item: DueItemResult) -> date | None:
+    """When the item stopped being owed; an item that never owed anything, at its opening.
+
+    (The replay leaves zero installments — e.g. of an interest-free 先息后本 loan —
+    unsettled; nothing owed can never be past due.)
+    """
+    if item.settled_on is None and item.charged.total == 0 and item.outstanding.total == 0:
+        return item.open_date
+    return item.settled_on
+
+
 class _Builder:
     def __init__(
         self, assessment: Assessment, account: Account, bureau: Bureau, policies: PolicySet
@@ -273,7 +284,7 @@ class _Builder:
             _Item(
                 due=i.due_date,
                 grace_end=i.due_date + timedelta(days=policies.at(i.due_date).grace),
-                settled_on=i.settled_on,
+                settled_on=_settled_on(i),
                 revolved=i.status == "revolved",
             )
             for i in assessment.items
@@ -284,7 +295,15 @@ class _Builder:
             for e in account.events
             if isinstance(e, GuarantorPaid) and e.date <= assessment.as_of
         )
-        self.closes = account.product == "installment"
+        #: An installment loan closes itself when paid off (revolving needs an event).
+        self.closes = account.product == "installment" and bool(self.items)
+
+    def cite(self, subject: str) -> list[Citation]:
+        """The bureau's citation for ``subject``, if it gives one (as a 0/1-item list)."""
+        try:
+            return [self.bureau.citation(subject)]
+        except KeyError:
+            return []
 
     # -- snapshots -----------------------------------------------------
     def snapshot(self, index: int) -> date:
@@ -298,7 +317,7 @@ class _Builder:
         return last.replace(day=min(int(rule), last.day))
 
     def nothing_owed(self, day: date) -> bool:
-        return bool(self.items) and all(not i.unpaid_at(day) for i in self.items)
+        return all(not i.unpaid_at(day) for i in self.items)
 
     def code(self, start: date, day: date) -> str:
         """The code of the month whose reporting period is ``(start, day]``."""
@@ -424,8 +443,7 @@ class _Builder:
         codes = dict(history)
         for (kind, index), months in groups.items():
             episode = self.a.episodes[index] if kind == "episode" else None
-            last_day = periods[months[-1]][1]
-            records.append(self.record(months, [codes[m] for m in months], episode, last_day))
+            records.append(self.record(months, [codes[m] for m in months], episode))
         return tuple(sorted(records, key=lambda r: (r.first_month, r.last_month)))
 
     def paid_off_on(self) -> date | None:
@@ -434,58 +452,62 @@ class _Builder:
         return max(i.settled_on for i in self.items if i.settled_on is not None)
 
     def record(
-        self, months: list[str], codes: list[str], episode: Episode | None, last_day: date
+        self, months: list[str], codes: list[str], episode: Episode | None
     ) -> NegativeRecord:
         bureau = self.bureau
         as_of = self.as_of
-        citations = [bureau.citation("status")]
+        citations = [*self.cite("status"), *self.cite("ended_on")]
         notes: list[str] = []
         if episode is not None:
             ended_on = episode.end
         else:
-            paid = self.paid_off_on()
-            ended_on = paid if paid is not None and paid >= last_day else None
+            ended_on = self.paid_off_on()
             notes.append("these months belong to no overdue episode; they end when all is paid")
         expires_on = bureau.expires_on(ended_on) if ended_on is not None else None
-        citations.append(bureau.citation("ended_on"))
         if expires_on is None:
-            citations.append(bureau.citation("unpaid"))
+            citations.extend(self.cite("unpaid"))
             notes.append(
-                "unpaid: the 5-year retention starts only when everything past due is paid"
+                f"unpaid: the {bureau.retention_years}-year retention starts only when "
+                "everything past due is paid"
             )
         else:
-            citations.append(bureau.citation("expires_on"))
-        relief_id: str | None = None
+            citations.extend(self.cite("expires_on"))
+        relief: ReliefPolicy | None = None
         relief_day: date | None = None
-        relief_citation: Citation | None = None
-        if episode is not None:
-            for relief in bureau.reliefs:
-                day = relief.hides_from(episode)
-                if day is not None and (relief_day is None or day < relief_day):
-                    relief_id, relief_day, relief_citation = relief.id, day, relief.citation
-                elif day is None and episode.end is None and as_of <= relief.ended_by:
-                    rest = relief.why_not(attrs.evolve(episode, end=relief.ended_by))
-                    if not rest:
-                        notes.append(
-                            f"paid in full by {relief.ended_by} (while the largest overdue "
-                            f"amount stays within {relief.max_overdue_amount}), it would "
-                            f"qualify for {relief.name}"
-                        )
-        candidates = [d for d in (expires_on, relief_day) if d is not None]
-        hidden_from = min(candidates) if candidates else None
+        for candidate in bureau.reliefs if episode is not None else ():
+            assert episode is not None
+            day = candidate.hides_from(episode)
+            if day is not None and (relief_day is None or day < relief_day):
+                relief, relief_day = candidate, day
+            elif (
+                day is None
+                and episode.end is None
+                and as_of <= candidate.ended_by
+                and not candidate.why_not(attrs.evolve(episode, end=candidate.ended_by))
+            ):
+                notes.append(
+                    f"paid in full by {candidate.ended_by} (while the largest overdue "
+                    f"amount stays within {candidate.max_overdue_amount}), it would "
+                    f"qualify for {candidate.name}"
+                )
+        hidden_from = min((d for d in (expires_on, relief_day) if d is not None), default=None)
         status = "visible"
-        if hidden_from is not None:
-            if relief_day is not None and relief_day == hidden_from and relief_day != expires_on:
-                assert relief_citation is not None
-                citations.append(relief_citation)
-                if as_of >= hidden_from:
-                    status = "relieved"
-            else:
-                citations.append(attrs.evolve(bureau.citation("expires_on"), subject="hidden_from"))
-                if as_of >= hidden_from:
-                    status = "expired"
-        if relief_id is not None:
-            notes.append(f"qualifies for {relief_id}: hidden from {relief_day}, automatically")
+        if (
+            relief is not None
+            and relief_day is not None
+            and relief_day == hidden_from
+            and relief_day != expires_on
+        ):
+            citations.append(relief.citation)
+            notes.append(f"qualifies for {relief.id}: hidden from {relief_day}, automatically")
+            if as_of >= relief_day:
+                status = "relieved"
+        elif hidden_from is not None:
+            citations.extend(
+                attrs.evolve(c, subject="hidden_from") for c in self.cite("expires_on")
+            )
+            if as_of >= hidden_from:
+                status = "expired"
         return NegativeRecord(
             first_month=months[0],
             last_month=months[-1],
@@ -496,7 +518,7 @@ class _Builder:
             expires_on=expires_on,
             status=status,
             hidden_from=hidden_from,
-            relief=relief_id,
+            relief=relief.id if relief is not None else None,
             max_days_past_due=episode.max_days_past_due if episode is not None else 0,
             max_overdue_amount=episode.max_overdue_amount if episode is not None else ZERO,
             citations=tuple(citations),
@@ -534,7 +556,7 @@ class _Builder:
         last_key = _key(self.as_of.year, self.as_of.month)
         first_key = _key(*_ym(first))
         hidden = {m: r for r in records if not r.visible for m in r.months}
-        dispute = bureau.citation("dispute")
+        dispute = "; ".join(c.source for c in self.cite("dispute")) or bureau.display_name
         found = []
         for line in sorted(self.account.reported, key=lambda r: r.month):
             if line.month > last_key:
@@ -550,7 +572,7 @@ class _Builder:
                     f"the report shows {line.status} where creditrules computes {computed}: "
                     f"check your records, then dispute it (异议) with the lender or the "
                     f"credit bureau; it must reply within {bureau.dispute_days} days "
-                    f"({dispute.source})"
+                    f"({dispute})"
                 )
                 record = hidden.get(line.month)
                 if record is not None and history.get(line.month) == line.status:
