@@ -173,6 +173,10 @@ class _Item:
     paid: dict[str, Decimal] = attrs.field(factory=lambda: dict.fromkeys(COMPONENTS, ZERO))
     waived: dict[str, Decimal] = attrs.field(factory=lambda: dict.fromkeys(COMPONENTS, ZERO))
     penalty_exact: Decimal = ZERO
+    #: Accruals posted so far, by component: each posting rounds the running exact total.
+    accrual_posted: dict[str, Decimal] = attrs.field(
+        factory=lambda: {"penalty": ZERO, "interest": ZERO}
+    )
     pending: Decimal = ZERO
     pending_days: int = 0
     interest_exact: Decimal = ZERO
@@ -288,6 +292,8 @@ class _Replay:
             for event in events:
                 self._apply(event, t1)
             self._transitions(t1)
+            if t1 == self.as_of:
+                self._post(t1)  # a grace missed today makes its penalty owed today
             self._episodes(t1, before)
             t0 = t1
         return self._ledger()
@@ -391,10 +397,14 @@ class _Replay:
             ):
                 accrued: Decimal = getattr(item, exact_name)
                 if accrued:
-                    posted = to_fen(accrued)
+                    # Post the rounded amount and carry the sub-fen rest to the next
+                    # posting, so the total posted is always the exact total rounded once.
+                    done = item.accrual_posted[component]
+                    posted = to_fen(done + accrued) - done
+                    item.accrual_posted[component] = done + posted
                     item.out[component] += posted
                     item.charged[component] += posted
-                    setattr(item, exact_name, ZERO)
+                    setattr(item, exact_name, exact(accrued - posted))
                     if posted:
                         self.ctx.fire(
                             "accrual.posting",
@@ -406,13 +416,14 @@ class _Replay:
                         )
 
     def _open_items(self, day: date) -> None:
-        if self.credit <= 0:
-            return
         for item in self.items:
             if item.spec.open_date == day and not item.settled:
-                self.credit = self._allocate(
-                    item, self.credit, day, "credit", self.ctx.policies.at(day)
-                )
+                if self.credit > 0:
+                    self.credit = self._allocate(
+                        item, self.credit, day, "credit", self.ctx.policies.at(day)
+                    )
+                # An item that owes nothing (e.g. a 0 % interest-only period) is settled
+                # as soon as it opens.
                 self._settle_check(item, day)
 
     def _open(self, day: date) -> list[_Item]:
@@ -431,7 +442,8 @@ class _Replay:
         return amount
 
     def _settle_check(self, item: _Item, day: date) -> None:
-        if item.settled_on is None and item.owed() == 0 and item.penalty_exact == 0:
+        # A carried sub-fen rest (|rest| <= 0.005 after posting) does not keep an item open.
+        if item.settled_on is None and item.owed() == 0 and to_fen(item.penalty_exact) <= 0:
             item.settled_on = day
             if item.pending:
                 self.ctx.fire(
@@ -659,7 +671,11 @@ class _Replay:
 
     def _episodes(self, day: date, before: dict[str, tuple[int, Decimal]]) -> None:
         delinquent_before = [i for i in self.items if i.delinquent and i.spec.id in before]
-        open_now = [i for i in self.items if i.delinquent and not i.settled]
+        # An item unpaid at the end of its due date is past due from the next day: it joins
+        # (or opens) an episode only from then on (A.2, A.6).
+        open_now = [
+            i for i in self.items if i.delinquent and not i.settled and i.spec.due_date < day
+        ]
         current = self.episodes[-1] if self.episodes and self.episodes[-1]["end"] is None else None
         involved = {i.spec.id: i for i in [*delinquent_before, *open_now]}
         if not involved:
