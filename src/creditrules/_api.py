@@ -62,12 +62,7 @@ def assess(account: Account, as_of: date, *, ruleset: RuleSet | None = None) -> 
     ledger = context.ledger
     assert ledger is not None, "the ruleset has no timeline.replay rule"
     billed, overdue = summarize(ledger.items, as_of)
-    balance = Components(
-        principal=billed.principal + ledger.unopened_principal,
-        interest=billed.interest,
-        fees=billed.fees,
-        penalty=billed.penalty,
-    )
+    balance = Components.sum((billed, ledger.unopened))
     overridden = {value.name for value in account.policy}
     for name, why in provider.unknown:
         if name not in overridden:

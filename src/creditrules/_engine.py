@@ -19,6 +19,7 @@ import attrs
 from .assessment import Allocation, Components, DueItemResult, Episode
 from .model import (
     AccountClosed,
+    Agreement,
     Event,
     GuarantorPaid,
     Payment,
@@ -35,7 +36,14 @@ if TYPE_CHECKING:
 ONE_DAY = timedelta(days=1)
 #: Same-day events are applied in this order (then by amount and note), so the
 #: result never depends on the order the user listed them in.
-EVENT_RANK = {"waiver": 0, "payment": 1, "guarantor_paid": 2, "written_off": 3, "account_closed": 4}
+EVENT_RANK = {
+    "waiver": 0,
+    "payment": 1,
+    "agreement": 2,
+    "guarantor_paid": 3,
+    "written_off": 4,
+    "account_closed": 5,
+}
 
 
 @attrs.frozen
@@ -208,7 +216,7 @@ class Ledger:
     items: tuple[DueItemResult, ...]
     episodes: tuple[Episode, ...]
     credit: Decimal
-    unopened_principal: Decimal
+    unopened: Components
     days_past_due: int
     owed_to: str
     closed_on: date | None
@@ -490,10 +498,72 @@ class _Replay:
                 amount=event.amount if event.amount is not None else "unknown",
                 owed_now=owed,
             )
+        elif isinstance(event, Agreement):
+            self._agree(event, day)
         elif isinstance(event, WrittenOff):
             self.written_off_on = day
         elif isinstance(event, AccountClosed):
             self.closed_on = day
+
+    def _agree(self, agreement: Agreement, day: date) -> None:
+        """Replace everything still owed by the agreed plan (see :class:`Agreement`)."""
+        self._post(day)
+        covered = [i for i in self.items if not i.settled]
+        moved = {c: sum_money(i.out[c] for i in covered) for c in COMPONENTS}
+        owed = sum_money(moved.values())
+        shortfall = owed - agreement.total
+        waive_left = max(ZERO, shortfall)
+        for component in ("penalty", "fees", "interest", "principal"):
+            for item in covered:
+                take = min(waive_left, item.out[component])
+                if take > 0:
+                    item.out[component] -= take
+                    item.waived[component] += take
+                    item.allocations.append(Allocation(day, "agreement", component, take))
+                    moved[component] -= take
+                    waive_left -= take
+        for item in covered:
+            for component in COMPONENTS:
+                item.charged[component] -= item.out[component]
+            item.out = dict.fromkeys(COMPONENTS, ZERO)
+            item.penalty_exact = ZERO
+            item.pending = ZERO
+            item.status = "restructured"
+            item.settled_on = day
+        remaining = dict(moved)
+        opened = day
+        for number, planned in enumerate(agreement.installments, start=1):
+            parts: dict[str, Decimal] = dict.fromkeys(COMPONENTS, ZERO)
+            need = planned.amount
+            for component in ("principal", "interest", "fees", "penalty"):
+                take = min(need, remaining[component])
+                parts[component] += take
+                remaining[component] -= take
+                need -= take
+            parts["fees"] += need  # the plan costs more than was owed: a plan fee
+            spec = ItemSpec(
+                id=f"agreement-{day.isoformat()}-{number}",
+                kind="agreement",
+                open_date=opened,
+                due_date=planned.due_date,
+                principal=parts["principal"],
+                interest=parts["interest"],
+                fees=parts["fees"],
+                penalty=parts["penalty"],
+                period=number,
+            )
+            self._add_item(spec)
+            opened = planned.due_date
+        self.ctx.fire(
+            "agreement.plan",
+            f"agreement {day}",
+            owed=owed,
+            plan_total=agreement.total,
+            waived=max(ZERO, shortfall),
+            plan_fee=max(ZERO, -shortfall),
+            installments=len(agreement.installments),
+            counterparty=agreement.counterparty or self.owed_to,
+        )
 
     def _pay(self, payment: Payment, day: date, policy: Policy) -> None:
         amount = payment.amount
@@ -754,10 +824,15 @@ class _Replay:
                     allocations=tuple(item.allocations),
                 )
             )
-        unopened = sum_money(
-            i.out["principal"]
-            for i in self.items
-            if i.spec.kind == "installment" and i.spec.open_date > self.as_of and not i.settled
+        # Owed but not yet billed: a loan's future principal (its interest is not owed
+        # yet) and every part of a signed plan's future installments.
+        future = [i for i in self.items if i.spec.open_date > self.as_of and not i.settled]
+        unopened = Components.sum(
+            Components.of(
+                i.out if i.spec.kind == "agreement" else {"principal": i.out["principal"]}
+            )
+            for i in future
+            if i.spec.kind in ("installment", "agreement")
         )
         episodes = tuple(
             Episode(
@@ -773,7 +848,7 @@ class _Replay:
             items=tuple(results),
             episodes=episodes,
             credit=self.credit,
-            unopened_principal=unopened,
+            unopened=unopened,
             days_past_due=dpd,
             owed_to=self.owed_to,
             closed_on=self.closed_on,

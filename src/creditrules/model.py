@@ -19,6 +19,7 @@ Decimal('500.00')
 from __future__ import annotations
 
 import calendar
+import itertools
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -35,11 +36,13 @@ __all__ = [
     "Account",
     "AccountClosed",
     "AccountProblems",
+    "Agreement",
     "Bill",
     "Event",
     "GuarantorPaid",
     "LoanTerms",
     "Payment",
+    "PlannedPayment",
     "ReportedMonth",
     "Waiver",
     "WrittenOff",
@@ -228,11 +231,69 @@ class GuarantorPaid:
     note: str = attrs.field(default="", kw_only=True)
 
 
-Event = Union[Payment, Waiver, AccountClosed, WrittenOff, GuarantorPaid]  # noqa: UP007
+@attrs.frozen
+class PlannedPayment:
+    """One installment of a negotiated repayment plan.
+
+    Attributes:
+        due_date: When it falls due.
+        amount: How much is due.
+    """
+
+    due_date: date = attrs.field(validator=v.is_date)
+    amount: Decimal = attrs.field(converter=v.money, validator=v.positive)
+
+
+def _plan(value: Any) -> tuple[PlannedPayment, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Agreement:
+    """A negotiated repayment plan (协商还款) the borrower and lender signed.
+
+    On ``date`` everything still owed (past due, current and, for loans, principal not
+    yet due) is replaced by the plan's installments. If the plan totals less than what
+    was owed, the difference is recorded as waived (penalty first, then fees, interest,
+    principal); if more, the excess is a fee of the plan. Missing a plan installment
+    makes it past due like any other item.
+
+    Attributes:
+        date: The day the agreement takes effect (after that day's payments).
+        installments: The plan, due dates strictly increasing and after ``date``.
+        counterparty: Who agreed it (the lender, a guarantor, a collector).
+        note: Free text (e.g. the agreement's reference).
+    """
+
+    type: ClassVar[str] = "agreement"
+    date: date = attrs.field(validator=v.is_date)
+    installments: tuple[PlannedPayment, ...] = attrs.field(converter=_plan)
+    counterparty: str = attrs.field(default="", kw_only=True)
+    note: str = attrs.field(default="", kw_only=True)
+
+    @installments.validator
+    def _check_installments(self, attribute: Any, value: tuple[PlannedPayment, ...]) -> None:
+        if not value:
+            raise ValueError("an agreement needs at least one installment")
+        dates = [p.due_date for p in value]
+        if any(b <= a for a, b in itertools.pairwise(dates)):
+            raise ValueError("installment due dates must be strictly increasing")
+
+    def __attrs_post_init__(self) -> None:
+        if self.installments[0].due_date <= self.date:
+            raise ValueError("the first installment must fall due after the agreement date")
+
+    @property
+    def total(self) -> Decimal:
+        """The plan's total."""
+        return sum((p.amount for p in self.installments), ZERO)
+
+
+Event = Union[Payment, Waiver, AccountClosed, WrittenOff, GuarantorPaid, Agreement]  # noqa: UP007
 
 #: Event classes by their ``type`` tag, as written in account files.
 EVENT_TYPES: dict[str, type[Any]] = {
-    cls.type: cls for cls in (Payment, Waiver, AccountClosed, WrittenOff, GuarantorPaid)
+    cls.type: cls for cls in (Payment, Waiver, AccountClosed, WrittenOff, GuarantorPaid, Agreement)
 }
 
 

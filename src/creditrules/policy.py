@@ -273,6 +273,21 @@ PARAMETERS: Mapping[str, Parameter] = {
             "Largest loan principal the provider offers.",
             "B.2",
         ),
+        # -- negotiation (remediation) --------------------------------------
+        Parameter(
+            "negotiation_max_term_months",
+            _optional(_int(1)),
+            None,
+            "Longest negotiated repayment plan (协商还款) the lender agrees to; unset = unknown.",
+            "B.5",
+        ),
+        Parameter(
+            "negotiation_penalty_stops",
+            _optional(_bool),
+            None,
+            "Whether penalty stops once a negotiated plan is signed; unset = unknown.",
+            "B.5",
+        ),
         # -- credit reporting (report.py) ---------------------------------
         Parameter(
             "bureau",

@@ -290,6 +290,12 @@ def _core_rules() -> RuleSet:
                 "domain brief A.5",
             ),
             mechanic(
+                "agreement.plan",
+                "A signed repayment plan (协商还款) replaces everything owed on its date; a "
+                "shortfall is waived, an excess is a plan fee.",
+                "商业银行信用卡业务监督管理办法 Art. 70 (cards); domain brief B.5",
+            ),
+            mechanic(
                 "guarantor.compensation",
                 "A guarantor paid the lender (代偿): the debt is now owed to the "
                 "guarantor and keeps running.",
