@@ -516,3 +516,19 @@ def test_examples_validate_against_schema(path: Path) -> None:
     """With jsonschema installed, the example files validate against the schema."""
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.Draft202012Validator(account_schema()).validate(_toml(path))
+
+
+def test_published_schema_is_current() -> None:
+    """docs/reference/account-file.schema.json equals account_schema(plugins=False)."""
+    import json
+    from pathlib import Path
+
+    import creditrules
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "reference" / "account-file.schema.json"
+    published = json.loads(path.read_text(encoding="utf-8"))
+    assert published == creditrules.account_schema(plugins=False), (
+        "regenerate the schema: python -c 'import json, creditrules; "
+        "print(json.dumps(creditrules.account_schema(plugins=False), indent=2, "
+        "ensure_ascii=False))' > docs/reference/account-file.schema.json"
+    )

@@ -551,7 +551,7 @@ def _policy_schema() -> dict[str, Any]:
     }
 
 
-def account_schema() -> dict[str, Any]:
+def account_schema(*, plugins: bool = True) -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of account file format 1.
 
     It is derived from the model's attrs fields, their validators and
@@ -561,9 +561,18 @@ def account_schema() -> dict[str, Any]:
     checked by :func:`load_account`, not by the schema, except that an
     ``installment`` account requires ``[loan]``.
 
+    Args:
+        plugins: Include the event types that installed plugins register (e.g.
+            ``bill_installment``); ``False`` gives the core format only.
+
     Returns:
         A new dict each call.
     """
+    if plugins:
+        from ._plugins import get_registry
+
+        get_registry()
+    event_types = model.EVENT_TYPES if plugins else model.CORE_EVENT_TYPES
     builder = _SchemaBuilder()
     account = builder.object(Account)
     account_table = {
@@ -573,9 +582,7 @@ def account_schema() -> dict[str, Any]:
         "required": [k for k in account["required"] if k in ACCOUNT_KEYS],
         "additionalProperties": False,
     }
-    events = [
-        builder.ref(cls, tag) for tag, cls in model.EVENT_TYPES.items() if cls is not model.Payment
-    ]
+    events = [builder.ref(cls, tag) for tag, cls in event_types.items() if cls is not model.Payment]
     docs = _field_docs(Account)
 
     def section(name: str, schema: dict[str, Any]) -> dict[str, Any]:

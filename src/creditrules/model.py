@@ -32,6 +32,7 @@ from .money import ZERO
 from .policy import PolicyValue
 
 __all__ = [
+    "CORE_EVENT_TYPES",
     "EVENT_TYPES",
     "Account",
     "AccountClosed",
@@ -291,10 +292,13 @@ class Agreement:
 
 Event = Union[Payment, Waiver, AccountClosed, WrittenOff, GuarantorPaid, Agreement]  # noqa: UP007
 
-#: Event classes by their ``type`` tag, as written in account files.
-EVENT_TYPES: dict[str, type[Any]] = {
+#: The core event classes by their ``type`` tag.
+CORE_EVENT_TYPES: Mapping[str, type[Any]] = {
     cls.type: cls for cls in (Payment, Waiver, AccountClosed, WrittenOff, GuarantorPaid, Agreement)
 }
+#: Event classes by their ``type`` tag, as written in account files; plugins add to it
+#: through the ``register_event_types`` hook.
+EVENT_TYPES: dict[str, type[Any]] = dict(CORE_EVENT_TYPES)
 
 
 @attrs.frozen
