@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -27,7 +27,7 @@ from .model import (
     WrittenOff,
     add_months,
 )
-from .money import ZERO, exact, sum_money, to_fen
+from .money import FEN, ZERO, exact, sum_money, to_fen
 from .policy import COMPONENTS, Policy
 
 if TYPE_CHECKING:
@@ -687,7 +687,8 @@ class _Replay:
             i.charged["principal"] + i.charged["interest"] + i.charged["fees"] for i in all_due
         )
         paid = sum_money(i.paid["principal"] + i.paid["interest"] + i.paid["fees"] for i in all_due)
-        minimum = to_fen(billed * ratio)
+        # A minimum is rounded up to the fen: a small bill never has a minimum of 0.00.
+        minimum = exact(billed * ratio).quantize(FEN, rounding=ROUND_CEILING)
         if paid < minimum or policy.revolving_daily_rate is None:
             for item in group:
                 self._miss_grace(item, day)

@@ -29,8 +29,12 @@ ZERO = Decimal("0.00")
 PRECISION = 34
 
 
+_CONTEXT = decimal.Context(prec=PRECISION, rounding=decimal.ROUND_HALF_UP)
+
+
 def _context() -> decimal.Context:
-    return decimal.Context(prec=PRECISION, rounding=decimal.ROUND_HALF_UP)
+    # localcontext() works on a copy, so sharing one template is safe.
+    return _CONTEXT
 
 
 def to_fen(amount: Decimal) -> Decimal:
