@@ -231,6 +231,9 @@ class _Replay:
         self.as_of = ctx.as_of
         self.loan = ctx.account.loan
         self.items: list[_Item] = []
+        #: Items not settled at the start of the current checkpoint (pruned once per
+        #: checkpoint), so each step looks only at what can still change.
+        self.live: list[_Item] = []
         self.credit = ZERO
         self.checkpoints: list[date] = []
         self.seen: set[date] = set()
@@ -275,6 +278,7 @@ class _Replay:
             spec=spec, grace_end=grace_end, due_policy=policy, out=dict(due), charged=dict(due)
         )
         self.items.append(item)
+        self.live.append(item)
         for day in (spec.open_date, spec.due_date, grace_end):
             self._checkpoint(day)
         return item
@@ -287,6 +291,7 @@ class _Replay:
             t0 = self.as_of
         while self.checkpoints:
             t1 = heapq.heappop(self.checkpoints)
+            self.live = [i for i in self.live if not i.settled]
             self._accrue(t0, t1)
             before = self._pre_event_stats(t1)
             self._open_items(t1)
@@ -318,7 +323,7 @@ class _Replay:
         if t1 <= t0:
             return
         policy = self.ctx.policies.at(t0 + ONE_DAY)
-        for item in self.items:
+        for item in self.live:
             if item.settled:
                 continue
             spec = item.spec
@@ -377,7 +382,7 @@ class _Replay:
 
     def _pre_event_stats(self, t1: date) -> dict[str, tuple[int, Decimal]]:
         stats: dict[str, tuple[int, Decimal]] = {}
-        for item in self.items:
+        for item in self.live:
             if item.settled or item.spec.due_date >= t1:
                 continue
             penalty = item.out["penalty"] + to_fen(
@@ -398,7 +403,9 @@ class _Replay:
         return stats
 
     def _post(self, day: date) -> None:
-        for item in self.items:
+        for item in self.live:
+            if item.settled:
+                continue  # a settled item's sub-fen rest is not owed
             for exact_name, component in (
                 ("penalty_exact", "penalty"),
                 ("interest_exact", "interest"),
@@ -424,7 +431,7 @@ class _Replay:
                         )
 
     def _open_items(self, day: date) -> None:
-        for item in self.items:
+        for item in self.live:
             if item.spec.open_date == day and not item.settled:
                 if self.credit > 0:
                     self.credit = self._allocate(
@@ -435,7 +442,7 @@ class _Replay:
                 self._settle_check(item, day)
 
     def _open(self, day: date) -> list[_Item]:
-        return [i for i in self.items if i.spec.open_date <= day and not i.settled]
+        return [i for i in self.live if i.spec.open_date <= day and not i.settled]
 
     def _allocate(
         self, item: _Item, amount: Decimal, day: date, source: str, policy: Policy
@@ -644,7 +651,7 @@ class _Replay:
 
     def _transitions(self, day: date) -> None:
         revolving_groups: dict[date, list[_Item]] = {}
-        for item in self.items:
+        for item in self.live:
             if item.settled or item.delinquent or item.grace_end != day:
                 continue
             policy = item.due_policy
@@ -741,11 +748,11 @@ class _Replay:
         )
 
     def _episodes(self, day: date, before: dict[str, tuple[int, Decimal]]) -> None:
-        delinquent_before = [i for i in self.items if i.delinquent and i.spec.id in before]
+        delinquent_before = [i for i in self.live if i.delinquent and i.spec.id in before]
         # An item unpaid at the end of its due date is past due from the next day: it joins
         # (or opens) an episode only from then on (A.2, A.6).
         open_now = [
-            i for i in self.items if i.delinquent and not i.settled and i.spec.due_date < day
+            i for i in self.live if i.delinquent and not i.settled and i.spec.due_date < day
         ]
         current = self.episodes[-1] if self.episodes and self.episodes[-1]["end"] is None else None
         involved = {i.spec.id: i for i in [*delinquent_before, *open_now]}

@@ -456,6 +456,10 @@ class PolicySet:
         factory=dict, init=False, eq=False, repr=False, hash=False
     )
 
+    _points: tuple[date, ...] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False, hash=False
+    )
+
     def __attrs_post_init__(self) -> None:
         _check_overlaps(self.provider, "provider")
         _check_overlaps(self.account, "account")
@@ -467,14 +471,17 @@ class PolicySet:
 
     def breakpoints(self) -> tuple[date, ...]:
         """Dates on which some value starts or stops being in force (sorted)."""
-        days: set[date] = set()
-        for _, values in self.layers:
-            for value in values:
-                if value.effective_from is not None:
-                    days.add(value.effective_from)
-                if value.effective_to is not None and value.effective_to < date.max:
-                    days.add(value.effective_to + timedelta(days=1))
-        return tuple(sorted(days))
+        if self._points is None:
+            days: set[date] = set()
+            for _, values in self.layers:
+                for value in values:
+                    if value.effective_from is not None:
+                        days.add(value.effective_from)
+                    if value.effective_to is not None and value.effective_to < date.max:
+                        days.add(value.effective_to + timedelta(days=1))
+            object.__setattr__(self, "_points", tuple(sorted(days)))
+        assert self._points is not None
+        return self._points
 
     def at(self, day: date) -> Policy:
         """Resolve the policy in force on ``day``."""
