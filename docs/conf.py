@@ -9,6 +9,7 @@ Build the site and run every code example in it::
 from __future__ import annotations
 
 import importlib.metadata
+from pathlib import Path
 
 # -- Project -----------------------------------------------------------------
 
@@ -58,7 +59,9 @@ napoleon_numpy_docstring = False
 
 # Examples in the pages are ```{doctest} blocks; each page still imports what
 # it uses, so that a reader can copy an example as it stands.
-doctest_global_setup = """
+doctest_global_setup = f"""
+import pathlib
+EXAMPLES = pathlib.Path({str(Path(__file__).resolve().parent.parent / "examples")!r})
 import datetime
 import decimal
 from datetime import date
