@@ -574,8 +574,16 @@ class _Replay:
 
     def _pay(self, payment: Payment, day: date, policy: Policy) -> None:
         amount = payment.amount
-        if policy.overpayment == "prepay" and self.loan is not None:
-            self._maybe_prepay(amount + self.credit, day)
+        if (
+            policy.overpayment == "prepay"
+            and self.loan is not None
+            and self._maybe_prepay(amount + self.credit, day)
+        ):
+            for item in self._open(day):  # the payoff uses any credit first
+                if self.credit <= 0:
+                    break
+                self.credit = self._allocate(item, self.credit, day, "credit", policy)
+                self._settle_check(item, day)
         for item in self._open(day):
             before = amount
             amount = self._allocate(item, amount, day, "payment", policy)
@@ -595,13 +603,14 @@ class _Replay:
             self.credit += amount
             self.ctx.fire("payment.credit", f"payment {day}", amount=amount, credit=self.credit)
 
-    def _maybe_prepay(self, available: Decimal, day: date) -> None:
+    def _maybe_prepay(self, available: Decimal, day: date) -> bool:
+        """Restructure the loan for an early payoff if ``available`` covers it."""
         assert self.loan is not None
         live = [i for i in self.items if not i.settled]
         current = [i for i in live if i.spec.open_date <= day < i.spec.due_date]
         future = [i for i in live if i.spec.open_date > day]
         if not future and not current:
-            return
+            return False
         past = [i for i in live if i.spec.due_date <= day]
         quote = sum_money(i.owed() for i in past) + sum_money(to_fen(i.penalty_exact) for i in past)
         new_interest: dict[str, Decimal] = {}
@@ -616,11 +625,29 @@ class _Replay:
                 + max(ZERO, owed_interest - item.paid["interest"] - item.waived["interest"])
             )
         quote += sum_money(i.out["principal"] for i in future)
+        # An installment of this period already paid in full (e.g. from credit) may have
+        # paid more interest than runs to the payoff day: the excess is given back.
+        refunds: list[tuple[_Item, Decimal]] = []
+        for item in self.items:
+            if (
+                item.settled_on is not None
+                and not item.status
+                and item.spec.kind == "installment"
+                and item.spec.open_date <= day < item.spec.due_date
+            ):
+                days = (day - item.spec.open_date).days
+                due = to_fen(item.spec.opening_balance * self.loan.daily * days)
+                excess = item.paid["interest"] - max(ZERO, due - item.waived["interest"])
+                if excess > 0:
+                    refunds.append((item, excess))
+                    quote -= excess
         if available < quote:
-            return
+            return False
         anchor = current[0] if current else future[0]
         if not current:
             new_interest[anchor.spec.id] = ZERO
+            # The next installment takes the payoff: it is open (payable) from today.
+            anchor.spec = attrs.evolve(anchor.spec, open_date=day)
         saved = ZERO
         for item in [*current, *future]:
             if item is not anchor:
@@ -631,6 +658,12 @@ class _Replay:
                 item.charged["interest"] -= item.out["interest"]
                 item.out = dict.fromkeys(COMPONENTS, ZERO)
                 item.status = "cancelled"
+        for item, excess in refunds:
+            item.paid["interest"] -= excess
+            item.charged["interest"] -= excess
+            item.allocations.append(Allocation(day, "refund", "interest", -excess))
+            self.credit += excess
+            saved += excess
         target = new_interest[anchor.spec.id]
         already = anchor.paid["interest"] + anchor.waived["interest"]
         reduce = anchor.out["interest"] - max(ZERO, target - already)
@@ -638,6 +671,13 @@ class _Replay:
             anchor.out["interest"] -= reduce
             anchor.charged["interest"] -= reduce
             saved += reduce
+        excess = anchor.paid["interest"] - max(ZERO, target - anchor.waived["interest"])
+        if excess > 0:  # interest paid earlier in the period beyond the interest to date
+            anchor.paid["interest"] -= excess
+            anchor.charged["interest"] -= excess
+            anchor.allocations.append(Allocation(day, "refund", "interest", -excess))
+            self.credit += excess
+            saved += excess
         self.ctx.fire(
             "early_repayment.interest_to_date",
             anchor.spec.id,
@@ -648,6 +688,7 @@ class _Replay:
             interest_saved=saved,
             daily_rate=self.loan.daily,
         )
+        return True
 
     def _transitions(self, day: date) -> None:
         revolving_groups: dict[date, list[_Item]] = {}
