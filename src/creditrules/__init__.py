@@ -6,14 +6,16 @@ implementation detail.
 
 from __future__ import annotations
 
-from ._api import assess, simulate
+from ._api import assess, recompute, simulate, verify
 from ._convert import from_dict, to_dict, to_json
 from ._engine import ItemSpec
 from ._plugins import DEFAULT_PLUGINS, PluginInfo, PluginWarning, Registry, get_registry
 from ._provider_file import load_provider
 from .assessment import Allocation, Assessment, Components, DueItemResult, Episode, RuleFiring
 from .bureau import Bureau, Citation, FlagRules, ReliefPolicy, StatusCode
+from .comparison import Comparison, Scenario, ScenarioResult, compare
 from .errors import CreditRulesError, InputError, InputProblem, PluginError, PolicyError
+from .explain import ExplainedFigure, Explanation, PolicyUse, UnfiredRule, available_locales
 from .hookspecs import hookimpl
 from .io import account_schema, dump_account, load_account
 from .model import (
@@ -32,6 +34,15 @@ from .model import (
 )
 from .policy import PARAMETERS, AppliedValue, Policy, PolicySet, PolicyValue
 from .provider import Provider, ProviderFact, check_account
+from .record import DecisionRecord, PluginVersion
+from .remediation import (
+    Action,
+    ActionKind,
+    Effect,
+    NegotiatedPlan,
+    NegotiationPolicy,
+    plan_negotiation,
+)
 from .report import Discrepancy, NegativeRecord, Report, build_report
 from .rules import CORE_RULES, Context, Rule, RuleSet
 from .schedule import Installment, build_schedule
@@ -42,6 +53,8 @@ __all__ = [
     "PARAMETERS",
     "Account",
     "AccountClosed",
+    "Action",
+    "ActionKind",
     "Agreement",
     "Allocation",
     "AppliedValue",
@@ -49,13 +62,18 @@ __all__ = [
     "Bill",
     "Bureau",
     "Citation",
+    "Comparison",
     "Components",
     "Context",
     "CreditRulesError",
+    "DecisionRecord",
     "Discrepancy",
     "DueItemResult",
+    "Effect",
     "Episode",
     "Event",
+    "ExplainedFigure",
+    "Explanation",
     "FlagRules",
     "GuarantorPaid",
     "InputError",
@@ -64,14 +82,18 @@ __all__ = [
     "ItemSpec",
     "LoanTerms",
     "NegativeRecord",
+    "NegotiatedPlan",
+    "NegotiationPolicy",
     "Payment",
     "PlannedPayment",
     "PluginError",
     "PluginInfo",
+    "PluginVersion",
     "PluginWarning",
     "Policy",
     "PolicyError",
     "PolicySet",
+    "PolicyUse",
     "PolicyValue",
     "Provider",
     "ProviderFact",
@@ -82,24 +104,32 @@ __all__ = [
     "Rule",
     "RuleFiring",
     "RuleSet",
+    "Scenario",
+    "ScenarioResult",
     "StatusCode",
+    "UnfiredRule",
     "Waiver",
     "WrittenOff",
     "__version__",
     "account_schema",
     "assess",
+    "available_locales",
     "build_report",
     "build_schedule",
     "check_account",
+    "compare",
     "dump_account",
     "from_dict",
     "get_registry",
     "hookimpl",
     "load_account",
     "load_provider",
+    "plan_negotiation",
+    "recompute",
     "simulate",
     "to_dict",
     "to_json",
+    "verify",
 ]
 
 try:

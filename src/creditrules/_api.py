@@ -8,12 +8,15 @@ from datetime import date
 import attrs
 
 from ._engine import summarize
+from ._planner import plan
 from ._plugins import get_registry
 from .assessment import Assessment, Components
 from .errors import InputError, InputProblem, PolicyError
 from .model import Account, Event
 from .policy import PolicySet
 from .provider import check_account
+from .record import build_record
+from .remediation import planning
 from .report import build_report
 from .rules import Context, RuleSet
 
@@ -102,7 +105,33 @@ def assess(account: Account, as_of: date, *, ruleset: RuleSet | None = None) -> 
         ignored_events=ledger.ignored_events,
     )
     report = build_report(assessment, account, bureau=bureau, policies=policies)
-    return attrs.evolve(assessment, report=report)
+    # -- decision record (record.py) --
+    record = build_record(
+        account_id=account.id,
+        as_of=as_of,
+        first_day=min((account.opened_on, *(i.open_date for i in ledger.items))),
+        policies=policies,
+        rules=rules,
+        registry=registry,
+        provider=account.provider,
+        bureau=bureau.id,
+    )
+    # -- end decision record --
+    assessment = attrs.evolve(assessment, report=report, record=record)
+    # -- remediation (remediation.py): simulations made while planning skip this --
+    if not planning():
+        actions = plan(
+            assessment,
+            account,
+            provider=provider,
+            bureau=bureau,
+            policies=policies,
+            ruleset=ruleset,
+            registry=registry,
+        )
+        assessment = attrs.evolve(assessment, actions=actions)
+    # -- end remediation --
+    return assessment
 
 
 def simulate(
@@ -120,3 +149,55 @@ def simulate(
         The :class:`~creditrules.Assessment` of the account with the extra events.
     """
     return assess(account.with_events(tuple(events)), as_of, ruleset=ruleset)
+
+
+# -- decision record (record.py) ---------------------------------------------------
+
+
+def recompute(
+    account: Account, assessment: Assessment, *, ruleset: RuleSet | None = None
+) -> Assessment:
+    """Assess ``account`` again at ``assessment.as_of`` with what is installed now.
+
+    Args:
+        account: The account the assessment was computed from.
+        assessment: An earlier assessment (e.g. loaded with :func:`creditrules.from_dict`).
+        ruleset: As for :func:`assess`.
+
+    Returns:
+        The new :class:`~creditrules.Assessment`; compare its ``record`` with the
+        old one's (:meth:`~creditrules.record.DecisionRecord.differences`) to see
+        what changed.
+    """
+    return assess(account, assessment.as_of, ruleset=ruleset)
+
+
+def verify(account: Account, assessment: Assessment, *, ruleset: RuleSet | None = None) -> bool:
+    """Tell whether recomputing ``assessment`` from ``account`` gives exactly the same result.
+
+    The result is the same when the account, the versions of creditrules and of
+    the plugins, the policy values and the rules in force are (the decision record
+    holds them), and every figure comes out equal.
+
+    Args:
+        account: The account the assessment was computed from.
+        assessment: The assessment to check.
+        ruleset: As for :func:`assess`.
+
+    Returns:
+        ``True`` if :func:`recompute` gives an equal assessment (record included).
+
+    >>> from creditrules import Account, Bill
+    >>> account = Account(
+    ...     id="demo", provider="generic", product="revolving", opened_on=date(2025, 1, 1),
+    ...     bills=[Bill(date(2025, 3, 1), date(2025, 3, 10), "500.00")],
+    ... )
+    >>> result = assess(account, as_of=date(2025, 3, 15))
+    >>> verify(account, result)
+    True
+    >>> verify(account, attrs.evolve(result, days_past_due=4))
+    False
+    """
+    if account.id != assessment.account_id:
+        return False
+    return recompute(account, assessment, ruleset=ruleset) == assessment

@@ -12,13 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .money import ZERO, sum_money
 from .policy import AppliedValue
+from .record import DecisionRecord
+from .remediation import Action
 from .report import Report
+
+if TYPE_CHECKING:
+    from .explain import Explanation
 
 __all__ = [
     "Allocation",
@@ -211,6 +216,11 @@ class Assessment:
         ignored_events: Events dated after ``as_of`` (not applied).
         report: The simulated credit report at ``as_of`` (see :mod:`creditrules.report`);
             ``None`` when the assessment was built without one.
+        record: The decision record: versions, policy and rules in force, and their
+            content hashes (see :mod:`creditrules.record`); ``None`` when the
+            assessment was built without one.
+        actions: What to do, most urgent first (see :mod:`creditrules.remediation`);
+            empty when nothing applies, or for assessments made while planning.
     """
 
     account_id: str
@@ -234,6 +244,8 @@ class Assessment:
     guarantor_paid_on: date | None = None
     ignored_events: int = 0
     report: Report | None = None
+    record: DecisionRecord | None = None
+    actions: tuple[Action, ...] = ()
 
     @property
     def cost(self) -> Decimal:
@@ -271,3 +283,20 @@ class Assessment:
             if applied.value.name == name:
                 return applied.value.value
         raise KeyError(name)
+
+    def explain(self, locale: str = "en", *, include_not_fired: bool = False) -> Explanation:
+        """Explain every figure: the rule behind it, the policy values used, in words.
+
+        Args:
+            locale: ``"en"`` or ``"zh_CN"`` (see :func:`creditrules.explain.available_locales`).
+            include_not_fired: Also list the rules that did not fire, and why.
+
+        Returns:
+            A frozen :class:`~creditrules.explain.Explanation`.
+
+        Raises:
+            ValueError: if ``locale`` has no catalog (the message lists those available).
+        """
+        from .explain import explain
+
+        return explain(self, locale, include_not_fired=include_not_fired)

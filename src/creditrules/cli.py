@@ -2,16 +2,25 @@
 
 Commands::
 
-    creditrules assess FILE [--as-of YYYY-MM-DD] [--json] [--provider-file PATH ...]
-    creditrules report FILE [--as-of YYYY-MM-DD] [--json] [--provider-file PATH ...]
+    creditrules assess FILE [--as-of YYYY-MM-DD] [--json] [--lang L] [--provider-file PATH ...]
+    creditrules report FILE [--as-of YYYY-MM-DD] [--json] [--lang L] [--provider-file PATH ...]
+    creditrules explain FILE [--as-of YYYY-MM-DD] [--lang L] [--all] [--json]
+                        [--provider-file PATH ...]
     creditrules providers [ID] [--json] [--provider-file PATH ...]
     creditrules plugins [--json]
     creditrules rules [--json]
+    creditrules new-provider NAME [--dir DIR]
+    creditrules plan FILE [--as-of YYYY-MM-DD] [--capacity AMOUNT] [--down-payment AMOUNT]
+                     [--json] [--provider-file PATH ...]
+    creditrules compare FILE --scenario TEXT ... [--scenarios-file PATH] [--as-of YYYY-MM-DD]
+                        [--json] [--provider-file PATH ...]
 
 Plugins add commands through the ``register_commands(cli)`` hook. Bad input —
 a missing file, a TOML error, an invalid value, an unknown provider — is one
 clear message on stderr and exit status 2, never a traceback. ``NO_COLOR``
-turns colours off.
+turns colours off. ``--lang L`` (``en`` or ``zh_CN``) adds to ``assess`` and
+``report`` the explanation of their figures in that language; ``explain``
+prints it alone (``CREDITRULES_LANG`` sets its default language).
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ from ._plugins import PluginWarning, Registry, get_registry, registry_override
 from ._provider_file import load_provider
 from .assessment import Assessment, Components
 from .errors import CreditRulesError, InputError, PluginError
+from .explain import Explanation, available_locales, translation
 from .io import load_account
 from .policy import PARAMETERS, AppliedValue, PolicyValue
 from .provider import Provider
@@ -145,6 +155,13 @@ def build_cli() -> click.Group:
     account_file = click.argument(
         "file", type=click.Path(exists=True, dir_okay=False, path_type=Path)
     )
+    # -- explanations (explain.py) --
+    lang_option = click.option(
+        "--lang",
+        type=click.Choice(available_locales()),
+        help="After the figures, explain each one (rule, policy values, sources) in this language.",
+    )
+    # -- end explanations --
 
     @click.group(cls=CreditRulesGroup)
     @click.version_option(__version__, prog_name="creditrules", message="%(prog)s %(version)s")
@@ -167,9 +184,14 @@ def build_cli() -> click.Group:
     @account_file
     @as_of_option
     @json_option
+    @lang_option
     @provider_file_option
     def assess_command(
-        file: Path, as_of: datetime | None, as_json: bool, provider_files: tuple[Path, ...]
+        file: Path,
+        as_of: datetime | None,
+        as_json: bool,
+        lang: str | None,
+        provider_files: tuple[Path, ...],
     ) -> None:
         """Assess an account file.
 
@@ -177,6 +199,7 @@ def build_cli() -> click.Group:
         overdue cost, the episodes, every due item, what is unknown, and the policy
         values in force with their source and grade.
         """
+        _check_lang(lang, as_json)
         with _with_provider_files(provider_files) as registry:
             assessment = _assess_file(file, as_of)
             if as_json:
@@ -184,14 +207,21 @@ def build_cli() -> click.Group:
                 return
             provider = registry.providers.get(assessment.provider)
             _console().print(_render_assessment(assessment, provider))
+            if lang is not None:
+                click.echo("\n" + assessment.explain(lang).as_text())
 
     @cli.command(name="report")
     @account_file
     @as_of_option
     @json_option
+    @lang_option
     @provider_file_option
     def report_command(
-        file: Path, as_of: datetime | None, as_json: bool, provider_files: tuple[Path, ...]
+        file: Path,
+        as_of: datetime | None,
+        as_json: bool,
+        lang: str | None,
+        provider_files: tuple[Path, ...],
     ) -> None:
         """Simulate the credit report of an account file.
 
@@ -200,14 +230,66 @@ def build_cli() -> click.Group:
         """
         from ._render_report import render_report  # needs rich: imported only here
 
+        _check_lang(lang, as_json)
         with _with_provider_files(provider_files):
-            report = _assess_file(file, as_of).report
-        if report is None:  # pragma: no cover - assess always simulates the report
-            raise click.ClickException("the assessment has no credit report")
-        if as_json:
-            click.echo(to_json(report))
-        else:
+            assessment = _assess_file(file, as_of)
+            report = assessment.report
+            if report is None:  # pragma: no cover - assess always simulates the report
+                raise click.ClickException("the assessment has no credit report")
+            if as_json:
+                click.echo(to_json(report))
+                return
             _console().print(render_report(report))
+            if lang is not None:
+                explanation = assessment.explain(lang)
+                figures = tuple(
+                    f for f in explanation.figures if f.figure.startswith(("report:", "record:"))
+                )
+                click.echo("\n" + attrs.evolve(explanation, figures=figures).as_text())
+
+    # -- explanations (explain.py) --
+    @cli.command(name="explain")
+    @account_file
+    @as_of_option
+    @click.option(
+        "--lang",
+        type=click.Choice(available_locales()),
+        default="en",
+        show_default=True,
+        envvar="CREDITRULES_LANG",
+        help="The language of the explanation (default from CREDITRULES_LANG).",
+    )
+    @click.option(
+        "--all", "include_not_fired", is_flag=True, help="Also list the rules that did not fire."
+    )
+    @json_option
+    @provider_file_option
+    def explain_command(
+        file: Path,
+        as_of: datetime | None,
+        lang: str,
+        include_not_fired: bool,
+        as_json: bool,
+        provider_files: tuple[Path, ...],
+    ) -> None:
+        """Explain every figure of an account file's assessment.
+
+        For each figure (days past due, penalty, episodes, credit-report months and
+        dates, actions): the rule that produced it, its citation, the policy values
+        it used with their layer, source and grade, and a sentence saying why. With
+        --all, also the rules that did not fire and why. Ends with the decision
+        record: the versions and content hashes to recompute the result later.
+        """
+        with _with_provider_files(provider_files):
+            assessment = _assess_file(file, as_of)
+            explanation = assessment.explain(lang, include_not_fired=include_not_fired)
+        if as_json:
+            click.echo(to_json(explanation))
+            return
+        click.echo(explanation.as_text())
+        click.echo(_record_lines(explanation, lang))
+
+    # -- end explanations --
 
     @cli.command(name="providers")
     @click.argument("provider_id", metavar="[ID]", required=False)
@@ -266,6 +348,174 @@ def build_cli() -> click.Group:
         else:
             _console().print(_render_rules(rules))
 
+    # -- new-provider (issue 6): write a provider plugin package from the template --
+    @cli.command(name="new-provider")
+    @click.argument("name")
+    @click.option(
+        "--dir",
+        "directory",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        metavar="DIR",
+        help="Where to create the package's directory (default: the current directory).",
+    )
+    def new_provider_command(name: str, directory: Path) -> None:
+        """Write a new provider plugin package for the provider id NAME.
+
+        Creates DIR/creditrules-NAME: a pyproject with the creditrules entry point, a
+        declarative provider.toml (no number yet: every parameter listed as unknown,
+        to fill in from the lender's terms), a README, a CHANGELOG, a golden case and a
+        test running the conformance suite. It passes its own tests as written.
+        """
+        from ._newprovider import write_provider_package
+
+        try:
+            root = write_provider_package(name, directory)
+        except InputError as exc:
+            hint = "'--dir'" if exc.path == "--dir" else "'NAME'"
+            raise click.BadParameter(exc.message, param_hint=hint) from None
+        click.echo(f"Wrote {root}")
+        click.echo("Next: fill in src/*/provider.toml and README.md from the lender's terms, then")
+        click.echo(f'  pip install -e "{root}[testing]" && pytest {root}')
+
+    # -- end new-provider --
+
+    # -- plan and compare (remediation.py, compare.py) --
+    def money_value(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+        from .money import parse_money
+
+        if value is None:
+            return None
+        try:
+            return parse_money(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    @cli.command(name="plan")
+    @account_file
+    @as_of_option
+    @click.option(
+        "--capacity",
+        metavar="AMOUNT",
+        callback=money_value,
+        help="What you can pay a month: also draft a negotiated repayment plan (协商还款).",
+    )
+    @click.option(
+        "--down-payment",
+        metavar="AMOUNT",
+        callback=money_value,
+        help="Paid when the plan is signed (with --capacity).",
+    )
+    @json_option
+    @provider_file_option
+    def plan_command(
+        file: Path,
+        as_of: datetime | None,
+        capacity: Decimal | None,
+        down_payment: Decimal | None,
+        as_json: bool,
+        provider_files: tuple[Path, ...],
+    ) -> None:
+        """Say what to do about an account file, most urgent first.
+
+        Each action with its deadline, amount, effect on cost and on the credit
+        report (simulated), steps and sources. With --capacity, also a repayment
+        plan to propose: monthly amount, dates, total, and the checklist.
+        """
+        from ._render_remediation import plan_data, render_actions, render_plan
+        from .remediation import plan_negotiation
+
+        with _with_provider_files(provider_files):
+            assessment = _assess_file(file, as_of)
+            plan, note = None, ""
+            if capacity is not None:
+                try:
+                    plan = plan_negotiation(
+                        load_account(file),
+                        as_of=assessment.as_of,
+                        capacity=capacity,
+                        down_payment=down_payment,
+                    )
+                except ValueError as exc:
+                    note = f"No repayment plan: {exc}."
+        if as_json:
+            _echo_json(
+                {
+                    "actions": json.loads(to_json(assessment.actions)),
+                    "plan": plan_data(plan) if plan is not None else None,
+                    "note": note or None,
+                }
+            )
+            return
+        console = _console()
+        console.print(render_actions(assessment))
+        if plan is not None:
+            console.print(render_plan(plan))
+        elif note:
+            console.print(Text(f"\n{note}", style="yellow"))
+
+    @cli.command(name="compare")
+    @account_file
+    @as_of_option
+    @click.option(
+        "--scenario",
+        "texts",
+        multiple=True,
+        metavar="TEXT",
+        help="A scenario: 'pay YYYY-MM-DD AMOUNT' or 'waive penalty YYYY-MM-DD AMOUNT', "
+        "several joined by ';', optionally 'NAME: ...' (repeatable).",
+    )
+    @click.option(
+        "--scenarios-file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        metavar="PATH",
+        help="A TOML file of [[scenario]] tables (name, events).",
+    )
+    @json_option
+    @provider_file_option
+    def compare_command(
+        file: Path,
+        as_of: datetime | None,
+        texts: tuple[str, ...],
+        scenarios_file: Path | None,
+        as_json: bool,
+        provider_files: tuple[Path, ...],
+    ) -> None:
+        """Compare what-if scenarios for an account file, side by side.
+
+        The account as it is, then each scenario: total cost, penalty, paid, still
+        owed, days past due, negative months on the credit report, and the day the
+        report is clean.
+        """
+        from ._render_remediation import comparison_data, render_comparison
+        from .comparison import compare, load_scenarios, parse_scenario
+
+        scenarios = []
+        for index, text in enumerate(texts, start=1):
+            try:
+                scenarios.append(parse_scenario(text))
+            except InputError as exc:
+                raise InputError(exc.problems, file=f"--scenario {index}") from None
+        if scenarios_file is not None:
+            scenarios.extend(load_scenarios(scenarios_file))
+        if not scenarios:
+            raise click.UsageError("give at least one --scenario or a --scenarios-file")
+        with _with_provider_files(provider_files):
+            account = load_account(file)
+            day = as_of.date() if as_of is not None else _today()
+            try:
+                table = compare(account, scenarios, as_of=day)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="'--scenario'") from None
+            except InputError as exc:
+                raise InputError(exc.problems, file=exc.file or str(file)) from None
+        if as_json:
+            _echo_json(comparison_data(table))
+        else:
+            _console().print(render_comparison(table))
+
+    # -- end plan and compare --
+
     cli.plugin_failures = _add_plugin_commands(cli)
     return cli
 
@@ -304,6 +554,35 @@ def _assess_file(file: Path, as_of: datetime | None) -> Assessment:
         if exc.file is not None:
             raise
         raise InputError(exc.problems, file=str(file)) from None
+
+
+def _check_lang(lang: str | None, as_json: bool) -> None:
+    """Refuse ``--lang`` with ``--json`` (the JSON explanation is ``creditrules explain``)."""
+    if lang is not None and as_json:
+        raise click.UsageError(
+            "--lang explains the text output; for the explanation as JSON run: "
+            "creditrules explain FILE --json"
+        )
+
+
+def _record_lines(explanation: Explanation, lang: str) -> str:
+    """The decision record under an explanation, in ``lang``."""
+    record = explanation.record
+    if record is None:  # pragma: no cover - assess always records
+        return ""
+    _ = translation(lang).gettext
+    plugins = ", ".join(f"{p.name} ({p.distribution} {p.version})" for p in record.plugins)
+    return "\n" + "\n".join(
+        (
+            _("Decision record: creditrules {version}; plugins: {plugins}").format(
+                version=record.creditrules_version, plugins=plugins or "-"
+            ),
+            _("Policy hash {policy}; ruleset hash {rules}").format(
+                policy=record.policy_hash, rules=record.ruleset_hash
+            ),
+            _("Check it later with creditrules.verify(account, assessment)."),
+        )
+    )
 
 
 def _today() -> date:

@@ -21,8 +21,13 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .assessment import Assessment
     from .bureau import Bureau
+    from .model import Account
     from .provider import Provider
+    from .remediation import Action
     from .rules import Context
 
 __all__ = ["hookimpl", "hookspec"]
@@ -115,6 +120,41 @@ def register_commands(cli: Any) -> None:
     """
 
 
+# -- remediation (remediation.py) ---------------------------------------------
+
+
+@hookspec
+def provider_actions(
+    assessment: Assessment, account: Account, provider: Provider
+) -> Iterable[Action] | None:
+    """Contribute remediation actions, e.g. a provider's own hardship programme.
+
+    Called **once per assessment**, after the built-in planner, for every
+    plugin; an implementation acts only when ``provider.id`` is one of its own
+    and returns :class:`~creditrules.Action` values (or ``None``). Give each a
+    code of your own (``acme.hardship_programme``), its deadline, amount, steps
+    and citations (source and grade). If the action has ``events`` and its
+    effect a ``horizon``, the planner measures the effect by simulation
+    (against ``effect.compared_with``), so the figures stated are the figures
+    obtained. The actions are ranked with the built-in ones; ``origin`` is set
+    to the plugin's name. A plugin that raises here is named in a
+    :class:`~creditrules.PluginWarning` and the assessment goes on (an error
+    with ``--strict``).
+
+    Args:
+        assessment: The assessment so far (its ``actions`` are still empty; an
+            assessment or simulation made inside the hook has none either).
+        account: The account as known at ``assessment.as_of`` (later events left out).
+        provider: The account's provider.
+
+    Returns:
+        The plugin's actions, in any order.
+    """
+
+
+# -- end remediation -------------------------------------------------------------
+
+
 #: Hook names and one line each, for ``creditrules plugins`` and the docs test.
 HOOKS: dict[str, str] = {
     "register_providers": "registers providers",
@@ -123,4 +163,5 @@ HOOKS: dict[str, str] = {
     "register_event_types": "adds account-file event types",
     "adjust_timeline": "applies provider behaviour once per assessment",
     "register_commands": "adds CLI commands",
+    "provider_actions": "contributes remediation actions once per assessment",
 }

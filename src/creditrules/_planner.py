@@ -1,0 +1,986 @@
+"""The remediation planner: the actions of one assessment, each effect simulated (private).
+
+:func:`creditrules.assess` calls :func:`plan` at its end;
+:func:`creditrules.remediation.plan_actions` and
+:func:`creditrules.remediation.plan_negotiation` use :func:`planner_for`. The values
+and the catalogue are public in :mod:`creditrules.remediation`.
+
+Every figure of an effect comes from two simulations of the account at the same
+horizon (:meth:`_Planner.measure`); simulations are cached per planner, and made
+inside :func:`creditrules.remediation._planning_scope` so that they carry no
+actions of their own.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
+from decimal import Decimal, localcontext
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .bureau import Bureau, Citation, month_end
+from .errors import CreditRulesError, PluginError
+from .model import EVENT_TYPES, Account, Event, Payment, Waiver, add_months
+from .money import ZERO, sum_money, to_fen
+from .policy import PolicySet
+from .remediation import (
+    _COMPLAINT,
+    _DISPUTE,
+    _EARLY_REPAYMENT,
+    _FREE_REPORTS,
+    _NEGOTIATION_STEPS,
+    _REPAIR_SCAMS,
+    _STATEMENT,
+    _WAIVER_PRACTICE,
+    Action,
+    Effect,
+    _ceil_div,
+    _checklist,
+    _exact,
+    _known_at,
+    _planning_scope,
+    _plural,
+    _policy_citation,
+    _yuan,
+    negotiation_policy,
+    rank,
+)
+
+if TYPE_CHECKING:
+    from ._plugins import Registry
+    from .assessment import Assessment, DueItemResult
+    from .provider import Provider
+    from .report import NegativeRecord, Report
+    from .rules import RuleSet
+
+__all__ = ["payoff_amount", "plan", "planner_for"]
+
+
+def _live(item: DueItemResult) -> bool:
+    return item.settled_on is None and item.status not in ("cancelled", "revolved")
+
+
+def _month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _record_of(report: Report | None, start: date | None) -> NegativeRecord | None:
+    if report is None or start is None:
+        return None
+    return next((r for r in report.records if r.episode_start == start), None)
+
+
+# ----------------------------------------------------------------- the planner
+
+
+class _Planner:
+    """Plans the actions of one assessment; every effect is simulated."""
+
+    def __init__(
+        self,
+        assessment: Assessment,
+        account: Account,
+        *,
+        provider: Provider,
+        bureau: Bureau,
+        policies: PolicySet,
+        ruleset: RuleSet | None,
+        registry: Registry,
+    ) -> None:
+        self.a = assessment
+        self.as_of = assessment.as_of
+        self.account = _known_at(account, self.as_of)
+        self.provider = provider
+        self.bureau = bureau
+        self.policies = policies
+        self.policy = policies.at(self.as_of)
+        self.ruleset = ruleset
+        self.registry = registry
+        self.report = assessment.report
+        owed_to = assessment.owed_to
+        #: Who is paid: the creditor (the provider, or a guarantor after 代偿), never anyone else.
+        self.pay_to = provider.display_name if owed_to in ("", provider.id) else owed_to
+        self.creditor = f"your creditor ({self.pay_to})"
+        self.penalty_unknown = any(f.rule == "penalty.unknown" for f in assessment.rules)
+        self.snapshot = self.next_snapshot(self.as_of)
+        self.now_events: tuple[Event, ...] | None = None
+        self.now_amount = ZERO
+        self._cache: dict[tuple[tuple[Event, ...], date], Assessment] = {}
+
+    # -- simulation ----------------------------------------------------
+    def sim(self, events: Sequence[Event], day: date) -> Assessment:
+        """The account with ``events``, assessed at ``day`` (cached; no actions)."""
+        key = (tuple(events), day)
+        cached = self._cache.get(key)
+        if cached is None:
+            from ._api import simulate
+
+            with _planning_scope():
+                cached = simulate(self.account, key[0], day, ruleset=self.ruleset)
+            self._cache[key] = cached
+        return cached
+
+    def negative_months(self, assessment: Assessment) -> int:
+        report = assessment.report
+        if report is None:
+            return 0
+        return sum(1 for code in report.history.values() if self.bureau.is_negative(code))
+
+    def measure(
+        self,
+        text: str,
+        events: Sequence[Event],
+        horizon: date,
+        *,
+        baseline: Sequence[Event] = (),
+        episode_start: date | None = None,
+        baseline_text: str = "paying nothing more",
+        compose: bool = True,
+    ) -> Effect:
+        """Simulate ``events`` and ``baseline`` at ``horizon`` and state the difference.
+
+        With ``compose``, ``text`` is the lead of the effect's text, followed by the
+        figures in words.
+        """
+        before = self.sim(baseline, horizon)
+        after = self.sim(events, horizon)
+        record = _record_of(after.report, episode_start)
+        effect = Effect(
+            text=text,
+            cost_saved=_total_cost(before) - _total_cost(after),
+            negative_months_avoided=self.negative_months(before) - self.negative_months(after),
+            record_disappears_on=record.hidden_from if record is not None else None,
+            horizon=horizon,
+            compared_with=tuple(baseline),
+            episode_start=episode_start,
+        )
+        if compose:
+            text = self.effect_text(text, effect, baseline_text, has_record=record is not None)
+        return attrs.evolve(effect, text=text)
+
+    def settle(
+        self, ids: set[str], day: date, start: Decimal, check_at: date | None = None
+    ) -> tuple[Decimal, Assessment] | None:
+        """The amount that, paid on ``day``, settles the items ``ids`` (penalty included).
+
+        ``start`` is tried first, simulated at ``check_at`` (default ``day``) so that
+        the simulation can serve the effect too; the returned assessment is at that day.
+        """
+        if check_at is not None and start > 0:
+            after = self.sim((Payment(day, start),), check_at)
+            if not any(i.id in ids and _live(i) for i in after.items):
+                return start, after
+        amount = start
+        for _ in range(4):
+            if amount <= 0:
+                return None
+            after = self.sim((Payment(day, amount),), day)
+            left = sum_money(i.outstanding.total for i in after.items if i.id in ids and _live(i))
+            if left <= 0:
+                return amount, after
+            amount += left
+        return None  # pragma: no cover - the engine settles on the second try
+
+    # -- dates -----------------------------------------------------------
+    def snapshot_of(self, year: int, month: int) -> date:
+        applied = self.policies.at(date(year, month, 1)).origin("snapshot")
+        rule = self.bureau.snapshot if applied.layer == "default" else applied.value.value
+        last = month_end(year, month)
+        if rule == "month_end":
+            return last
+        return last.replace(day=min(int(rule), last.day))
+
+    def next_snapshot(self, day: date) -> date:
+        """The first snapshot day on or after ``day``."""
+        snap = self.snapshot_of(day.year, day.month)
+        if snap >= day:
+            return snap
+        following = add_months(date(day.year, day.month, 1), 1)
+        return self.snapshot_of(following.year, following.month)
+
+    def grace_end(self, item: DueItemResult) -> date:
+        return item.due_date + timedelta(days=self.policies.at(item.due_date).grace)
+
+    # -- text --------------------------------------------------------------
+    def effect_text(
+        self,
+        lead: str,
+        effect: Effect,
+        baseline: str = "paying nothing more",
+        *,
+        has_record: bool = True,
+    ) -> str:
+        parts = [lead]
+        figures = []
+        saved = effect.cost_saved
+        if saved is not None and saved > 0:
+            figures.append(f"{_yuan(saved)} less in interest, fees and penalty")
+        elif saved is not None and saved < 0:
+            figures.append(f"{_yuan(-saved)} more in fees and interest")
+        avoided = effect.negative_months_avoided
+        if avoided:
+            figures.append(
+                f"{_plural(avoided, 'negative month')} fewer on the credit report"
+                if avoided > 0
+                else f"{_plural(-avoided, 'negative month')} more on the credit report"
+            )
+        if figures and effect.horizon is not None:
+            parts.append(f"Compared with {baseline} until {effect.horizon}: {', '.join(figures)}.")
+        if effect.record_disappears_on is not None:
+            parts.append(f"The negative record disappears on {effect.record_disappears_on}.")
+        elif effect.episode_start is not None and not has_record:
+            parts.append("No negative record of this overdue is reported.")
+        return " ".join(parts)
+
+    def penalty_caveat(self) -> list[str]:
+        if not self.penalty_unknown:
+            return []
+        return [
+            "The penalty rate of this account is unknown, so the amount leaves out any "
+            "penalty: ask the lender for the exact amount to pay, or give "
+            "penalty_daily_rate from your contract in the account's [policy]."
+        ]
+
+    # -- the actions -------------------------------------------------------
+    def actions(self) -> tuple[Action, ...]:
+        found: list[Action] = []
+        for produce in (
+            self.pay_overdue_now,
+            self.pay_within_grace,
+            self.pay_before_report,
+            self.convert_to_installments,
+            self.pay_off,
+            self.one_time_relief,
+            self.request_penalty_waiver,
+            self.negotiate_plan,
+            self.file_dispute,
+            self.wait_for_expiry,
+            self.add_personal_statement,
+            self.check_credit_report,
+            self.beware_repair_scams,
+        ):
+            found.extend(produce())
+        found.extend(self.plugin_actions())
+        return rank(found)
+
+    def pay_overdue_now(self) -> list[Action]:
+        episode = self.a.current_episode
+        if episode is None:
+            return []
+        ids = {i.id for i in self.a.items if _live(i) and i.due_date < self.as_of}
+        settled = self.settle(ids, self.as_of, self.a.overdue.total, check_at=self.snapshot)
+        if settled is None:
+            return []
+        amount, _ = settled
+        after = self.sim((Payment(self.as_of, amount),), self.snapshot)
+        if not any(e.start == episode.start and e.end == self.as_of for e in after.episodes):
+            return []
+        events: tuple[Event, ...] = (Payment(self.as_of, amount),)
+        self.now_events, self.now_amount = events, amount
+        lead = f"Ends the overdue that started on {episode.start} today" + (
+            "; any penalty stops too." if self.penalty_unknown else " and stops the penalty."
+        )
+        effect = self.measure(lead, events, self.snapshot, episode_start=episode.start)
+        citations = [_cite(self.bureau, "ended_on"), _cite(self.bureau, "expires_on")]
+        return [
+            Action(
+                code="pay_overdue_now",
+                title=f"Pay {_yuan(amount)} past due today, penalty included",
+                deadline=self.as_of,
+                amount=amount,
+                effect=effect,
+                steps=[
+                    f"Pay {_yuan(amount)} to {self.creditor} today, through the creditor's own "
+                    "app or bank account: everything past due, with the penalty accrued "
+                    "to today.",
+                    "An overdue ends only when everything past due, penalty included, is "
+                    "paid: a partial payment lowers the penalty but does not end it.",
+                    "Keep the receipt, and check in the app that nothing is left past due.",
+                    *self.penalty_caveat(),
+                ],
+                citations=citations,
+                events=events,
+                pay_to=self.pay_to,
+                details={"overdue_since": episode.start.isoformat()},
+            )
+        ]
+
+    def pay_within_grace(self) -> list[Action]:
+        if self.a.current_episode is not None:
+            return []
+        in_grace = [i for i in self.a.items if i.status == "in_grace"]
+        if not in_grace:
+            return []
+        deadline = min(self.grace_end(i) for i in in_grace)
+        ids = {i.id for i in in_grace}
+        horizon = self.next_snapshot(deadline)
+        settled = self.settle(
+            ids, deadline, sum_money(i.outstanding.total for i in in_grace), check_at=horizon
+        )
+        if settled is None:
+            return []
+        amount, _ = settled
+        after = self.sim((Payment(deadline, amount),), horizon)
+        if any(
+            i.id in ids and i.status not in ("paid_in_grace", "paid_on_time") for i in after.items
+        ):
+            return []
+        events: tuple[Event, ...] = (Payment(deadline, amount),)
+        waives = bool(self.policies.at(in_grace[0].due_date).grace_waives_penalty)
+        lead = f"Paid in full by {deadline}, the bill counts as paid on time: nothing is reported"
+        lead += " and no penalty is charged." if waives else "."
+        effect = self.measure(lead, events, horizon)
+        due = min(i.due_date for i in in_grace)
+        return [
+            Action(
+                code="pay_within_grace",
+                title=f"Pay {_yuan(amount)} by {deadline}, within the grace period",
+                deadline=deadline,
+                amount=amount,
+                effect=effect,
+                steps=[
+                    f"Pay {_yuan(amount)} to {self.creditor} on or before {deadline}, the last "
+                    f"day of the grace period after the due date {due}.",
+                    "Pay all of it: an item not paid in full when the grace period ends is "
+                    "overdue from its due date.",
+                    *self.penalty_caveat(),
+                ],
+                citations=[
+                    _policy_citation(
+                        self.policies.at(due),
+                        "grace_days",
+                        "An item paid in full within the grace period counts as paid on time.",
+                    ),
+                    _policy_citation(
+                        self.policies.at(due),
+                        "grace_waives_penalty",
+                        "Whether an item paid within grace bears no penalty.",
+                    ),
+                ],
+                events=events,
+                pay_to=self.pay_to,
+                details={"due_date": due.isoformat(), "grace_end": deadline.isoformat()},
+            )
+        ]
+
+    def pay_before_report(self) -> list[Action]:
+        snap = self.snapshot
+        if snap <= self.as_of or self.a.overdue.total <= 0:
+            return []
+        month = _month_key(snap)
+        base = self.sim((), snap)
+        if base.report is None or not self.bureau.is_negative(base.report.history.get(month, "N")):
+            return []
+        due = [i for i in base.items if _live(i) and i.due_date < snap]
+        settled = self.settle(
+            {i.id for i in due}, snap, sum_money(i.outstanding.total for i in due)
+        )
+        if settled is None:
+            return []
+        amount, after = settled
+        if after.report is None or self.bureau.is_negative(after.report.history.get(month, "N")):
+            return []
+        episode = self.a.current_episode
+        events: tuple[Event, ...] = (Payment(snap, amount),)
+        lead = (
+            f"The report for {month} is taken on {snap}: paid in full by then, with the "
+            f"penalty accrued to that day, {month} shows no negative status."
+        )
+        effect = self.measure(
+            lead, events, snap, episode_start=episode.start if episode is not None else None
+        )
+        return [
+            Action(
+                code="pay_before_report",
+                title=f"Pay {_yuan(amount)} by {snap}, before the report for {month}",
+                deadline=snap,
+                amount=amount,
+                effect=effect,
+                steps=[
+                    f"Pay {_yuan(amount)} to {self.creditor} on or before {snap}: everything "
+                    f"due before that day, with the penalty accrued to {snap}.",
+                    "Paying earlier costs less: the penalty grows every day until you pay.",
+                    *self.penalty_caveat(),
+                ],
+                citations=[_cite(self.bureau, "snapshot"), _cite(self.bureau, "status")],
+                events=events,
+                pay_to=self.pay_to,
+                details={"month": month, "snapshot": snap.isoformat()},
+            )
+        ]
+
+    def convert_to_installments(self) -> list[Action]:
+        event_type = EVENT_TYPES.get("bill_installment")
+        table: tuple[tuple[int, Decimal], ...] = self.policy.bill_installment_fees
+        if event_type is None or not table or self.account.product != "revolving":
+            return []
+        found = []
+        for bill in self.account.bills:
+            if not bill.statement_date <= self.as_of <= bill.due_date:
+                continue
+            try:
+                item = self.a.item(bill.id)
+            except KeyError:  # already converted
+                continue
+            if not _live(item) or item.paid.total > 0 or item.outstanding.total <= 0:
+                continue
+            action = self.convert_one(event_type, bill.id, bill.due_date, item, table)
+            if action is not None:
+                found.append(action)
+        return found
+
+    def convert_one(
+        self,
+        event_type: Callable[..., Any],
+        bill_id: str,
+        due: date,
+        item: DueItemResult,
+        table: tuple[tuple[int, Decimal], ...],
+    ) -> Action | None:
+        periods, rate = table[0]
+        amount = item.outstanding.total
+        horizon = self.next_snapshot(due)
+        try:
+            event = event_type(date=self.as_of, bill=bill_id, periods=periods)
+            after = self.sim((event,), horizon)
+        except (CreditRulesError, TypeError, ValueError):
+            return None
+        # The provider must act on the event: the bill is gone, replaced by installments.
+        if any(i.id == bill_id for i in after.items):
+            return None
+        options = []
+        for n, fee_rate in table:
+            fee = _fee(amount, fee_rate)
+            first = _ceil_div(amount + fee, n)
+            options.append(
+                f"{n} months: fee {_yuan(fee)} ({fee_rate * 100:.1f}%), "
+                f"about {_yuan(first)} a month"
+            )
+        fee = _fee(amount, rate)
+        lead = (
+            f"The bill of {_yuan(amount)} due {due} becomes {periods} monthly installments, "
+            f"the first due a month later, for a fee of {_yuan(fee)}: nothing is past due "
+            f"on {due}."
+        )
+        effect = self.measure(lead, (event,), horizon)
+        return Action(
+            code="convert_to_installments",
+            title=f"If you cannot pay the bill due {due} in full: convert it into "
+            f"{periods} installments (fee {_yuan(fee)})",
+            deadline=due,
+            amount=amount,
+            effect=effect,
+            steps=[
+                f"In the {self.provider.display_name} app, convert the bill due {due} into "
+                f"installments (账单分期) on or before {due}.",
+                "Options and their fees: " + "; ".join(options) + ".",
+                "It costs a fee: paying the bill in full by its due date costs nothing. "
+                "Convert only what you cannot pay.",
+                "Then pay every installment on its due date: a missed installment is overdue "
+                "like any bill.",
+            ],
+            citations=[
+                _policy_citation(
+                    self.policy,
+                    "bill_installment_fees",
+                    "Total fee of converting a bill into N installments, by N.",
+                )
+            ],
+            events=(event,),
+            pay_to=self.pay_to,
+            details={
+                "bill": bill_id,
+                "periods": str(periods),
+                "fee_rate": str(rate),
+                "fee": str(fee),
+            },
+        )
+
+    def pay_off(self) -> list[Action]:
+        a = self.a
+        if self.account.loan is None or (a.current_episode is None and a.written_off_on is None):
+            return []
+        live = [i for i in a.items if _live(i)]
+        future = sorted((i for i in live if i.due_date >= self.as_of), key=lambda i: i.due_date)
+        if not future:
+            return []
+        amount = payoff_amount(self)
+        if amount <= 0:
+            return []
+        horizon = self.next_snapshot(future[-1].due_date)
+        events: tuple[Event, ...] = (Payment(self.as_of, amount),)
+        after = self.sim(events, horizon)
+        if after.balance.total or after.current_episode is not None:
+            return []
+        baseline: list[Event] = []
+        if a.overdue.total > 0:
+            if self.now_events is None:
+                return []
+            baseline.extend(self.now_events)
+        baseline += [
+            Payment(i.due_date, i.outstanding.total) for i in future if i.outstanding.total
+        ]
+        episode = a.current_episode
+        lead = "Repays the whole loan today: nothing more is owed and nothing more is reported."
+        effect = self.measure(
+            lead,
+            events,
+            horizon,
+            baseline=baseline,
+            episode_start=episode.start if episode is not None else None,
+            baseline_text="paying what is past due today and each installment on its due date",
+        )
+        if not (effect.cost_saved or 0) > 0 and not (effect.negative_months_avoided or 0) > 0:
+            return []
+        prepay = self.policy.overpayment == "prepay"
+        citations = [_EARLY_REPAYMENT] if prepay else []
+        citations.append(
+            _policy_citation(
+                self.policy, "overpayment", "What a payment beyond everything due does."
+            )
+        )
+        return [
+            Action(
+                code="pay_off",
+                title=f"If you can: repay the whole loan ({_yuan(amount)} today)",
+                amount=amount,
+                effect=effect,
+                steps=[
+                    f"Ask {self.creditor} for the amount to repay the whole loan today "
+                    "(提前还款 / 结清) and check it against this one.",
+                    f"Pay {_yuan(amount)}, then ask for a settlement certificate (结清证明).",
+                    *(
+                        ["Interest is owed only to the day you repay (民法典 Art. 677)."]
+                        if prepay
+                        else []
+                    ),
+                    *self.penalty_caveat(),
+                ],
+                citations=citations,
+                events=events,
+                pay_to=self.pay_to,
+            )
+        ]
+
+    def one_time_relief(self) -> list[Action]:
+        episode = self.a.current_episode
+        if episode is None or self.now_events is None:
+            return []
+        found = []
+        for relief in self.bureau.reliefs:
+            if self.as_of > relief.ended_by:
+                continue
+            if relief.why_not(attrs.evolve(episode, end=relief.ended_by)):
+                continue
+            after = self.sim(self.now_events, self.snapshot)
+            record = _record_of(after.report, episode.start)
+            if record is None or record.relief != relief.id:
+                continue
+            amount = self.now_amount
+            lead = (
+                f"Repaid in full by {relief.ended_by}, the overdue that started on "
+                f"{episode.start} qualifies for {relief.name}: its record is hidden from "
+                f"{record.hidden_from}, automatically and free of charge."
+            )
+            effect = self.measure(lead, self.now_events, self.snapshot, episode_start=episode.start)
+            found.append(
+                Action(
+                    code="one_time_relief",
+                    title=f"Repay in full by {relief.ended_by} to qualify for the one-time "
+                    f"relief ({_yuan(amount)} today)",
+                    deadline=relief.ended_by,
+                    amount=amount,
+                    effect=effect,
+                    steps=[
+                        f"Pay everything past due, penalty included, to {self.creditor} by "
+                        f"{relief.ended_by} at the latest: {_yuan(amount)} today, more later "
+                        "as the penalty grows.",
+                        f"The largest amount ever past due must stay within "
+                        f"{_yuan(relief.max_overdue_amount)}; it includes the penalty, so "
+                        "waiting can disqualify you.",
+                        "You do not apply: the relief is automatic and free. Anyone asking "
+                        "for money to obtain it is a fraud.",
+                    ],
+                    citations=[relief.citation],
+                    events=self.now_events,
+                    pay_to=self.pay_to,
+                    details={
+                        "relief": relief.id,
+                        "ended_by": relief.ended_by.isoformat(),
+                        "max_overdue_amount": str(relief.max_overdue_amount),
+                        "hidden_from": str(record.hidden_from),
+                    },
+                )
+            )
+        return found
+
+    def request_penalty_waiver(self) -> list[Action]:
+        penalty = self.a.balance.penalty
+        if penalty <= 0:
+            return []
+        events: tuple[Event, ...] = (Waiver(self.as_of, "penalty", penalty),)
+        episode = self.a.current_episode
+        lead = f"If {self.creditor} agrees, the {_yuan(penalty)} of penalty owed is not owed."
+        effect = self.measure(
+            lead,
+            events,
+            self.snapshot,
+            episode_start=episode.start if episode is not None else None,
+            baseline_text="no waiver",
+        )
+        return [
+            Action(
+                code="request_penalty_waiver",
+                title=f"Ask {self.creditor} to waive the {_yuan(penalty)} of penalty",
+                amount=penalty,
+                effect=effect,
+                steps=[
+                    f"Call the customer service of {self.creditor} and ask for the penalty "
+                    "(罚息 / 逾期费) to be waived (减免).",
+                    "Explain why you were late (a first overdue, illness, a payment that "
+                    "failed) and, if you can, pay the rest at once.",
+                    "Get the waiver confirmed in writing or in the app before you rely on it.",
+                    "A waiver is the lender's choice: nothing obliges it. Until the penalty is "
+                    "waived or paid, the overdue has not ended.",
+                ],
+                citations=[_WAIVER_PRACTICE],
+                events=events,
+                details={"penalty": str(penalty)},
+            )
+        ]
+
+    def negotiate_plan(self) -> list[Action]:
+        a = self.a
+        if (a.current_episode is None and a.written_off_on is None) or a.balance.total <= 0:
+            return []
+        policy = negotiation_policy(
+            self.policies, self.as_of, provider_name=self.provider.display_name
+        )
+        return [
+            Action(
+                code="negotiate_plan",
+                title="If you cannot pay: negotiate a repayment plan (协商还款) with "
+                f"{self.creditor}",
+                amount=a.balance.total,
+                effect=Effect(
+                    "A signed plan replaces everything owed by monthly installments; "
+                    "creditrules treats the overdue as ended on the day it is signed (how "
+                    "the lender reports it varies: a card plan shows as a special "
+                    "transaction). A missed plan installment is a new overdue."
+                ),
+                steps=[
+                    *_checklist(self.creditor, None, policy),
+                    "Draft the plan from what you can pay a month: "
+                    "creditrules.plan_negotiation(account, as_of=..., capacity=...) or "
+                    "`creditrules plan FILE --capacity AMOUNT`.",
+                ],
+                citations=[*policy.citations, _NEGOTIATION_STEPS],
+                details={
+                    "max_term_months": str(policy.max_term_months),
+                    "max_term_known": str(policy.max_term_known).lower(),
+                    "penalty_stops": "unknown"
+                    if policy.penalty_stops is None
+                    else str(policy.penalty_stops).lower(),
+                },
+            )
+        ]
+
+    def file_dispute(self) -> list[Action]:
+        report = self.report
+        if report is None:
+            return []
+        reporter = _reporter(self.provider, self.account)
+        days = self.bureau.dispute_days
+        center = self.bureau.display_name
+        found = []
+        for d in report.discrepancies:
+            if d.direction != "worse":
+                continue
+            avoided = int(
+                self.bureau.is_negative(d.reported) and not self.bureau.is_negative(d.computed)
+            )
+            found.append(
+                Action(
+                    code="file_dispute",
+                    title=f"Dispute {d.month}: the report shows {d.reported}, creditrules "
+                    f"computes {d.computed}",
+                    effect=Effect(
+                        f"If the dispute succeeds, {d.month} shows {d.computed} instead of "
+                        f"{d.reported}, free of charge.",
+                        negative_months_avoided=avoided,
+                    ),
+                    steps=[
+                        "First check the account file: the payment dates, the amounts, and "
+                        "the policy values creditrules used (their source and grade) — the "
+                        "lender's contract may differ from them.",
+                        f"File a dispute (异议) about {d.month} (reported {d.reported}, "
+                        f"expected {d.computed}) with {reporter}, or with {center} "
+                        "(online, or at a PBOC branch counter). It costs nothing.",
+                        "Attach your evidence: receipts, statements, the bill's due date.",
+                        f"The record is marked as disputed and you receive a written reply "
+                        f"within {days} days; a confirmed error is corrected.",
+                        "If the reply does not resolve it, complain to the PBOC's local branch, "
+                        "which replies within 30 days.",
+                    ],
+                    citations=[_cite(self.bureau, "dispute"), _COMPLAINT],
+                    details={
+                        "month": d.month,
+                        "reported": d.reported,
+                        "computed": d.computed,
+                        "file_with": reporter,
+                        "or_with": center,
+                        "reply_days": str(days),
+                    },
+                )
+            )
+        return found
+
+    def wait_for_expiry(self) -> list[Action]:
+        if self.report is None:
+            return []
+        found = []
+        for record in self.report.records:
+            hidden = record.hidden_from
+            if not record.visible or hidden is None or hidden <= self.as_of:
+                continue
+            why = (
+                f"the {record.relief} relief hides it"
+                if record.relief is not None and hidden != record.expires_on
+                else f"5 years after the overdue ended on {record.ended_on}, it is deleted"
+            )
+            citations = [_cite(self.bureau, "expires_on")]
+            if record.relief is not None:
+                relief = next((r for r in self.bureau.reliefs if r.id == record.relief), None)
+                if relief is not None:
+                    citations.append(relief.citation)
+            found.append(
+                Action(
+                    code="wait_for_expiry",
+                    title=f"The record of {record.first_month}–{record.last_month} "
+                    f"disappears on {hidden}",
+                    effect=Effect(
+                        f"On {hidden} {why}, automatically.",
+                        record_disappears_on=hidden,
+                        episode_start=record.episode_start,
+                    ),
+                    steps=[
+                        "Nothing to pay or file: the bureau removes it on that day.",
+                        "Nobody can make a true record go earlier, for money or otherwise.",
+                        "Keep every other payment on time, so that no new record appears.",
+                    ],
+                    citations=citations,
+                    details={
+                        "first_month": record.first_month,
+                        "last_month": record.last_month,
+                        "hidden_from": hidden.isoformat(),
+                    },
+                )
+            )
+        return found
+
+    def add_personal_statement(self) -> list[Action]:
+        report = self.report
+        if report is None or not any(
+            m != report.provisional_month for r in report.visible_records for m in r.months
+        ):
+            return []
+        return [
+            Action(
+                code="add_personal_statement",
+                title="Add a personal statement (个人声明) explaining the overdue",
+                effect=Effect(
+                    "The record stays until it disappears; lenders who read the report see "
+                    "your explanation beside it."
+                ),
+                steps=[
+                    f"Ask {self.bureau.display_name} (or a PBOC branch counter) to add a "
+                    "personal statement to the record.",
+                    "Say briefly why you were late (illness, loss of work, …) and that the "
+                    "debt has been or is being repaid.",
+                ],
+                citations=[_STATEMENT],
+            )
+        ]
+
+    def check_credit_report(self) -> list[Action]:
+        if self.report is None or not (
+            self.report.records or self.a.episodes or self.account.reported
+        ):
+            return []
+        return [
+            Action(
+                code="check_credit_report",
+                title="Check your credit report (two free copies a year)",
+                effect=Effect(
+                    "You see what lenders see, and can dispute anything wrong, free of charge."
+                ),
+                steps=[
+                    f"Request your personal credit report from {self.bureau.display_name}: "
+                    "two copies a year are free.",
+                    "Compare each month with `creditrules report FILE`; list the months of "
+                    "your real report as [[reported]] in the account file to have the "
+                    "differences found for you.",
+                    "After you pay, check again the next month that the account shows it.",
+                ],
+                citations=[_FREE_REPORTS],
+            )
+        ]
+
+    def beware_repair_scams(self) -> list[Action]:
+        if self.report is None or not (self.report.records or self.a.current_episode):
+            return []
+        return [
+            Action(
+                code="beware_repair_scams",
+                title="Never pay anyone to 'repair' your credit report",
+                effect=Effect(
+                    "A true record cannot be removed for money: it disappears only when it "
+                    "expires or a relief hides it. A wrong record is corrected free of "
+                    "charge through a dispute."
+                ),
+                steps=[
+                    "Ignore offers of 'credit repair' (征信修复) or 'record deletion' for a "
+                    "fee: regulators call them scams.",
+                    "Pay only the creditor, through its own app or bank account; never a "
+                    "third party's account.",
+                    "The 2025 one-time relief is automatic and free: nobody needs to apply.",
+                    "Closing the account or withdrawing consent does not delete past records.",
+                ],
+                citations=[_REPAIR_SCAMS, _cite(self.bureau, "dispute")],
+            )
+        ]
+
+    # -- plugins -------------------------------------------------------------
+    def plugin_actions(self) -> list[Action]:
+        caller = self.registry.manager.hook.provider_actions
+        found: list[Action] = []
+        for impl in reversed(caller.get_hookimpls()):
+            arguments: dict[str, Any] = {
+                "assessment": self.a,
+                "account": self.account,
+                "provider": self.provider,
+            }
+            try:
+                with _planning_scope():
+                    result = impl.function(*(arguments[name] for name in impl.argnames))
+                if result is not None and not isinstance(result, Iterable):
+                    raise TypeError(f"provider_actions returned {result!r}, not a list of actions")
+                contributed = list(result) if result is not None else []
+                for action in contributed:
+                    if not isinstance(action, Action):
+                        raise TypeError(f"provider_actions returned {action!r}, not an Action")
+            except Exception as exc:
+                message = (
+                    f"creditrules plugin {impl.plugin_name!r} raised in provider_actions: "
+                    f"{type(exc).__name__}: {exc}"
+                )
+                if self.registry.strict:
+                    raise PluginError(message) from exc
+                from ._plugins import PluginWarning
+
+                warnings.warn(message, PluginWarning, stacklevel=2)
+                continue
+            for action in contributed:
+                action = attrs.evolve(action, origin=impl.plugin_name)
+                effect = action.effect
+                if action.events and effect.horizon is not None:
+                    measured = self.measure(
+                        effect.text,
+                        action.events,
+                        effect.horizon,
+                        baseline=effect.compared_with,
+                        episode_start=effect.episode_start,
+                        compose=False,
+                    )
+                    action = attrs.evolve(action, effect=measured)
+                found.append(action)
+        return found
+
+
+def _total_cost(assessment: Assessment) -> Decimal:
+    from .comparison import total_cost
+
+    return total_cost(assessment)
+
+
+def _fee(amount: Decimal, rate: Decimal) -> Decimal:
+    with localcontext(_exact()):
+        return to_fen(amount * rate)
+
+
+def _cite(bureau: Bureau, subject: str) -> Citation:
+    try:
+        return bureau.citation(subject)
+    except KeyError:
+        if subject == "dispute":
+            return _DISPUTE
+        return Citation(subject, f"{bureau.display_name}: {subject}", "domain brief A.7", "D")
+
+
+def _reporter(provider: Provider, account: Account) -> str:
+    try:
+        return f"the institution that reported it ({provider.fact('reporter').text.rstrip('.')})"
+    except KeyError:
+        name = account.funder or provider.display_name
+        return f"the institution that reported it ({name})"
+
+
+def plan(
+    assessment: Assessment,
+    account: Account,
+    *,
+    provider: Provider,
+    bureau: Bureau,
+    policies: PolicySet,
+    ruleset: RuleSet | None,
+    registry: Registry,
+) -> tuple[Action, ...]:
+    """Plan the actions of ``assessment`` (called by :func:`creditrules.assess`)."""
+    return _Planner(
+        assessment,
+        account,
+        provider=provider,
+        bureau=bureau,
+        policies=policies,
+        ruleset=ruleset,
+        registry=registry,
+    ).actions()
+
+
+def planner_for(account: Account, as_of: date, ruleset: RuleSet | None) -> _Planner:
+    from ._api import assess
+    from ._plugins import get_registry
+
+    with _planning_scope():
+        assessment = assess(account, as_of, ruleset=ruleset)
+    registry = get_registry()
+    provider = registry.provider(account.provider)
+    policies = PolicySet(provider=provider.policy, account=account.policy)
+    bureau = registry.bureau(policies.at(as_of).bureau)
+    return _Planner(
+        assessment,
+        account,
+        provider=provider,
+        bureau=bureau,
+        policies=policies,
+        ruleset=ruleset,
+        registry=registry,
+    )
+
+
+def payoff_amount(planner: _Planner) -> Decimal:
+    """What repaying everything on the assessment date takes (interest to date if allowed)."""
+    a = planner.a
+    everything = sum_money(i.outstanding.total for i in a.items if _live(i)) - a.credit
+    if everything <= 0:
+        return ZERO
+    probe = planner.sim((Payment(planner.as_of, everything),), planner.as_of)
+    for firing in probe.fired("early_repayment.interest_to_date"):
+        if firing.fact("payoff_date") == planner.as_of.isoformat():
+            quote = Decimal(firing.fact("payoff_amount")) - a.credit
+            if 0 < quote <= everything:
+                return quote
+    return everything

@@ -1,0 +1,191 @@
+"""Terminal rendering of actions, negotiated plans and comparisons with rich (private).
+
+Used by ``creditrules plan`` and ``creditrules compare``. Needs the ``cli``
+extra (rich). Styles are set on :class:`rich.text.Text` objects, never as
+markup, so account text is printed as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from ._convert import to_dict
+from .assessment import Assessment
+from .comparison import Comparison
+from .model import Event
+from .remediation import Action, NegotiatedPlan
+
+__all__ = ["comparison_data", "plan_data", "render_actions", "render_comparison", "render_plan"]
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+def _indent(renderable: RenderableType, width: int = 4) -> Padding:
+    return Padding(renderable, (0, 0, 0, width))
+
+
+def _sources(action_citations: Sequence[Any]) -> Text:
+    text = Text()
+    for index, citation in enumerate(action_citations):
+        if index:
+            text.append("\n")
+        text.append(f"[{citation.grade}] {citation.source}", style="dim")
+    return text
+
+
+def _action(action: Action) -> list[RenderableType]:
+    head = Text(f"{action.priority:>2}. ", style="bold")
+    head.append(action.title, style="bold")
+    head.append(f"  ({action.code})", style="dim")
+    facts = []
+    if action.deadline is not None:
+        facts.append(f"by {action.deadline}")
+    if action.amount is not None:
+        facts.append(f"amount {_money(action.amount)}")
+    if action.pay_to:
+        facts.append(f"pay to {action.pay_to} only")
+    parts: list[RenderableType] = [head]
+    if facts:
+        parts.append(_indent(Text(" · ".join(facts), style="cyan")))
+    parts.append(_indent(Text(action.effect.text)))
+    if action.steps:
+        parts.append(_indent(Text("\n".join(f"• {step}" for step in action.steps))))
+    if action.citations:
+        parts.append(_indent(_sources(action.citations)))
+    if action.origin != "creditrules":
+        parts.append(_indent(Text(f"from the plugin {action.origin}", style="dim")))
+    return parts
+
+
+def render_actions(assessment: Assessment) -> RenderableType:
+    """Lay out the actions of an assessment, most urgent first."""
+    header = Text(f"{assessment.account_id}", style="bold")
+    header.append(f" · what to do, as of {assessment.as_of}")
+    parts: list[RenderableType] = [header]
+    if not assessment.actions:
+        parts.append(
+            Text("Nothing to do: nothing is overdue and the report shows nothing negative.")
+        )
+    for action in assessment.actions:
+        parts.append(Text(""))
+        parts.extend(_action(action))
+    return Group(*parts)
+
+
+def render_plan(plan: NegotiatedPlan) -> RenderableType:
+    """Lay out a negotiated repayment plan: figures, installments, policy notes, checklist."""
+    parts: list[RenderableType] = [
+        Text("\nNegotiated repayment plan (协商还款) to propose", style="bold"),
+    ]
+    lines = [
+        f"With: {plan.counterparty}, signed on {plan.start}",
+        f"Replaces: {_money(plan.owed)} owed"
+        + (f" after a down payment of {_money(plan.down_payment)}" if plan.down_payment else ""),
+        f"Plan: {plan.term_months} × {_money(plan.monthly)} a month, "
+        f"{plan.first_due} to {plan.last_due} (capacity {_money(plan.capacity)})",
+        f"Total: {_money(plan.total)}; repaying everything on {plan.as_of}: "
+        f"{_money(plan.pay_now)} ({_money(plan.extra_cost)} more)",
+        f"Longest plan: {plan.policy.max_term_months} months"
+        + ("" if plan.policy.max_term_known else " (the lender's maximum is unknown)"),
+        "Penalty stops once signed: "
+        + {None: "unknown", True: "yes", False: "no"}[plan.policy.penalty_stops],
+    ]
+    parts.append(_indent(Text("\n".join(lines)), 2))
+    if not plan.feasible:
+        parts.append(
+            _indent(
+                Text(
+                    f"Even the longest plan needs {_money(plan.monthly)} a month, more than "
+                    f"{_money(plan.capacity)}: offer what you can and say so.",
+                    style="bold yellow",
+                ),
+                2,
+            )
+        )
+    parts.append(_indent(Text(plan.effect.text), 2))
+    table = Table(box=None, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("due")
+    table.add_column("amount", justify="right")
+    for number, installment in enumerate(plan.installments, start=1):
+        table.add_row(str(number), str(installment.due_date), _money(installment.amount))
+    parts.append(_indent(table, 2))
+    for note in plan.policy.notes:
+        parts.append(_indent(Text(note, style="italic"), 2))
+    parts.append(Text("\nChecklist", style="bold"))
+    parts.append(_indent(Text("\n".join(f"• {step}" for step in plan.checklist)), 2))
+    parts.append(_indent(_sources(plan.citations), 2))
+    return Group(*parts)
+
+
+def plan_data(plan: NegotiatedPlan) -> dict[str, Any]:
+    """The plan as plain data, with its derived figures and its agreement event."""
+    data: dict[str, Any] = to_dict(plan)
+    data.update(
+        term_months=plan.term_months,
+        monthly=str(plan.monthly),
+        first_due=plan.first_due.isoformat(),
+        last_due=plan.last_due.isoformat(),
+        total=str(plan.total),
+        extra_cost=str(plan.extra_cost),
+        feasible=plan.feasible,
+        agreement=to_dict(plan.as_event(), Event),
+    )
+    return data
+
+
+def render_comparison(table: Comparison) -> RenderableType:
+    """Lay out a comparison: one row per scenario."""
+    grid = Table(box=None, pad_edge=False)
+    grid.add_column("scenario", overflow="fold", min_width=12, ratio=1)
+    for title in ("cost", "penalty", "paid", "owed", "DPD", "max", "neg."):
+        grid.add_column(title, justify="right", no_wrap=True)
+    grid.add_column("worst", justify="center", no_wrap=True)
+    grid.add_column("clean on", no_wrap=True)
+    for row in table:
+        grid.add_row(
+            row.name,
+            _money(row.total_cost),
+            _money(row.penalty),
+            _money(row.paid),
+            _money(row.balance),
+            str(row.days_past_due),
+            str(row.max_days_past_due),
+            str(row.negative_months),
+            row.worst_status,
+            str(row.clean_on) if row.clean_on is not None else "unpaid",
+        )
+    header = Text(f"{table.account_id}", style="bold")
+    header.append(f" · scenarios as of {table.as_of}")
+    notes = [
+        Text(
+            "cost: interest, fees and penalty, less waivers · DPD: days past due now, max: "
+            "the most ever · neg.: months the report recorded as negative · clean on: first "
+            "day nothing negative shows",
+            style="dim",
+        )
+    ]
+    ignored = [row.name for row in table if row.ignored_events]
+    if ignored:
+        notes.append(
+            Text(
+                f"Events after {table.as_of} were not applied in: {', '.join(ignored)}",
+                style="yellow",
+            )
+        )
+    return Group(header, grid, *notes)
+
+
+def comparison_data(table: Comparison) -> dict[str, Any]:
+    """The comparison as plain data."""
+    data: dict[str, Any] = to_dict(table)
+    return data

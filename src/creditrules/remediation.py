@@ -1,0 +1,819 @@
+"""What to do about an overdue: ranked, dated, costed actions and negotiated plans.
+
+:func:`creditrules.assess` ends by planning: ``assessment.actions`` is a tuple
+of :class:`Action` values, most urgent first. Each action has a stable
+:attr:`~Action.code` from the :data:`CATALOGUE`, a deadline, an amount, the
+:class:`Effect` it has on cost and on the credit report, the steps to take and
+the law or policy behind it (:attr:`~Action.citations`, each with its source
+and grade). An action is produced only when it applies to the account at the
+assessment date.
+
+Every figure of an effect is **measured, not estimated**: the planner
+simulates the account with the action's :attr:`~Action.events` and with the
+baseline (:attr:`Effect.compared_with`, usually "nothing more is done") at the
+same date (:attr:`Effect.horizon`, a snapshot day of the credit report) and
+reports the difference. Only what is known at the assessment date is used:
+payments and events dated after it are left out.
+
+The planner never recommends paying anyone but the creditor: a true record
+cannot be removed for money, and a wrong one is corrected free of charge
+through a dispute (征信业管理条例 Art. 25).
+
+:func:`plan_negotiation` drafts a negotiated repayment plan (协商还款) for a
+monthly capacity, within what is known of the provider's negotiation policy;
+the plan is a :class:`~creditrules.Agreement` event, so
+:func:`creditrules.simulate` shows what it does.
+
+>>> from creditrules import Account, Bill, PolicyValue, assess
+>>> account = Account(
+...     id="demo", provider="generic", product="revolving", opened_on=date(2025, 1, 1),
+...     bills=[Bill(date(2025, 3, 1), date(2025, 3, 10), "500.00")],
+...     policy=[PolicyValue("penalty_daily_rate", "0.0005", source="contract", grade="A")],
+... )
+>>> first = assess(account, as_of=date(2025, 3, 15)).actions[0]
+>>> first.code, first.deadline, first.amount
+('pay_overdue_now', datetime.date(2025, 3, 15), Decimal('501.25'))
+>>> first.effect.cost_saved, first.effect.negative_months_avoided
+(Decimal('4.00'), 1)
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, localcontext
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .bureau import Citation
+from .model import (
+    Account,
+    Agreement,
+    Event,
+    Payment,
+    PlannedPayment,
+    add_months,
+)
+from .money import FEN, PRECISION, ZERO, parse_money, sum_money
+from .policy import Policy, PolicySet
+
+if TYPE_CHECKING:
+    from .assessment import Episode
+    from .rules import RuleSet
+
+__all__ = [
+    "CATALOGUE",
+    "Action",
+    "ActionKind",
+    "Effect",
+    "NegotiatedPlan",
+    "NegotiationPolicy",
+    "negotiation_policy",
+    "plan_actions",
+    "plan_negotiation",
+    "rank",
+]
+
+# ----------------------------------------------------------------- citations
+
+_CSC = "征信业管理条例 (国务院令第631号)"
+_CARD_MEASURES = "商业银行信用卡业务监督管理办法 Art. 70"
+#: The contents a written card repayment plan must state at least (Art. 70).
+ART_70_CONTENTS: tuple[str, ...] = (
+    "the balance of the debt, its structure and currency",
+    "the repayment cycle, method, currency and dates, and the amount of each installment",
+    "whether annual fees, interest and other charges are charged during the plan",
+    "the cardholder's undertaking not to apply for a card at any bank until the plan is paid",
+    "the rights, obligations and liability for breach of both sides",
+    "anything else about the repayment",
+)
+
+_STATEMENT = Citation(
+    "personal_statement",
+    "While negative information is kept, the person concerned may add a statement "
+    "(个人声明) to it.",
+    f"{_CSC} Art. 16",
+    "A",
+)
+_FREE_REPORTS = Citation(
+    "free_reports",
+    "Everyone may obtain their own credit report from the credit bureau free of charge "
+    "twice a year.",
+    f"{_CSC} Art. 17",
+    "A",
+)
+_DISPUTE = Citation(
+    "dispute",
+    "A disputed record is marked and verified, with a written reply within 20 days; "
+    "errors are corrected free of charge.",
+    f"{_CSC} Art. 25",
+    "A",
+)
+_COMPLAINT = Citation(
+    "complaint",
+    "A complaint to the PBOC or its local branch is answered within 30 days.",
+    f"{_CSC} Art. 26",
+    "A",
+)
+_REPAIR_SCAMS = Citation(
+    "repair_scams",
+    "'Credit repair' (征信修复) of a true record does not exist; services that charge for "
+    "it are scams. Only wrong or missing information is corrected, free of charge, "
+    "through a dispute.",
+    "public warnings of PBOC branches and the Credit Reference Center (domain brief B.4)",
+    "B",
+)
+_CARD_PLANS = Citation(
+    "negotiation",
+    "When a card debt exceeds the cardholder's ability to pay but they intend to pay, "
+    "the bank may agree a personalised installment plan of at most 5 years; collection "
+    "stops once it is signed. The written plan states at least: "
+    + "; ".join(ART_70_CONTENTS)
+    + ".",
+    _CARD_MEASURES,
+    "A",
+)
+_ONLINE_LENDERS = Citation(
+    "negotiation",
+    "No rule obliges an online lender to agree a repayment plan: with them, negotiation "
+    "is practice, not a right.",
+    "domain brief B.5 (no equivalent of Art. 70 was found for online lenders)",
+    "C",
+)
+_NEGOTIATION_STEPS = Citation(
+    "negotiation_steps",
+    "Contact the lender early, explain the cause, provide evidence (income proof, medical "
+    "records), propose a concrete plan, get it in writing, then keep to it.",
+    "seed article 004, read critically (domain brief B.5)",
+    "C",
+)
+_WAIVER_PRACTICE = Citation(
+    "penalty_waiver",
+    "Lenders may waive penalty interest (减免罚息) at their discretion; no rule obliges them.",
+    "domain brief B.5 (practice; no legal right found)",
+    "C",
+)
+_EARLY_REPAYMENT = Citation(
+    "early_repayment",
+    "A borrower who repays early owes interest only for the time the money was used.",
+    "民法典 Art. 677",
+    "A",
+)
+
+# ----------------------------------------------------------------- values
+
+
+@attrs.frozen
+class ActionKind:
+    """One entry of the action catalogue.
+
+    Attributes:
+        code: The stable code actions of this kind carry.
+        title: What the action is, in a few words.
+        when: When the planner produces it.
+        effect: What it changes.
+    """
+
+    code: str
+    title: str
+    when: str
+    effect: str
+
+
+_KINDS = (
+    ActionKind(
+        "pay_overdue_now",
+        "Pay everything past due today",
+        "Something is past due beyond the grace period.",
+        "Stops the penalty and ends the overdue today; the 5-year retention of the record "
+        "starts today.",
+    ),
+    ActionKind(
+        "pay_within_grace",
+        "Pay within the grace period",
+        "An item is past its due date but still within the provider's grace period, "
+        "and nothing else is overdue.",
+        "The item counts as paid on time: nothing negative is reported and, where the "
+        "policy says so, no penalty is charged.",
+    ),
+    ActionKind(
+        "pay_before_report",
+        "Pay before this month's report",
+        "Something is past due and the month's snapshot for the credit report has not "
+        "been taken yet.",
+        "No negative status for this month. The amount includes the penalty accrued to "
+        "the snapshot day; paying it on that day is verified to leave the month clean.",
+    ),
+    ActionKind(
+        "convert_to_installments",
+        "Convert a bill into installments",
+        "The provider offers bill installments (policy bill_installment_fees), a bill is "
+        "open and unpaid, and its due date has not passed.",
+        "The bill is replaced by monthly installments, for a fee: nothing is past due on "
+        "its due date.",
+    ),
+    ActionKind(
+        "pay_off",
+        "Repay everything owed",
+        "An installment loan is overdue or written off and part of it is not yet due, "
+        "and repaying it all now saves interest or negative months.",
+        "Ends the debt: no further interest (interest only to the day of repayment where "
+        "the policy allows early repayment), no further negative months.",
+    ),
+    ActionKind(
+        "one_time_relief",
+        "Qualify for the one-time relief",
+        "An unpaid overdue episode would qualify for a relief policy of the bureau if it "
+        "ended by the policy's last day, and that day has not passed.",
+        "Repaid in full in time, the record is hidden early, automatically and free.",
+    ),
+    ActionKind(
+        "request_penalty_waiver",
+        "Ask the lender to waive the penalty",
+        "Penalty is owed.",
+        "If the lender agrees, the penalty is not owed; nothing obliges it to agree.",
+    ),
+    ActionKind(
+        "negotiate_plan",
+        "Negotiate a repayment plan (协商还款)",
+        "The account is overdue or written off and something is owed.",
+        "A signed plan replaces what is owed by installments you can pay.",
+    ),
+    ActionKind(
+        "file_dispute",
+        "Dispute a wrong record (异议)",
+        "The borrower's real report shows a worse status than creditrules computes for "
+        "a month (a discrepancy).",
+        "If the dispute succeeds, the month is corrected, free of charge.",
+    ),
+    ActionKind(
+        "wait_for_expiry",
+        "Wait for the record to disappear",
+        "A negative record is visible and its overdue has ended.",
+        "The record disappears on its date (expiry after 5 years, or a relief), automatically.",
+    ),
+    ActionKind(
+        "add_personal_statement",
+        "Add a personal statement (个人声明)",
+        "A negative record is visible.",
+        "The record stays, with your explanation beside it.",
+    ),
+    ActionKind(
+        "check_credit_report",
+        "Check your credit report",
+        "The account has had an overdue, or its real report is listed in the account file.",
+        "You see what lenders see, and can dispute what is wrong.",
+    ),
+    ActionKind(
+        "beware_repair_scams",
+        "Beware of 'credit repair' scams",
+        "A negative record exists, or something is overdue.",
+        "Keeps you from paying for what cannot be bought, or is free.",
+    ),
+)
+
+#: The built-in action kinds by code, in the order used to break ties when ranking.
+CATALOGUE: Mapping[str, ActionKind] = {kind.code: kind for kind in _KINDS}
+_ORDER = {code: index for index, code in enumerate(CATALOGUE)}
+
+
+def _events(value: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(value)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _citations(value: Iterable[Citation]) -> tuple[Citation, ...]:
+    return tuple(value)
+
+
+def _pairs(value: Iterable[tuple[str, str]] | Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple((str(k), str(v)) for k, v in items)
+
+
+@attrs.frozen
+class Effect:
+    """What an action changes, measured by simulating it against a baseline.
+
+    The figures compare two simulations of the account at :attr:`horizon`: one
+    with the action's events, one with :attr:`compared_with` (the baseline;
+    empty means "nothing more is done"). A figure is ``None`` when the action
+    cannot be simulated (filing a dispute, adding a statement).
+
+    Attributes:
+        text: The effect in one or two sentences.
+        cost_saved: Interest, fees and penalty (net of waivers) saved by the
+            horizon; negative if the action costs money (a conversion fee).
+        negative_months_avoided: How many fewer months the credit report records
+            with a negative status by the horizon.
+        record_disappears_on: With the action, the day the negative record of the
+            episode :attr:`episode_start` disappears (expiry or relief); ``None`` if the
+            action leaves no such record, or it stays unpaid.
+        horizon: The day both simulations are compared (a snapshot day of the report).
+        compared_with: The baseline's events.
+        episode_start: The overdue episode the action is about, if any.
+    """
+
+    text: str
+    cost_saved: Decimal | None = None
+    negative_months_avoided: int | None = None
+    record_disappears_on: date | None = None
+    horizon: date | None = None
+    compared_with: tuple[Event, ...] = attrs.field(default=(), converter=_events)
+    episode_start: date | None = None
+
+    @property
+    def measured(self) -> bool:
+        """Whether the figures come from a simulation (there is a horizon)."""
+        return self.horizon is not None
+
+
+@attrs.frozen
+class Action:
+    """One thing to do about the account, with its deadline, cost, effect and sources.
+
+    Attributes:
+        code: Stable code: a key of :data:`CATALOGUE`, or a plugin's own
+            (``<provider>.<name>``).
+        title: The action in one line, with its figures.
+        priority: Rank, 1 first (set by the planner: by deadline, then by effect).
+        deadline: The last day it has its effect, or ``None``.
+        amount: The amount it is about (to pay, to convert, to waive), or ``None``.
+        effect: What it changes (:class:`Effect`).
+        steps: What to do, in order.
+        citations: The law, policy or practice behind it, each with source and grade.
+        events: The events that doing it means, for :func:`creditrules.simulate`
+            (empty if it cannot be simulated).
+        pay_to: Who receives the money, for actions that pay: always the creditor
+            (``assessment.owed_to``), never a third party.
+        details: Further figures by name (``fee``, ``month``, ``reply_days``, …).
+        origin: ``creditrules``, or the plugin that contributed it.
+    """
+
+    code: str
+    title: str
+    priority: int = 0
+    deadline: date | None = None
+    amount: Decimal | None = None
+    effect: Effect = Effect("")
+    steps: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    citations: tuple[Citation, ...] = attrs.field(default=(), converter=_citations)
+    events: tuple[Event, ...] = attrs.field(default=(), converter=_events)
+    pay_to: str | None = None
+    details: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    origin: str = "creditrules"
+
+    def detail(self, name: str) -> str:
+        """Return one of :attr:`details` by name.
+
+        Raises:
+            KeyError: if there is none.
+        """
+        return dict(self.details)[name]
+
+
+@attrs.frozen
+class NegotiationPolicy:
+    """What is known of a provider's negotiation policy (协商还款) on one day.
+
+    Attributes:
+        max_term_months: The longest plan creditrules drafts: the provider's
+            ``negotiation_max_term_months``, or 60 (the 5 years of
+            商业银行信用卡业务监督管理办法 Art. 70) when it is unknown.
+        max_term_known: Whether the provider's maximum term is known.
+        penalty_stops: Whether penalty stops once a plan is signed; ``None`` = unknown.
+        citations: The sources of the above.
+        notes: What the reader should know (unknown values, and what to ask).
+    """
+
+    max_term_months: int
+    max_term_known: bool
+    penalty_stops: bool | None
+    citations: tuple[Citation, ...] = attrs.field(default=(), converter=_citations)
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+
+def _installments(value: Iterable[PlannedPayment]) -> tuple[PlannedPayment, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class NegotiatedPlan:
+    """A concrete repayment plan (协商还款) to propose to the creditor.
+
+    Build one with :func:`plan_negotiation`. :meth:`as_event` is the signed plan
+    as a :class:`~creditrules.Agreement`; :meth:`events` adds the down payment
+    and the installments paid on their due dates, so
+    ``creditrules.simulate(account, plan.events(), plan.last_due)`` shows the
+    plan kept.
+
+    Attributes:
+        account_id: The account.
+        as_of: The assessment date.
+        start: The day the plan would be signed.
+        counterparty: Who the plan is agreed with (the creditor).
+        capacity: What the borrower can pay a month.
+        down_payment: Paid on :attr:`start` before signing (0 if none).
+        owed: What the plan replaces on :attr:`start`, after the down payment:
+            everything still owed, penalty included.
+        installments: The monthly installments.
+        policy: What is known of the provider's negotiation policy.
+        pay_now: What repaying everything on :attr:`as_of` would take instead.
+        effect: The plan kept, against paying nothing (measured by simulation).
+        checklist: What to do and bring, in order.
+        citations: The sources behind the plan.
+    """
+
+    account_id: str
+    as_of: date
+    start: date
+    counterparty: str
+    capacity: Decimal
+    down_payment: Decimal
+    owed: Decimal
+    installments: tuple[PlannedPayment, ...] = attrs.field(converter=_installments)
+    policy: NegotiationPolicy
+    pay_now: Decimal
+    effect: Effect
+    checklist: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    citations: tuple[Citation, ...] = attrs.field(default=(), converter=_citations)
+
+    @property
+    def term_months(self) -> int:
+        """Number of monthly installments."""
+        return len(self.installments)
+
+    @property
+    def monthly(self) -> Decimal:
+        """The monthly installment (the last one may be smaller)."""
+        return self.installments[0].amount
+
+    @property
+    def first_due(self) -> date:
+        """Due date of the first installment."""
+        return self.installments[0].due_date
+
+    @property
+    def last_due(self) -> date:
+        """Due date of the last installment."""
+        return self.installments[-1].due_date
+
+    @property
+    def total(self) -> Decimal:
+        """Everything paid under the plan: the down payment and the installments."""
+        return sum_money((self.down_payment, *(p.amount for p in self.installments)))
+
+    @property
+    def feasible(self) -> bool:
+        """Whether the monthly installment is within the capacity.
+
+        ``False`` when even the longest plan allowed needs more a month.
+        """
+        return self.monthly <= self.capacity
+
+    @property
+    def extra_cost(self) -> Decimal:
+        """What the plan costs beyond repaying everything on :attr:`as_of`."""
+        return self.total - self.pay_now
+
+    def as_event(self) -> Agreement:
+        """Return the plan as the :class:`~creditrules.Agreement` both sides would sign."""
+        return Agreement(
+            self.start,
+            self.installments,
+            counterparty=self.counterparty,
+            note="协商还款: plan drafted by creditrules",
+        )
+
+    def payments(self) -> tuple[Payment, ...]:
+        """Return each installment paid in full on its due date."""
+        return tuple(Payment(p.due_date, p.amount) for p in self.installments)
+
+    def events(self) -> tuple[Event, ...]:
+        """Return the down payment (if any), the agreement and the installments paid."""
+        down: tuple[Event, ...] = (
+            (Payment(self.start, self.down_payment),) if self.down_payment > 0 else ()
+        )
+        return (*down, self.as_event(), *self.payments())
+
+
+# ----------------------------------------------------------------- helpers
+
+_PLANNING: ContextVar[bool] = ContextVar("creditrules_planning", default=False)
+
+
+def planning() -> bool:
+    """Tell whether the planner is running (assessments made meanwhile carry no actions)."""
+    return _PLANNING.get()
+
+
+@contextmanager
+def _planning_scope() -> Iterator[None]:
+    token = _PLANNING.set(True)
+    try:
+        yield
+    finally:
+        _PLANNING.reset(token)
+
+
+def _yuan(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+def _exact() -> Context:
+    return Context(prec=PRECISION, rounding=ROUND_HALF_UP)
+
+
+def _ceil_div(amount: Decimal, parts: Decimal | int) -> Decimal:
+    """``amount / parts`` rounded up to the fen, computed in the project's exact context."""
+    with localcontext(_exact()):
+        return (amount / parts).quantize(FEN, rounding=ROUND_CEILING)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _known_at(account: Account, as_of: date) -> Account:
+    """The account as known at the end of ``as_of``: later payments and events left out."""
+    return attrs.evolve(
+        account,
+        payments=tuple(p for p in account.payments if p.date <= as_of),
+        events=tuple(e for e in account.events if e.date <= as_of),
+    )
+
+
+def _policy_citation(policy: Policy, name: str, text: str) -> Citation:
+    applied = policy.origin(name).value
+    return Citation(name, text, applied.source, applied.grade, applied.note)
+
+
+def negotiation_policy(
+    policies: PolicySet, on: datetime.date, *, provider_name: str = ""
+) -> NegotiationPolicy:
+    """Resolve what is known of the negotiation policy in force on ``on``.
+
+    Args:
+        policies: The account's layered policy.
+        on: The day a plan would be signed.
+        provider_name: The creditor's name, for the notes.
+
+    Returns:
+        The :class:`NegotiationPolicy`; an unknown maximum term is capped at 60
+        months, citing 商业银行信用卡业务监督管理办法 Art. 70 (the only legal
+        reference, for credit cards) and saying that online lenders have no such rule.
+    """
+    policy = policies.at(on)
+    name = provider_name or "this lender"
+    term_value = policy.origin("negotiation_max_term_months")
+    stops_value = policy.origin("negotiation_penalty_stops")
+    citations: list[Citation] = []
+    notes: list[str] = []
+    term: int | None = term_value.value.value
+    if term is not None:
+        citations.append(
+            _policy_citation(
+                policy,
+                "negotiation_max_term_months",
+                f"{name} agrees repayment plans of at most {term} months.",
+            )
+        )
+        max_term, known = term, True
+    else:
+        citations += [_CARD_PLANS, _ONLINE_LENDERS]
+        notes.append(
+            f"No maximum term is known for {name}. The only legal reference is for credit "
+            f"cards: a bank may agree a plan of at most 5 years ({_CARD_MEASURES}) [A]. "
+            "No such rule exists for online lenders: with them a plan is practice, not a "
+            "right [C]. creditrules caps the plan at 60 months."
+        )
+        max_term, known = 60, False
+    stops: bool | None = stops_value.value.value
+    if stops is None:
+        notes.append(
+            f"Whether penalty stops once a plan is signed is not known for {name}: ask, and "
+            "have the answer written into the agreement (Art. 70 lists whether fees and "
+            "interest continue during the plan among the terms a card plan must state)."
+        )
+    else:
+        said = "stops" if stops else "does not stop"
+        citations.append(
+            _policy_citation(
+                policy,
+                "negotiation_penalty_stops",
+                f"Penalty {said} once a repayment plan with {name} is signed.",
+            )
+        )
+        notes.append(
+            f"Penalty {said} once the plan is signed"
+            + ("." if stops else ": ask for the penalty to be waived as part of the plan.")
+        )
+    return NegotiationPolicy(max_term, known, stops, citations, notes)
+
+
+def _checklist(
+    counterparty: str, plan: NegotiatedPlan | None, policy: NegotiationPolicy
+) -> list[str]:
+    steps = [
+        f"Contact {counterparty} as early as you can and ask for a negotiated repayment "
+        "plan (协商还款).",
+        "Explain the cause of the difficulty: illness, loss of work, a fall in income.",
+        "Bring evidence of it: proof of income (bank statements, an income certificate), "
+        "medical records, a termination letter.",
+    ]
+    if plan is None:
+        steps.append(
+            "Propose a concrete plan: the monthly amount, the number of months and the dates."
+        )
+    else:
+        down = f"{_yuan(plan.down_payment)} on {plan.start}, then " if plan.down_payment > 0 else ""
+        steps.append(
+            f"Propose this plan: {down}{_plural(plan.term_months, 'monthly payment')} of "
+            f"{_yuan(plan.monthly)} from {plan.first_due} to {plan.last_due} "
+            f"(total {_yuan(plan.total)})."
+        )
+    steps.append(
+        "Get the agreement in writing before you pay. For a card plan Art. 70 requires at "
+        "least: " + "; ".join(ART_70_CONTENTS) + ". Ask an online lender for the same."
+    )
+    if policy.penalty_stops is None:
+        steps.append("Ask whether penalty and interest stop under the plan, and have it written.")
+    steps += [
+        "Keep to it: a missed plan installment is a new overdue, reported like any other.",
+        "Negotiate yourself; it is free. Never pay an agent to negotiate or to 'clean' "
+        "your report.",
+    ]
+    return steps
+
+
+def rank(actions: Iterable[Action]) -> tuple[Action, ...]:
+    """Order actions by deadline, then by effect, and number them from 1.
+
+    Dated actions come first, earliest deadline first; then, at the same
+    deadline, the action that avoids more negative months, then the one that
+    saves more; ties follow the :data:`CATALOGUE` order.
+
+    Args:
+        actions: The actions, in any order.
+
+    Returns:
+        The actions with :attr:`Action.priority` set to 1, 2, ….
+    """
+
+    def key(action: Action) -> tuple[Any, ...]:
+        effect = action.effect
+        return (
+            action.deadline is None,
+            action.deadline or date.max,
+            -(effect.negative_months_avoided or 0),
+            -(effect.cost_saved or ZERO),
+            _ORDER.get(action.code, len(_ORDER)),
+            action.code,
+            action.title,
+        )
+
+    ordered = sorted(actions, key=key)
+    return tuple(attrs.evolve(a, priority=n) for n, a in enumerate(ordered, start=1))
+
+
+def plan_actions(
+    account: Account, as_of: datetime.date, *, ruleset: RuleSet | None = None
+) -> tuple[Action, ...]:
+    """Plan what to do about ``account`` at ``as_of`` (what ``assess(...).actions`` holds).
+
+    Args:
+        account: The account.
+        as_of: The assessment date; events after it are left out.
+        ruleset: As for :func:`creditrules.assess`.
+
+    Returns:
+        The actions, ranked (see :func:`rank`).
+
+    Raises:
+        InputError: as :func:`creditrules.assess`.
+    """
+    from ._planner import planner_for
+
+    return planner_for(account, as_of, ruleset).actions()
+
+
+def plan_negotiation(
+    account: Account,
+    *,
+    as_of: datetime.date,
+    capacity: Decimal | int | str,
+    down_payment: Decimal | int | str | None = None,
+    start: datetime.date | None = None,
+    ruleset: RuleSet | None = None,
+) -> NegotiatedPlan:
+    """Draft a repayment plan (协商还款) the borrower can pay, within the provider's policy.
+
+    The plan replaces everything owed on ``start`` (after the down payment),
+    penalty included, by equal monthly installments no larger than
+    ``capacity`` — as few as possible, and never more than the provider's
+    ``negotiation_max_term_months`` (60 when unknown, the 5 years of
+    商业银行信用卡业务监督管理办法 Art. 70). If even the longest plan needs more
+    than ``capacity`` a month, the plan runs the longest term and
+    :attr:`~NegotiatedPlan.feasible` is ``False``.
+
+    Args:
+        account: The account.
+        as_of: The assessment date; events after it are left out.
+        capacity: What the borrower can pay each month (> 0).
+        down_payment: Paid on ``start`` before the plan, if any.
+        start: The day the plan would be signed (default ``as_of``; not before it).
+        ruleset: As for :func:`creditrules.assess`.
+
+    Returns:
+        The :class:`NegotiatedPlan`, its effect measured by simulation.
+
+    Raises:
+        ValueError: for a capacity not above 0, a negative down payment, a start
+            before ``as_of``, or nothing owed on ``start``.
+        InputError: as :func:`creditrules.assess`.
+
+    >>> from creditrules import Account, Bill, PolicyValue
+    >>> account = Account(
+    ...     id="demo", provider="generic", product="revolving", opened_on=date(2025, 1, 1),
+    ...     bills=[Bill(date(2025, 3, 1), date(2025, 3, 10), "3000.00")],
+    ...     policy=[PolicyValue("penalty_daily_rate", "0.0005", source="contract", grade="A")],
+    ... )
+    >>> plan = plan_negotiation(account, as_of=date(2025, 4, 10), capacity="1100")
+    >>> plan.owed, plan.term_months, plan.monthly, plan.first_due
+    (Decimal('3046.50'), 3, Decimal('1015.50'), datetime.date(2025, 5, 10))
+    """
+    limit = parse_money(capacity)
+    if limit <= 0:
+        raise ValueError(f"capacity must be greater than 0, got {limit}")
+    down = ZERO if down_payment is None else parse_money(down_payment)
+    if down < 0:
+        raise ValueError(f"down_payment must not be negative, got {down}")
+    day = as_of if start is None else start
+    if day < as_of:
+        raise ValueError(f"start {day} is before as_of {as_of}")
+    from ._planner import payoff_amount, planner_for
+
+    planner = planner_for(account, as_of, ruleset)
+    before: tuple[Event, ...] = (Payment(day, down),) if down > 0 else ()
+    probe = planner.sim((*before, Agreement(day, [PlannedPayment(add_months(day, 1), FEN)])), day)
+    firings = [f for f in probe.fired("agreement.plan") if f.subject == f"agreement {day}"]
+    owed = Decimal(firings[-1].fact("owed")) if firings else ZERO
+    if owed <= 0:
+        raise ValueError(
+            f"nothing is owed on {day}"
+            + (" after the down payment" if down > 0 else "")
+            + ": no plan is needed"
+        )
+    provider_name = planner.provider.display_name
+    policy = negotiation_policy(planner.policies, day, provider_name=provider_name)
+    with localcontext(_exact()):
+        needed = int((owed / limit).to_integral_value(rounding=ROUND_CEILING))
+        monthly = _ceil_div(owed, max(1, min(needed, policy.max_term_months)))
+        # As few installments of that amount as cover the debt; the last one takes the rest.
+        term = int((owed / monthly).to_integral_value(rounding=ROUND_CEILING))
+        last = owed - monthly * (term - 1)
+    installments = [
+        PlannedPayment(add_months(day, k), monthly if k < term else last)
+        for k in range(1, term + 1)
+    ]
+    counterparty = planner.pay_to
+    pay_now = payoff_amount(planner)
+    draft = NegotiatedPlan(
+        account_id=account.id,
+        as_of=as_of,
+        start=day,
+        counterparty=counterparty,
+        capacity=limit,
+        down_payment=down,
+        owed=owed,
+        installments=installments,
+        policy=policy,
+        pay_now=pay_now,
+        effect=Effect(""),
+    )
+    episode: Episode | None = planner.a.current_episode
+    horizon = planner.next_snapshot(draft.last_due)
+    lead = (
+        f"Kept as agreed, the plan repays everything by {draft.last_due}: "
+        f"{_yuan(draft.total)} in all, {_yuan(draft.extra_cost)} more than repaying "
+        f"everything on {as_of} ({_yuan(pay_now)})."
+    )
+    effect = planner.measure(
+        lead,
+        draft.events(),
+        horizon,
+        episode_start=episode.start if episode is not None else None,
+    )
+    return attrs.evolve(
+        draft,
+        effect=effect,
+        checklist=_checklist(counterparty, draft, policy),
+        citations=[*policy.citations, _NEGOTIATION_STEPS],
+    )

@@ -1,0 +1,1214 @@
+"""A conformance suite for provider plugins: does your provider behave like a provider must?
+
+Subclass :class:`ProviderConformance` in your plugin's tests and pytest runs every
+check against your provider, over accounts generated for it by
+:mod:`creditrules.testing.strategies`::
+
+    from pathlib import Path
+
+    from creditrules.testing.conformance import ProviderConformance
+
+
+    class TestAcmeConformance(ProviderConformance):
+        provider_id = "acme"
+        golden_dir = Path(__file__).parent / "golden"
+
+The checks (one test method each):
+
+* the provider is registered; every policy value and fact has a source and a grade
+  ``A``–``D``; effective-dated versions of a parameter do not overlap; the README
+  (if given) mentions every value;
+* paying every due item in full on its due date costs no penalty, opens no overdue
+  episode and puts no negative code on the credit report;
+* the penalty never decreases when a payment moves later;
+* money is conserved: what was paid is allocated to a component or kept as credit;
+* no figure is ever negative, and nothing is past due beyond what is owed;
+* the result does not depend on the order payments and events are listed in;
+* accounts and assessments survive ``to_dict``/``from_dict`` and
+  ``dump_account``/``load_account``;
+* the provider's limits (products, repayment methods, ``max_term_months``,
+  ``max_principal``, values required from the contract) are enforced with
+  :class:`~creditrules.InputError` at the right JSON path;
+* the parameters the provider lists as unknown are reported as unknown, and with no
+  penalty rate at all no penalty is charged and the assessment says so;
+* the provider's golden cases pass (see :func:`load_golden_case` for the format).
+
+Every check is also a plain function returning the problems it found, in words
+(an empty list when all is well), so it can be used outside pytest:
+
+>>> from creditrules import PolicyValue, Provider
+>>> rate = PolicyValue("penalty_daily_rate", "0.0005", source="Acme terms §7", grade="B")
+>>> check_policy_sources(Provider(id="acme", policy=(rate,)))
+[]
+
+Install the ``testing`` extra (Hypothesis and pytest) to use this module.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Collection, Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
+from .._api import assess
+from .._convert import from_dict, to_dict
+from .._plugins import get_registry
+from ..assessment import Assessment
+from ..errors import InputError, InputProblem
+from ..io import dump_account, load_account, parse_account
+from ..model import METHODS, PRODUCTS, Account, Payment
+from ..money import FEN, ZERO, parse_money, sum_money
+from ..policy import GRADES, PolicyValue
+from ..provider import Provider
+from . import strategies as cs
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = [
+    "EVENT_KINDS",
+    "FEATURES",
+    "NEGATIVE_CODES",
+    "Expected",
+    "GoldenCase",
+    "ProviderConformance",
+    "check_figures_in_range",
+    "check_golden_case",
+    "check_limit",
+    "check_money_conserved",
+    "check_order_independent",
+    "check_paid_on_time",
+    "check_penalty_monotone",
+    "check_policy_sources",
+    "check_readme",
+    "check_round_trip",
+    "check_unknowns",
+    "check_versions",
+    "golden_case_paths",
+    "load_golden_case",
+]
+
+#: Event types the generated accounts may contain besides payments.
+EVENT_KINDS: tuple[str, ...] = ("waiver", "guarantor_paid", "written_off", "account_closed")
+#: What :attr:`ProviderConformance.unsupported` may name: product kinds, loan repayment
+#: methods, payment behaviours (:data:`creditrules.testing.strategies.BEHAVIOURS`) and
+#: event types.
+FEATURES: tuple[str, ...] = (*PRODUCTS, *METHODS, *cs.BEHAVIOURS, *EVENT_KINDS)
+#: Credit-report status codes that are negative (domain brief A.7).
+NEGATIVE_CODES: frozenset[str] = frozenset("1234567DB")
+
+
+# ----------------------------------------------------------------- wording
+
+
+def _show(value: Any) -> str:
+    """Render a value for a message: amounts and dates plainly, anything else short."""
+    if isinstance(value, (Decimal, date, int, str)) and not isinstance(value, bool):
+        return str(value)
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _span(value: PolicyValue) -> str:
+    return f"{value.effective_from or 'always'}–{value.effective_to or 'open'}"
+
+
+def _differences(first: Any, second: Any, path: str = "", limit: int = 3) -> list[str]:
+    """Name up to ``limit`` places where two values differ (``charged.penalty: 2.50 vs 2.00``)."""
+    if first == second:
+        return []
+    found: list[str] = []
+    if type(first) is type(second) and attrs.has(type(first)):
+        for field in attrs.fields(type(first)):
+            if field.eq:
+                where = f"{path}.{field.name}" if path else field.name
+                found += _differences(
+                    getattr(first, field.name), getattr(second, field.name), where, limit
+                )
+            if len(found) >= limit:
+                break
+    elif isinstance(first, tuple) and isinstance(second, tuple) and len(first) == len(second):
+        for index, (one, other) in enumerate(zip(first, second, strict=True)):
+            found += _differences(one, other, f"{path}[{index}]", limit)
+            if len(found) >= limit:
+                break
+    return found[:limit] or [f"{path or 'the value'}: {_show(first)} vs {_show(second)}"]
+
+
+def _provider(provider_id: str) -> Provider:
+    try:
+        return get_registry().provider(provider_id)
+    except KeyError as exc:
+        raise AssertionError(
+            f"{exc.args[0]}; is the plugin installed (pip install -e .) and advertised "
+            "under the creditrules entry-point group?"
+        ) from None
+
+
+def _fail_on(problems: list[str]) -> None:
+    if problems:
+        raise AssertionError("\n".join(problems))
+
+
+# ----------------------------------------------------------------- provider checks
+
+
+def check_policy_sources(provider: Provider) -> list[str]:
+    """Check that every policy value and fact of ``provider`` has a source and a grade A–D.
+
+    Also checks that every parameter listed as unknown or required gives its reason.
+
+    Args:
+        provider: The provider to check.
+
+    A message reads, for example, ``policy value penalty_daily_rate has no source``.
+
+    Returns:
+        One message per problem; empty when every value is sourced and graded.
+    """
+    problems: list[str] = []
+    counts: dict[str, int] = {}
+    for value in provider.policy:
+        counts[value.name] = counts.get(value.name, 0) + 1
+    for value in provider.policy:
+        label = f"policy value {value.name}"
+        if counts[value.name] > 1:
+            label += f" (version {_span(value)})"
+        if not isinstance(value.source, str) or not value.source.strip():
+            problems.append(f"{label} has no source")
+        if value.grade not in GRADES:
+            problems.append(f"{label} has grade {value.grade!r}, not one of {', '.join(GRADES)}")
+    for fact in provider.facts:
+        if not isinstance(fact.source, str) or not fact.source.strip():
+            problems.append(f"fact {fact.key} has no source")
+        if fact.grade not in GRADES:
+            problems.append(
+                f"fact {fact.key} has grade {fact.grade!r}, not one of {', '.join(GRADES)}"
+            )
+    for section, pairs in (("unknown", provider.unknown), ("required", provider.required)):
+        for name, why in pairs:
+            if not isinstance(why, str) or not why.strip():
+                problems.append(f"{section} parameter {name} gives no reason")
+    return problems
+
+
+def check_versions(provider: Provider) -> list[str]:
+    """Check that the effective-dated versions of each of ``provider``'s parameters do not overlap.
+
+    Args:
+        provider: The provider to check.
+
+    A message reads, for example, ``versions of grace_days overlap: always–open and
+    2025-01-01–open (both in force on 2025-01-01)``.
+
+    Returns:
+        One message per problem; empty when no versions overlap.
+    """
+    problems: list[str] = []
+    seen: list[PolicyValue] = []
+    for value in provider.policy:
+        start, end = value.effective_from, value.effective_to
+        if start is not None and end is not None and end < start:
+            problems.append(f"a version of {value.name} ends on {end}, before it starts on {start}")
+            continue
+        for other in seen:
+            if other.name == value.name and value.overlaps(other):
+                common = max(value.effective_from or date.min, other.effective_from or date.min)
+                when = "every day" if common == date.min else f"{common}"
+                problems.append(
+                    f"versions of {value.name} overlap: {_span(other)} and {_span(value)} "
+                    f"(both in force on {when})"
+                )
+        seen.append(value)
+    return problems
+
+
+def check_readme(provider: Provider, text: str) -> list[str]:
+    """Check that a README mentions every parameter the provider sets or lists as unknown.
+
+    Args:
+        provider: The provider.
+        text: The README's text.
+
+    Returns:
+        One message per parameter the README does not name; empty when it names them all.
+    """
+    problems: list[str] = []
+    for name in dict.fromkeys(value.name for value in provider.policy):
+        if name not in text:
+            problems.append(
+                f"the README does not mention policy value {name}: list every value with its "
+                "source and grade"
+            )
+    for section, pairs in (("unknown", provider.unknown), ("required", provider.required)):
+        for name, _why in pairs:
+            if name not in text:
+                problems.append(
+                    f"the README does not mention {name}, which the provider lists as {section}: "
+                    "say what that means for users"
+                )
+    return problems
+
+
+# ----------------------------------------------------------------- account checks
+
+
+def _on_time_payments(account: Account) -> tuple[Payment, ...]:
+    """Payments of every due item's scheduled amount on its due date (after provider rules)."""
+    bare = attrs.evolve(account, payments=(), events=())
+    return tuple(
+        Payment(item.due_date, item.scheduled.total)
+        for item in assess(bare, as_of=cs.last_date(bare)).items
+        if item.scheduled.total > 0 and item.status != "cancelled"
+    )
+
+
+def check_paid_on_time(account: Account, as_of: date) -> list[str]:
+    """Pay every due item of ``account`` in full on its due date and check nothing goes wrong.
+
+    The account's own payments and events are replaced by one payment per due item
+    (bill or installment, as the provider's rules make them) of its scheduled amount
+    on its due date.
+
+    Args:
+        account: The account.
+        as_of: The assessment date, on or after the last due date.
+
+    Returns:
+        One message per problem (a penalty charged, an overdue episode, days past due, an
+        amount past due, a negative code on the credit report); empty when there is none.
+    """
+    payments = _on_time_payments(account)
+    paid = attrs.evolve(account, payments=payments, events=())
+    result = assess(paid, as_of=as_of)
+    what = f"paying every due item in full on its due date (as of {as_of})"
+    problems: list[str] = []
+    if result.charged.penalty != 0:
+        items = [i.id for i in result.items if i.charged.penalty]
+        problems.append(
+            f"{what} charged a penalty of {result.charged.penalty} ({', '.join(items)})"
+        )
+    for episode in result.episodes:
+        problems.append(
+            f"{what} opened an overdue episode starting {episode.start} "
+            f"(items {', '.join(episode.items)})"
+        )
+    if result.days_past_due:
+        problems.append(f"{what} left the account {result.days_past_due} days past due")
+    if result.overdue.total:
+        problems.append(f"{what} left {result.overdue.total} past due")
+    if result.report is not None:
+        for month, code in result.report.months.items():
+            if code in NEGATIVE_CODES:
+                problems.append(
+                    f"{what} put the negative code {code!r} on the credit report for {month}"
+                )
+    return problems
+
+
+def check_penalty_monotone(account: Account, *, payment: int, days: int, as_of: date) -> list[str]:
+    """Move one payment later and check that the penalty does not decrease.
+
+    Each due item's penalty is rounded to the fen. When moving the payment changes the
+    due items themselves — a minimum payment made late no longer lets the rest of a bill
+    revolve into a new item — the same exact penalty may round to up to a fen per item
+    less; such a difference is not a problem. Any other decrease is.
+
+    Args:
+        account: The account.
+        payment: Index of the payment to move, in ``account.payments``.
+        days: How many days later it is made (>= 1).
+        as_of: The assessment date, after both payment dates.
+
+    Returns:
+        A message such as ``"penalty decreased from 2.50 to 2.00 when the payment of
+        1002.50 on 2025-03-15 moved to 2025-03-16 (as of 2025-06-30)"``, or nothing.
+    """
+    moved = list(account.payments)
+    original = moved[payment]
+    moved[payment] = attrs.evolve(original, date=original.date + timedelta(days=days))
+    later = attrs.evolve(account, payments=tuple(moved))
+    first, second = assess(account, as_of=as_of), assess(later, as_of=as_of)
+    before, after = first.penalty, second.penalty
+    slack = ZERO
+    if {i.id for i in first.items} != {i.id for i in second.items}:
+        slack = FEN * max(len(first.items), len(second.items))
+    if before - after > slack:
+        return [
+            f"penalty decreased from {before} to {after} when the payment of {original.amount} "
+            f"on {original.date} moved to {moved[payment].date} (as of {as_of})"
+        ]
+    return []
+
+
+def check_money_conserved(account: Account, as_of: date) -> list[str]:
+    """Check that everything paid by ``as_of`` is allocated to a component or kept as credit.
+
+    Args:
+        account: The account.
+        as_of: The assessment date.
+
+    Returns:
+        A message saying how much is unaccounted for, or nothing.
+    """
+    result = assess(account, as_of=as_of)
+    paid_in = sum_money(p.amount for p in account.payments if p.date <= as_of)
+    allocated = result.paid.total
+    problems: list[str] = []
+    if allocated + result.credit != paid_in:
+        problems.append(
+            f"money is not conserved as of {as_of}: payments up to that day total {paid_in}, "
+            f"but {allocated} was allocated and {result.credit} kept as credit "
+            f"({paid_in - allocated - result.credit} unaccounted for)"
+        )
+    by_item = sum_money(item.paid.total for item in result.items)
+    if by_item != allocated:
+        problems.append(
+            f"the due items were paid {by_item} in all, but the assessment says {allocated} "
+            f"was paid (as of {as_of})"
+        )
+    return problems
+
+
+def check_figures_in_range(account: Account, as_of: date) -> list[str]:
+    """Check that no figure of the assessment is negative and overdue never exceeds the balance.
+
+    Covers days past due, credit, the balance, overdue, charged and paid amounts by
+    component, and every due item's scheduled, charged, paid, waived and outstanding
+    components.
+
+    Args:
+        account: The account.
+        as_of: The assessment date.
+
+    Returns:
+        One message per figure out of range, e.g. ``item installment-12 has scheduled
+        fees of -0.02``; empty when all are in range.
+    """
+    result = assess(account, as_of=as_of)
+    problems: list[str] = []
+    when = f"(as of {as_of})"
+    if result.days_past_due < 0:
+        problems.append(f"days past due is {result.days_past_due} {when}")
+    if result.credit < 0:
+        problems.append(f"credit is {result.credit} {when}")
+    for label in ("balance", "overdue", "charged", "paid"):
+        components = getattr(result, label)
+        for name in ("principal", "interest", "fees", "penalty"):
+            if components.get(name) < 0:
+                problems.append(f"{label} {name} is {components.get(name)} {when}")
+    if result.overdue.total > result.balance.total:
+        problems.append(
+            f"{result.overdue.total} is past due but only {result.balance.total} is owed {when}"
+        )
+    for item in result.items:
+        if item.days_past_due < 0:
+            problems.append(f"item {item.id} is {item.days_past_due} days past due {when}")
+        for label in ("scheduled", "charged", "paid", "waived", "outstanding"):
+            components = getattr(item, label)
+            for name in ("principal", "interest", "fees", "penalty"):
+                if components.get(name) < 0:
+                    problems.append(
+                        f"item {item.id} has {label} {name} of {components.get(name)} {when}"
+                    )
+    return problems
+
+
+def check_order_independent(account: Account, reordered: Account, as_of: date) -> list[str]:
+    """Check that listing the payments and events in another order changes nothing.
+
+    Args:
+        account: The account.
+        reordered: The same account with its payments and events in another order.
+        as_of: The assessment date.
+
+    Returns:
+        A message naming what changed, or nothing.
+    """
+    first = assess(account, as_of=as_of)
+    second = assess(reordered, as_of=as_of)
+    if first == second:
+        return []
+    return [
+        f"the assessment as of {as_of} changed when the payments and events were listed in "
+        f"another order: {'; '.join(_differences(first, second))}"
+    ]
+
+
+def check_round_trip(account: Account, as_of: date) -> list[str]:
+    """Check that the account and its assessment survive saving and loading.
+
+    ``from_dict(to_dict(x)) == x`` for the account and the assessment, and
+    ``load_account(dump_account(account)) == account`` (when every policy value is set:
+    TOML cannot write an unset one).
+
+    Args:
+        account: The account.
+        as_of: The assessment date.
+
+    Returns:
+        One message per value that changed or could not be read back.
+    """
+    problems: list[str] = []
+    result = assess(account, as_of=as_of)
+    pairs: tuple[tuple[str, type[Any], Any], ...] = (
+        ("account", Account, account),
+        ("assessment", Assessment, result),
+    )
+    for label, cls, value in pairs:
+        try:
+            back = from_dict(cls, to_dict(value))
+        except InputError as exc:
+            problems.append(f"from_dict cannot read back to_dict of the {label}: {exc}")
+            continue
+        if back != value:
+            problems.append(
+                f"the {label} changed in to_dict/from_dict: {'; '.join(_differences(value, back))}"
+            )
+    if all(v.value is not None for v in account.policy):
+        try:
+            loaded = load_account(dump_account(account))
+        except InputError as exc:
+            problems.append(f"load_account cannot read back dump_account of the account: {exc}")
+        else:
+            if loaded != account:
+                problems.append(
+                    "the account changed in dump_account/load_account: "
+                    + "; ".join(_differences(account, loaded))
+                )
+    return problems
+
+
+def check_limit(account: Account, *, path: str, what: str) -> list[str]:
+    """Check that assessing an account that breaks a provider limit raises ``InputError``.
+
+    Args:
+        account: An account that breaks one of its provider's limits.
+        path: The JSON path the error must name (``$.loan.term_months``).
+        what: The breach in words (``a loan of 37 months, longer than max_term_months = 36``).
+
+    Returns:
+        A message if the account was accepted, or refused elsewhere than ``path``.
+    """
+    try:
+        assess(account, as_of=cs.last_date(account))
+    except InputError as exc:
+        if any(problem.path == path for problem in exc.problems):
+            return []
+        return [f"{what} was refused, but not at {path}: {exc}"]
+    return [f"{what} was accepted: assess must raise InputError at {path}"]
+
+
+def _penalty_rate_known(provider: Provider, account: Account) -> bool:
+    values = (*provider.policy, *account.policy)
+    if any(v.name == "penalty_daily_rate" and v.value is not None for v in values):
+        return True
+    return account.loan is not None and any(
+        v.name == "penalty_rate_multiplier" and v.value is not None for v in values
+    )
+
+
+def check_unknowns(account: Account, as_of: date) -> list[str]:
+    """Check that what the provider does not know is reported as unknown.
+
+    Every parameter in the provider's ``unknown`` list that the account does not set
+    must appear in :attr:`~creditrules.Assessment.unknowns`; and when no penalty rate
+    is known at all, no penalty may be charged and, once something is past due, the
+    assessment must say the penalty is unknown.
+
+    Args:
+        account: The account.
+        as_of: The assessment date.
+
+    Returns:
+        One message per problem.
+    """
+    provider = _provider(account.provider)
+    result = assess(account, as_of=as_of)
+    given_names = {value.name for value in account.policy}
+    problems: list[str] = []
+    for name, _why in provider.unknown:
+        if name not in given_names and not any(u.startswith(f"{name}:") for u in result.unknowns):
+            problems.append(
+                f"the assessment as of {as_of} does not say that {name} is unknown, although "
+                f"the provider lists it under unknown"
+            )
+    if not _penalty_rate_known(provider, account):
+        if result.charged.penalty != 0:
+            problems.append(
+                f"a penalty of {result.charged.penalty} was charged as of {as_of}, although "
+                "neither the provider nor the account states a penalty rate"
+            )
+        if result.episodes and not any(u.startswith("penalty") for u in result.unknowns):
+            problems.append(
+                f"the account was past due (from {result.episodes[0].start}) with no penalty "
+                "rate known, but the assessment does not say the penalty is unknown"
+            )
+    return problems
+
+
+# ----------------------------------------------------------------- golden cases
+
+_CASE_KEYS = ("as_of", "description", "account_file")
+_MONEY_KEYS = ("penalty", "overdue_total", "balance_total", "cost", "credit", "paid_total")
+_COUNT_KEYS = ("days_past_due", "episodes")
+_EXPECT_KEYS = (*_COUNT_KEYS, *_MONEY_KEYS, "months", "unknowns_contain", "error")
+
+
+@attrs.frozen
+class Expected:
+    """The figures a golden case expects (each optional; only those given are checked).
+
+    Attributes:
+        days_past_due: :attr:`Assessment.days_past_due <creditrules.Assessment.days_past_due>`.
+        penalty: Penalty charged (``charged.penalty``).
+        overdue_total: Everything past due (``overdue.total``).
+        balance_total: Everything owed (``balance.total``).
+        cost: Interest, fees and penalty charged (:attr:`~creditrules.Assessment.cost`).
+        credit: Money paid beyond what was due.
+        paid_total: Everything paid and allocated (``paid.total``).
+        episodes: Number of overdue episodes.
+        months: ``(YYYY-MM, code)`` pairs the credit report must show.
+        unknowns_contain: Texts each found in one of the assessment's unknowns.
+        error: Text of the :class:`~creditrules.InputError` ``assess`` must raise.
+    """
+
+    days_past_due: int | None = None
+    penalty: Decimal | None = None
+    overdue_total: Decimal | None = None
+    balance_total: Decimal | None = None
+    cost: Decimal | None = None
+    credit: Decimal | None = None
+    paid_total: Decimal | None = None
+    episodes: int | None = None
+    months: tuple[tuple[str, str], ...] = ()
+    unknowns_contain: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@attrs.frozen
+class GoldenCase:
+    """A worked example: an account, an as-of date and the figures creditrules must compute.
+
+    Attributes:
+        name: The file name (``late-bill.toml``).
+        description: What the case shows, in words.
+        as_of: The assessment date.
+        account: The account.
+        expect: The expected figures.
+    """
+
+    name: str
+    description: str
+    as_of: date
+    account: Account
+    expect: Expected
+
+
+def _problem(problems: list[InputProblem], path: str, message: str) -> None:
+    problems.append(InputProblem(path, message))
+
+
+def _parse_expect(table: Any, problems: list[InputProblem]) -> Expected:
+    if not isinstance(table, Mapping) or not table:
+        _problem(problems, "$.expect", "give an [expect] table with at least one figure")
+        return Expected()
+    fields: dict[str, Any] = {}
+    for key, raw in table.items():
+        path = f"$.expect.{key}"
+        if key not in _EXPECT_KEYS:
+            _problem(problems, path, f"unknown key; expected one of: {', '.join(_EXPECT_KEYS)}")
+        elif key in _COUNT_KEYS:
+            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+                _problem(problems, path, f"expected a whole number >= 0, got {_show(raw)}")
+            else:
+                fields[key] = raw
+        elif key in _MONEY_KEYS:
+            try:
+                fields[key] = parse_money(raw)
+            except ValueError as exc:
+                _problem(problems, path, str(exc))
+        elif key == "months":
+            if not isinstance(raw, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+            ):
+                _problem(problems, path, 'expected a table such as { "2025-03" = "1" }')
+            else:
+                fields[key] = tuple(sorted(raw.items()))
+        elif key == "unknowns_contain":
+            if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
+                _problem(problems, path, "expected a list of texts")
+            else:
+                fields[key] = tuple(raw)
+        elif not isinstance(raw, str) or not raw.strip():
+            _problem(problems, path, "expected the text the error must contain")
+        else:
+            fields[key] = raw
+    return Expected(**fields)
+
+
+def load_golden_case(path: str | Path) -> GoldenCase:
+    """Load a golden case file.
+
+    A golden case is an account file (format 1) with two more tables::
+
+        format = 1
+
+        [case]
+        as_of = 2025-03-31
+        description = "A bill of 1,000.00 paid five days late costs 2.50."
+        # account_file = "accounts/march.toml"   # instead of the tables below
+
+        [account]
+        id = "late-bill"
+        provider = "acme"
+        product = "revolving"
+        opened_on = 2025-01-01
+
+        [[bills]]
+        statement_date = 2025-03-01
+        due_date = 2025-03-10
+        amount = "1000.00"
+
+        [[payments]]
+        date = 2025-03-15
+        amount = "1002.50"
+
+        [expect]
+        days_past_due = 0
+        penalty = "2.50"
+        episodes = 1
+        months = { "2025-03" = "1" }
+
+    ``[case]`` gives ``as_of`` (required), ``description`` and optionally
+    ``account_file``, a path relative to the case file, in place of the account tables.
+    ``[expect]`` gives any of ``days_past_due``, ``penalty`` (penalty charged),
+    ``overdue_total``, ``balance_total``, ``cost``, ``credit``, ``paid_total``,
+    ``episodes`` (their number), ``months`` (``"YYYY-MM" = code`` on the credit
+    report), ``unknowns_contain`` (texts each found in one of the assessment's
+    unknowns) and ``error`` (text of the ``InputError`` assessing must raise, for a
+    case that breaks a limit).
+
+    Args:
+        path: The case file.
+
+    Returns:
+        The :class:`GoldenCase`.
+
+    Raises:
+        InputError: naming the file and the JSON path of every problem.
+    """
+    path = Path(path)
+    file = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except FileNotFoundError:
+        raise InputError("no such file", file=file) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the file: {exc}", file=file) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", file=file) from None
+    problems: list[InputProblem] = []
+    case = data.pop("case", None)
+    if not isinstance(case, Mapping):
+        _problem(problems, "$.case", "missing [case] table with as_of and description")
+        case = {}
+    for key in case:
+        if key not in _CASE_KEYS:
+            _problem(
+                problems, f"$.case.{key}", f"unknown key; expected one of: {', '.join(_CASE_KEYS)}"
+            )
+    as_of = case.get("as_of")
+    if not isinstance(as_of, date) or hasattr(as_of, "hour"):
+        _problem(problems, "$.case.as_of", f"expected a date (YYYY-MM-DD), got {_show(as_of)}")
+    description = case.get("description", "")
+    if not isinstance(description, str):
+        _problem(problems, "$.case.description", "expected text")
+        description = ""
+    expect = _parse_expect(data.pop("expect", None), problems)
+    account: Account | None = None
+    account_file = case.get("account_file")
+    try:
+        if account_file is not None:
+            if not isinstance(account_file, str):
+                _problem(problems, "$.case.account_file", "expected a path relative to this file")
+            elif set(data) - {"format"}:
+                _problem(
+                    problems,
+                    "$.case.account_file",
+                    "give either account_file or the account's tables, not both",
+                )
+            else:
+                account = load_account(path.parent / account_file)
+        else:
+            account = parse_account(data, file=file)
+    except InputError as exc:
+        if exc.file not in (None, file):
+            raise
+        problems += exc.problems
+    if problems or account is None:
+        raise InputError(problems, file=file)
+    assert isinstance(as_of, date)
+    return GoldenCase(
+        name=path.name, description=description, as_of=as_of, account=account, expect=expect
+    )
+
+
+def golden_case_paths(directory: str | Path) -> list[Path]:
+    """Return the golden case files of a directory: its ``*.toml`` files, sorted.
+
+    Account files a case refers to with ``account_file`` belong in a subdirectory, so
+    they are not taken for cases.
+    """
+    return sorted(Path(directory).glob("*.toml"))
+
+
+def check_golden_case(case: GoldenCase) -> list[str]:
+    """Assess a golden case and compare the figures it expects.
+
+    Args:
+        case: The case (see :func:`load_golden_case`).
+
+    A message reads, for example, ``golden case late-bill.toml: penalty is 2.00,
+    expected 2.50``.
+
+    Returns:
+        One message per figure that differs; empty when every figure matches.
+    """
+    label = f"golden case {case.name}"
+    expect = case.expect
+    try:
+        result = assess(case.account, as_of=case.as_of)
+    except InputError as exc:
+        if expect.error is not None and expect.error in str(exc):
+            return []
+        wanted = f" (expected one saying {expect.error!r})" if expect.error else ""
+        return [f"{label}: assess raised InputError{wanted}: {exc}"]
+    if expect.error is not None:
+        return [f"{label}: expected an InputError saying {expect.error!r}, but assess accepted it"]
+    actual: dict[str, Any] = {
+        "days_past_due": result.days_past_due,
+        "penalty": result.charged.penalty,
+        "overdue_total": result.overdue.total,
+        "balance_total": result.balance.total,
+        "cost": result.cost,
+        "credit": result.credit,
+        "paid_total": result.paid.total,
+        "episodes": len(result.episodes),
+    }
+    problems = [
+        f"{label}: {key} is {actual[key]}, expected {getattr(expect, key)}"
+        for key in (*_COUNT_KEYS, *_MONEY_KEYS)
+        if getattr(expect, key) is not None and actual[key] != getattr(expect, key)
+    ]
+    months = result.report.months if result.report is not None else {}
+    for month, code in expect.months:
+        if month not in months:
+            problems.append(
+                f"{label}: the credit report as of {case.as_of} does not show {month} "
+                "(it shows the 60 months up to the as-of date)"
+            )
+        elif months[month] != code:
+            problems.append(
+                f"{label}: the credit report shows {months[month]!r} for {month}, expected {code!r}"
+            )
+    for text in expect.unknowns_contain:
+        if not any(text in unknown for unknown in result.unknowns):
+            listed = "; ".join(result.unknowns) or "none"
+            problems.append(f"{label}: no unknown mentions {text!r} (unknowns: {listed})")
+    return problems
+
+
+# ----------------------------------------------------------------- limits
+
+
+@attrs.frozen
+class _Breach:
+    account: Account
+    path: str
+    what: str
+
+
+def _limit_value(provider: Provider, account: Account, name: str, day: date) -> Any:
+    values = {**provider.policy_at(day)}
+    values.update({v.name: v for v in account.policy if v.in_force(day)})
+    value = values.get(name)
+    return None if value is None else value.value
+
+
+def _declares(provider: Provider, policy: Iterable[PolicyValue], name: str) -> bool:
+    return any(v.name == name and v.value is not None for v in (*provider.policy, *policy))
+
+
+@st.composite
+def _breaches(
+    draw: st.DrawFn, provider: Provider, kinds: tuple[str, ...], policy: tuple[PolicyValue, ...]
+) -> _Breach:
+    kind = draw(st.sampled_from(kinds), label="limit")
+    offered = ", ".join(provider.products)
+    if kind in PRODUCTS:
+        account = draw(
+            cs.accounts(
+                provider="generic",
+                products=st.just(kind),
+                policies=st.just(policy),
+                with_payments=False,
+                with_events=False,
+            )
+        )
+        return _Breach(
+            attrs.evolve(account, provider=provider.id),
+            "$.account.product",
+            f"a {kind} account ({provider.id} offers {offered} credit only)",
+        )
+    required = kind.startswith("required:")
+    account = draw(
+        cs.accounts(
+            provider=provider.id,
+            products=st.sampled_from(provider.products) if required else st.just("installment"),
+            policies=st.just(policy),
+            with_payments=False,
+            with_events=False,
+        )
+    )
+    if required:
+        name = kind.split(":", 1)[1]
+        without = tuple(v for v in account.policy if v.name != name)
+        return _Breach(
+            attrs.evolve(account, policy=without),
+            f"$.policy.{name}",
+            f"an account that does not give {name} ({provider.id} requires it)",
+        )
+    loan = account.loan
+    assert loan is not None
+    if kind in METHODS:
+        return _Breach(
+            attrs.evolve(account, loan=attrs.evolve(loan, method=kind)),
+            "$.loan.method",
+            f"a loan repaid by {kind} ({provider.id} offers {', '.join(provider.methods)})",
+        )
+    limit = _limit_value(provider, account, kind, loan.start_date)
+    assume(limit is not None)
+    if kind == "max_term_months":
+        term = limit + draw(st.integers(1, 24), label="months over")
+        return _Breach(
+            attrs.evolve(account, loan=attrs.evolve(loan, term_months=term)),
+            "$.loan.term_months",
+            f"a loan of {term} months, longer than max_term_months = {limit}",
+        )
+    principal = limit + draw(cs.amounts(max_value="100000.00"), label="over")
+    return _Breach(
+        attrs.evolve(account, loan=attrs.evolve(loan, principal=principal)),
+        "$.loan.principal",
+        f"a loan of {principal}, more than max_principal = {limit}",
+    )
+
+
+def _breach_kinds(provider: Provider, policy: tuple[PolicyValue, ...]) -> tuple[str, ...]:
+    kinds = [p for p in PRODUCTS if p not in provider.products]
+    if "installment" in provider.products:
+        kinds += [m for m in METHODS if m not in provider.methods and provider.methods]
+        kinds += [n for n in cs.LIMIT_PARAMETERS if _declares(provider, policy, n)]
+    kinds += [f"required:{name}" for name, _why in provider.required]
+    return tuple(kinds)
+
+
+# ----------------------------------------------------------------- the suite
+
+
+def _default_settings() -> settings:
+    return settings(
+        max_examples=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+
+
+class ProviderConformance:
+    """Base class of a provider's conformance tests: subclass it in your plugin's tests.
+
+    pytest collects the subclass (name it ``Test…``) and runs every check against the
+    provider ``provider_id``. Each property check runs over accounts generated for the
+    provider (:meth:`account_strategy`) with ``hypothesis_settings`` (30 examples, no
+    deadline, by default). To leave one check out, override its method, e.g. with
+    ``@pytest.mark.skip(reason=...)``, and say why.
+
+    Attributes:
+        provider_id: The id of the provider under test (required).
+        unsupported: Names from :data:`FEATURES` the provider does not support: product
+            kinds, repayment methods, payment behaviours or event types left out of the
+            generated accounts (what the provider itself declares it does not offer is
+            left out anyway, and checked to be refused).
+        account_policy: Policy values every generated account states, as from its
+            contract — e.g. a penalty rate for a provider that publishes none, so that
+            the penalty checks have something to check. The unknowns check runs without
+            them.
+        golden_dir: Directory of golden case files (``*.toml``; see
+            :func:`load_golden_case`), or ``None``.
+        readme: The package README, checked to mention every parameter, or ``None``.
+        max_items: Most bills, or months of a loan, per generated account.
+        hypothesis_settings: The :class:`hypothesis.settings` the property checks run with.
+    """
+
+    provider_id: ClassVar[str] = ""
+    unsupported: ClassVar[Collection[str]] = ()
+    account_policy: ClassVar[tuple[PolicyValue, ...]] = ()
+    golden_dir: ClassVar[Path | None] = None
+    readme: ClassVar[Path | None] = None
+    max_items: ClassVar[int] = 12
+    hypothesis_settings: ClassVar[settings] = _default_settings()
+
+    # ------------------------------------------------------------- helpers
+
+    @property
+    def provider(self) -> Provider:
+        """The provider under test, from the installed plugins.
+
+        Raises:
+            TypeError: if the subclass does not set ``provider_id``.
+            AssertionError: if no plugin registers ``provider_id``.
+        """
+        if not self.provider_id:
+            raise TypeError(f"{type(self).__name__} must set provider_id")
+        return _provider(self.provider_id)
+
+    def _unsupported(self) -> frozenset[str]:
+        names = frozenset(self.unsupported)
+        unknown = sorted(names - set(FEATURES))
+        if unknown:
+            raise ValueError(
+                f"{type(self).__name__}.unsupported names unknown features {unknown}; "
+                f"known: {', '.join(FEATURES)}"
+            )
+        return names
+
+    def account_strategy(
+        self,
+        *,
+        account_policy: Iterable[PolicyValue] | None = None,
+        with_payments: bool = True,
+        with_events: bool = True,
+    ) -> SearchStrategy[Account]:
+        """Generate valid accounts for the provider under test.
+
+        Override it to generate accounts your provider needs (e.g. with its own event
+        types); every check draws from it.
+
+        Args:
+            account_policy: The accounts' own policy (default: :attr:`account_policy`).
+            with_payments: Whether to generate payments.
+            with_events: Whether to add waivers, guarantor payments, write-offs, closings.
+
+        Raises:
+            ValueError: if ``unsupported`` names an unknown feature, or leaves nothing
+                to generate.
+            AssertionError: if the provider's versions overlap (no account could be assessed).
+        """
+        provider = self.provider
+        overlaps = check_versions(provider)
+        if overlaps:  # every assessment would fail with the same PolicyError
+            raise AssertionError(f"cannot assess any {provider.id} account: {'; '.join(overlaps)}")
+        unsupported = self._unsupported()
+        products = [p for p in provider.products if p not in unsupported]
+        behaviours = [b for b in cs.BEHAVIOURS if b not in unsupported]
+        if not products or not behaviours:
+            raise ValueError(
+                f"{type(self).__name__}.unsupported leaves no product or no payment "
+                "behaviour to generate accounts with"
+            )
+        policy = tuple(self.account_policy if account_policy is None else account_policy)
+        strategy = cs.accounts(
+            provider=provider.id,
+            products=st.sampled_from(products),
+            policies=st.just(policy),
+            max_items=self.max_items,
+            behaviours=st.sampled_from(behaviours),
+            with_payments=with_payments,
+            with_events=with_events,
+        )
+        if unsupported & set(METHODS):
+            strategy = strategy.filter(lambda a: a.loan is None or a.loan.method not in unsupported)
+        if unsupported & set(EVENT_KINDS):
+            strategy = strategy.map(
+                lambda a: attrs.evolve(
+                    a, events=tuple(e for e in a.events if e.type not in unsupported)
+                )
+            )
+        return strategy
+
+    def _run(self, test: Callable[[st.DataObject], None]) -> None:
+        """Run ``test`` as a Hypothesis property with :attr:`hypothesis_settings`."""
+        self.hypothesis_settings(given(st.data())(test))()
+
+    # ------------------------------------------------------------- the provider
+
+    def test_provider_is_registered(self) -> None:
+        """An installed plugin registers the provider under test."""
+        assert self.provider.id == self.provider_id
+
+    def test_policy_values_are_sourced(self) -> None:
+        """Every policy value and fact has a non-empty source and a grade A–D."""
+        _fail_on(check_policy_sources(self.provider))
+
+    def test_versions_do_not_overlap(self) -> None:
+        """Effective-dated versions of each parameter are never in force on the same day."""
+        _fail_on(check_versions(self.provider))
+
+    def test_readme_lists_every_value(self) -> None:
+        """The README names every parameter the provider sets or lists as unknown."""
+        if self.readme is None:
+            pytest.skip("no readme declared")
+        _fail_on(check_readme(self.provider, Path(self.readme).read_text(encoding="utf-8")))
+
+    # ------------------------------------------------------------- properties
+
+    def test_paying_on_time_costs_nothing(self) -> None:
+        """Paying every item in full on its due date: no penalty, episode or negative code."""
+        strategy = self.account_strategy(with_payments=False, with_events=False)
+
+        def paying_on_time_costs_nothing(data: st.DataObject) -> None:
+            account = data.draw(strategy, label="account")
+            last = cs.last_date(account)
+            as_of = last + timedelta(days=data.draw(st.integers(0, 120), label="days after"))
+            _fail_on(check_paid_on_time(account, as_of))
+
+        self._run(paying_on_time_costs_nothing)
+
+    def test_penalty_never_decreases_when_paying_later(self) -> None:
+        """Moving any one payment later never lowers the penalty."""
+        strategy = self.account_strategy(with_events=False)
+
+        def penalty_never_decreases(data: st.DataObject) -> None:
+            account = data.draw(strategy, label="account")
+            assume(account.payments)
+            index = data.draw(st.integers(0, len(account.payments) - 1), label="payment")
+            days = data.draw(st.integers(1, 60), label="days later")
+            later = account.payments[index].date + timedelta(days=days)
+            last = max(cs.last_date(account), later)
+            as_of = last + timedelta(days=data.draw(st.integers(0, 400), label="days after"))
+            _fail_on(check_penalty_monotone(account, payment=index, days=days, as_of=as_of))
+
+        self._run(penalty_never_decreases)
+
+    def test_money_is_conserved(self) -> None:
+        """Everything paid by the as-of date is allocated to a component or kept as credit."""
+        strategy = self.account_strategy()
+
+        def money_is_conserved(data: st.DataObject) -> None:
+            account = data.draw(strategy, label="account")
+            as_of = data.draw(cs.as_of_dates(account), label="as_of")
+            _fail_on(check_money_conserved(account, as_of))
+
+        self._run(money_is_conserved)
+
+    def test_figures_are_never_negative(self) -> None:
+        """No amount, day count or item component is negative; overdue never exceeds owed."""
+        strategy = self.account_strategy()
+
+        def figures_are_never_negative(data: st.DataObject) -> None:
+            account = data.draw(strategy, label="account")
+            as_of = data.draw(cs.as_of_dates(account), label="as_of")
+            _fail_on(check_figures_in_range(account, as_of))
+
+        self._run(figures_are_never_negative)
+
+    def test_event_order_does_not_matter(self) -> None:
+        """Listing payments and events in another order gives an identical assessment."""
+        strategy = self.account_strategy()
+
+        def event_order_does_not_matter(data: st.DataObject) -> None:
+            account = data.draw(strategy, label="account")
+            reordered = attrs.evolve(
+                account,
+                payments=tuple(data.draw(st.permutations(account.payments), label="payments")),
+                events=tuple(data.draw(st.permutations(account.events), label="events")),
+            )
+            as_of = data.draw(cs.as_of_dates(account), label="as_of")
+            _fail_on(check_order_independent(account, reordered, as_of))
+
+        self._run(event_order_does_not_matter)
+
+    def test_values_round_trip(self) -> None:
+        """Accounts and assessments survive to_dict/from_dict and dump_account/load_account."""
+        strategy = self.account_strategy()
+
+        def values_round_trip(data: st.DataObject) -> None:
+            account = data.draw(strategy, label="account")
+            _fail_on(check_round_trip(account, data.draw(cs.as_of_dates(account), label="as_of")))
+
+        self._run(values_round_trip)
+
+    def test_limits_raise_input_error(self) -> None:
+        """Accounts beyond the provider's limits are refused with InputError at the right path."""
+        provider = self.provider
+        policy = tuple(self.account_policy)
+        kinds = _breach_kinds(provider, policy)
+        if not kinds:
+            pytest.skip(
+                f"{provider.id} declares no limit: it offers every product and method and "
+                "sets no max_term_months, max_principal or required value"
+            )
+        strategy = _breaches(provider, kinds, policy)
+
+        def limits_raise_input_error(data: st.DataObject) -> None:
+            breach = data.draw(strategy, label="breach")
+            _fail_on(check_limit(breach.account, path=breach.path, what=breach.what))
+
+        self._run(limits_raise_input_error)
+
+    def test_unknown_values_are_reported(self) -> None:
+        """Without the contract's values, unknown parameters (e.g. the penalty) are reported."""
+        strategy = self.account_strategy(account_policy=())
+
+        def unknown_values_are_reported(data: st.DataObject) -> None:
+            account = data.draw(strategy, label="account")
+            _fail_on(check_unknowns(account, data.draw(cs.as_of_dates(account), label="as_of")))
+
+        self._run(unknown_values_are_reported)
+
+    # ------------------------------------------------------------- golden cases
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        """Parametrize :meth:`test_golden_case` with the files of :attr:`golden_dir`."""
+        if "golden_case" not in metafunc.fixturenames:
+            return
+        paths: list[Path | None] = []
+        if self.golden_dir is not None and Path(self.golden_dir).is_dir():
+            paths += golden_case_paths(self.golden_dir)
+        if not paths:
+            paths.append(None)
+        metafunc.parametrize(
+            "golden_case", paths, ids=[p.name if p else "no-golden-cases" for p in paths]
+        )
+
+    def test_golden_case(self, golden_case: Path | None) -> None:
+        """The provider's golden case gives the figures it expects."""
+        if golden_case is None:
+            if self.golden_dir is None:
+                pytest.skip("no golden_dir declared")
+            where = Path(self.golden_dir)
+            if not where.is_dir():
+                pytest.fail(f"golden_dir {where} does not exist")
+            pytest.fail(f"golden_dir {where} has no golden case files (*.toml)")
+        case = load_golden_case(golden_case)
+        problems = check_golden_case(case)
+        if case.account.provider != self.provider_id:
+            problems.insert(
+                0,
+                f"golden case {case.name} is for provider {case.account.provider!r}, "
+                f"not {self.provider_id!r}",
+            )
+        if problems and case.description:
+            problems.insert(0, f"{case.name}: {case.description}")
+        _fail_on(problems)

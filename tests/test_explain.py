@@ -1,0 +1,534 @@
+"""Tests for creditrules.explain: every figure with its rule, policy values and a sentence."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
+
+from creditrules import (
+    Account,
+    Assessment,
+    Bill,
+    Citation,
+    Explanation,
+    GuarantorPaid,
+    Payment,
+    PolicyValue,
+    RuleFiring,
+    Waiver,
+    assess,
+    from_dict,
+    get_registry,
+    load_account,
+    to_dict,
+    to_json,
+)
+from creditrules.cli import build_cli
+from creditrules.explain import explain
+from creditrules.testing import strategies as cs
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+RATE = PolicyValue("penalty_daily_rate", "0.0005", source="contract §7", grade="A")
+
+
+def _revolving(*events: Any, policy: tuple[PolicyValue, ...] = (RATE,), **fields: Any) -> Account:
+    payments = tuple(e for e in events if isinstance(e, Payment))
+    others = tuple(e for e in events if not isinstance(e, Payment))
+    return Account(
+        id="demo",
+        provider="generic",
+        product="revolving",
+        opened_on=date(2025, 1, 1),
+        bills=fields.pop("bills", [Bill(date(2025, 3, 1), date(2025, 3, 10), "500.00")]),
+        payments=payments,
+        events=others,
+        policy=policy,
+        **fields,
+    )
+
+
+def _grace(days: int, **more: Any) -> tuple[PolicyValue, ...]:
+    values = [RATE, PolicyValue("grace_days", days, source="contract §6", grade="A")]
+    values += [
+        PolicyValue(name, value, source="contract §6", grade="A") for name, value in more.items()
+    ]
+    return tuple(values)
+
+
+# ------------------------------------------------------------------------------ figures
+
+
+def test_penalty_figure_gives_days_base_and_rate() -> None:
+    """A late bill's penalty figure states base × rate × days, the rounding and the policy."""
+    result = assess(_revolving(Payment(date(2025, 3, 15), "501.25")), as_of=date(2025, 3, 31))
+    figure = result.explain().figure("penalty:bill-2025-03-10")
+    assert figure.value == "1.25"
+    assert figure.rule == "penalty.accrual"
+    assert figure.description == get_registry().rules["penalty.accrual"].description
+    assert figure.citation == "domain brief A.4"
+    assert "500.00 × 0.0005 × 5 days = 1.25" in figure.text
+    used = {p.name: p for p in figure.policy}
+    assert used["penalty_daily_rate"].value == "0.0005"
+    assert used["penalty_daily_rate"].layer == "account"
+    assert used["penalty_daily_rate"].source == "contract §7"
+    assert used["penalty_daily_rate"].grade == "A"
+    assert used["penalty_base"].layer == "default"
+
+
+def test_penalty_over_several_intervals_lists_each() -> None:
+    """A partial payment splits the penalty into one term per interval, each with its end date."""
+    account = _revolving(Payment(date(2025, 3, 15), "200.00"), Payment(date(2025, 3, 20), "303.00"))
+    text = assess(account, as_of=date(2025, 3, 31)).explain().figure("penalty:bill-2025-03-10").text
+    assert "500.00 × 0.0005 × 5 days (to 2025-03-15)" in text
+    assert "301.25 × 0.0005 × 5 days (to 2025-03-20)" in text
+
+
+def test_days_past_due_names_the_oldest_unpaid_item() -> None:
+    """The days-past-due figure names the oldest unpaid item and counts from its due date."""
+    result = assess(_revolving(), as_of=date(2025, 3, 14))
+    figure = result.explain().figure("days_past_due")
+    assert figure.value == "4"
+    assert "the bill due 2025-03-10 is still unpaid: 4 days past due" in figure.text
+    zh = result.explain("zh_CN").figure("days_past_due").text
+    assert zh.startswith("截至2025年3月14日，2025年3月10日到期的账单仍未还清，已逾期4天")
+
+
+def test_an_item_within_grace_says_so() -> None:
+    """An unpaid item still within grace is past due, and the sentence says grace still saves it."""
+    result = assess(_revolving(policy=_grace(3)), as_of=date(2025, 3, 12))
+    figure = result.explain().figure("days_past_due")
+    assert "still within the grace period (until 2025-03-13)" in figure.text
+    assert [p.name for p in figure.policy] == ["grace_days"]
+
+
+def test_payment_within_grace_explains_the_waived_penalty() -> None:
+    """Paid within grace: the penalty figure is 0.00 from grace.period, and accrual did not fire."""
+    account = _revolving(Payment(date(2025, 3, 12), "500.00"), policy=_grace(3))
+    explanation = assess(account, as_of=date(2025, 3, 31)).explain(include_not_fired=True)
+    figure = explanation.figure("penalty:bill-2025-03-10")
+    assert (figure.value, figure.rule) == ("0.00", "grace.period")
+    assert "within the grace period (until 2025-03-13)" in figure.text
+    assert "the 0.50 of penalty that accrued meanwhile is waived" in figure.text
+    reasons = {r.rule: r.text for r in explanation.not_fired}
+    assert reasons["penalty.accrual"] == "No penalty: every late item was paid within grace."
+    assert reasons["grace.missed"] == "No item was still unpaid at the end of its grace period."
+
+
+def test_missed_grace_charges_the_grace_days_back() -> None:
+    """Grace missed with penalty from the due date: the figure adds the grace days charged back."""
+    account = _revolving(Payment(date(2025, 3, 15), "501.25"), policy=_grace(3))
+    figure = assess(account, as_of=date(2025, 3, 31)).explain().figure("penalty:bill-2025-03-10")
+    assert figure.value == "1.25"
+    assert "500.00 × 0.0005 × 2 days, plus the 3 days of the grace period" in figure.text
+    assert {"grace_days", "penalty_from"} <= {p.name for p in figure.policy}
+
+
+def test_unknown_penalty_rate() -> None:
+    """Without a rate the penalty figure is 'unknown' and accrual is listed as not fired."""
+    explanation = assess(_revolving(policy=()), as_of=date(2025, 3, 31)).explain(
+        include_not_fired=True
+    )
+    figure = explanation.figure("penalty:bill-2025-03-10")
+    assert (figure.value, figure.rule) == ("unknown", "penalty.unknown")
+    assert "no penalty rate is known" in figure.text
+    assert figure.policy[0].name == "penalty_daily_rate" and figure.policy[0].value == "unset"
+    reasons = {r.rule: r.text for r in explanation.not_fired}
+    assert reasons["penalty.accrual"] == "No penalty rate is known, so no penalty was computed."
+
+
+def test_policy_values_are_those_in_force_when_the_penalty_accrued() -> None:
+    """An effective-dated rate is cited as it was when the penalty accrued, not at as_of."""
+    old = PolicyValue(
+        "penalty_daily_rate",
+        "0.0005",
+        source="terms 2024",
+        grade="B",
+        effective_to=date(2025, 3, 31),
+    )
+    new = PolicyValue(
+        "penalty_daily_rate",
+        "0.0007",
+        source="terms 2025",
+        grade="B",
+        effective_from=date(2025, 4, 1),
+    )
+    account = _revolving(Payment(date(2025, 3, 15), "501.25"), policy=(old, new))
+    result = assess(account, as_of=date(2025, 5, 31))
+    figure = result.explain().figure("penalty:bill-2025-03-10")
+    rates = [(p.value, p.source) for p in figure.policy if p.name == "penalty_daily_rate"]
+    assert rates == [("0.0005", "terms 2024")]
+    without_record = explain(attrs.evolve(result, record=None))
+    fallback = without_record.figure("penalty:bill-2025-03-10").policy
+    assert [(p.value, p.source) for p in fallback if p.name == "penalty_daily_rate"] == [
+        ("0.0007", "terms 2025")
+    ]
+
+
+def test_totals_episodes_and_waivers() -> None:
+    """Overdue, balance, cost, the episode and a waiver each have a figure."""
+    account = _revolving(
+        Payment(date(2025, 3, 20), "503.00"), Waiver(date(2025, 3, 20), "penalty", "0.50")
+    )
+    explanation = assess(account, as_of=date(2025, 3, 31)).explain()
+    assert explanation.figure("overdue").value == "0.00"
+    assert explanation.figure("balance").value == "0.00"
+    assert explanation.figure("cost").value == "2.50"
+    episode = explanation.figure("episode:2025-03-11")
+    assert episode.value == "2025-03-11 – 2025-03-20"
+    assert "at most 10 days past due" in episode.text
+    assert explanation.figure("waiver:2025-03-20").text == (
+        "On 2025-03-20 the lender waived 0.50 of penalty."
+    )
+
+
+def test_credit_and_guarantor() -> None:
+    """An overpayment's credit and a guarantor's payment are explained."""
+    account = _revolving(
+        Payment(date(2025, 3, 5), "600.00"), GuarantorPaid(date(2025, 3, 6), guarantor="G")
+    )
+    explanation = assess(account, as_of=date(2025, 3, 31)).explain()
+    assert explanation.figure("credit").value == "100.00"
+    assert explanation.figure("owed_to:2025-03-06").value == "G"
+
+
+def test_report_months_and_record_dates() -> None:
+    """A negative month, the record's deletion date and its relief date are explained."""
+    account = _revolving(Payment(date(2025, 5, 20), "530.00"))
+    result = assess(account, as_of=date(2025, 12, 31))
+    explanation = result.explain()
+    month = explanation.figure("report:2025-03")
+    assert (month.value, month.rule, month.grade) == ("1", "pboc.status", "D")
+    assert "On 2025-03-31, the day of the month's report" in month.text
+    assert "21 days past due" in month.text
+    assert explanation.figure("report:2025-04").value == "2"
+    record = result.report.records[0] if result.report else None
+    assert record is not None and record.expires_on is not None
+    expiry = explanation.figure("record:2025-03:expires_on")
+    assert expiry.value == record.expires_on.isoformat() == "2030-05-20"
+    assert (expiry.rule, expiry.grade) == ("pboc.expires_on", "A")
+    assert "Art. 16" in expiry.citation
+    relief = explanation.figure("record:2025-03:hidden_from")
+    assert (relief.value, relief.rule) == ("2026-01-01", "pboc-2025-one-time")
+    assert "free of charge" in relief.text
+
+
+def test_a_relieved_month_says_it_now_shows_n() -> None:
+    """After the relief, the month's figure shows N and says why."""
+    account = _revolving(Payment(date(2025, 5, 20), "530.00"))
+    explanation = assess(account, as_of=date(2026, 1, 1)).explain("zh_CN")
+    figure = explanation.figure("report:2025-03")
+    assert figure.value == "N"
+    assert "自2026年1月1日起不再展示，现显示为 N" in figure.text
+
+
+def test_an_unpaid_eligible_episode_gets_the_relief_deadline() -> None:
+    """An unpaid 2025 episode small enough for the relief gets its 2026-03-31 deadline."""
+    explanation = assess(_revolving(), as_of=date(2026, 2, 10)).explain()
+    figure = explanation.figure("record:2025-03:relief_deadline")
+    assert figure.value == "2026-03-31"
+    assert figure.rule == "pboc-2025-one-time"
+    unpaid = explanation.figure("record:2025-03:expires_on")
+    assert unpaid.rule == "pboc.unpaid"
+    after = assess(_revolving(), as_of=date(2026, 4, 1)).explain()
+    with pytest.raises(KeyError):
+        after.figure("record:2025-03:relief_deadline")
+
+
+def test_m_month_is_not_negative() -> None:
+    """A month paid late before the snapshot shows M and says it is not negative."""
+    account = _revolving(Payment(date(2025, 3, 15), "501.25"))
+    figure = assess(account, as_of=date(2025, 3, 31)).explain().figure("report:2025-03")
+    assert figure.value == "M"
+    assert "M is not negative information" in figure.text
+
+
+def test_early_repayment_and_not_fired_reasons() -> None:
+    """The jiebei example explains its early repayment; the CLI's examples explain completely."""
+    account = load_account(EXAMPLES / "jiebei.toml")
+    explanation = assess(account, as_of=date(2025, 6, 30)).explain(include_not_fired=True)
+    figure = explanation.figure("interest:installment-6")
+    assert figure.value == "32.55"
+    assert "297.31 of interest" in figure.text
+    assert figure.policy[0].name == "overpayment" and figure.policy[0].value == "prepay"
+    penalty = explanation.figure("penalty:installment-3")
+    assert [p.name for p in penalty.policy][:2] == ["penalty_daily_rate", "penalty_rate_multiplier"]
+    reasons = {r.rule: r.text for r in explanation.not_fired}
+    assert reasons["items.bills"] == "The account has no bills: it is not a revolving account."
+    assert "early_repayment.interest_to_date" not in reasons
+
+
+def test_not_fired_on_a_revolving_account() -> None:
+    """On a revolving account, early repayment did not fire because it is no loan."""
+    account = _revolving(Payment(date(2025, 3, 15), "501.25"))
+    explanation = assess(account, as_of=date(2025, 3, 31)).explain(include_not_fired=True)
+    reasons = {r.rule: r.text for r in explanation.not_fired}
+    assert reasons["early_repayment.interest_to_date"] == "The account is not an installment loan."
+    assert reasons["grace.period"] == "The policy gives no grace period (grace_days = 0)."
+    assert "penalty.accrual" not in reasons
+    assert "timeline.replay" not in reasons  # its steps fired
+
+
+def test_not_fired_is_empty_unless_asked() -> None:
+    """Without include_not_fired the explanation lists only figures."""
+    assert assess(_revolving(), as_of=date(2025, 3, 31)).explain().not_fired == ()
+
+
+def test_revolving_interest_and_plugin_rules() -> None:
+    """The huabei example explains its revolved bill, its interest and the plugin's own rule."""
+    account = load_account(EXAMPLES / "huabei.toml")
+    explanation = assess(account, as_of=date(2025, 6, 30)).explain()
+    revolved = explanation.figure("revolved:2025-03-10")
+    assert revolved.value == "1,782.00"
+    assert "0.05% a day" in revolved.text
+    assert explanation.figure("interest:revolved-2025-03-10").value == "27.62"
+    plugin = explanation.figure("huabei.bill_installment:bill-2025-05-10")
+    assert "fee = 135.00" in plugin.text
+    assert plugin.policy[0].name == "bill_installment_fees"
+
+
+def test_unexpected_facts_are_shown_as_they_are() -> None:
+    """A firing without the facts a core rule fires (a plugin replaced it) is shown generically."""
+    result = assess(_revolving(), as_of=date(2025, 3, 14))
+    odd = RuleFiring("penalty.accrual", "bill-2025-03-10", (("flat_fee", "30.00"),))
+    explanation = attrs.evolve(result, rules=(odd,)).explain()
+    figure = explanation.figure("penalty.accrual:bill-2025-03-10")
+    assert figure.text == "penalty.accrual applied to bill-2025-03-10: flat_fee = 30.00."
+
+
+@attrs.frozen
+class _Effect:
+    cost_saved: Decimal | None = None
+    negative_months_avoided: int | None = None
+    record_disappears_on: date | None = None
+
+
+@attrs.frozen
+class _Action:
+    code: str
+    title: str = ""
+    deadline: date | None = None
+    amount: Decimal | None = None
+    effect: _Effect = _Effect()
+    citations: tuple[Citation, ...] = ()
+
+
+class _WithActions:
+    """An assessment with an ``actions`` field (as the remediation planner adds it)."""
+
+    def __init__(self, assessment: Assessment, actions: tuple[_Action, ...]) -> None:
+        self._assessment = assessment
+        self.actions = actions
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._assessment, name)
+
+
+def test_actions_are_explained_in_both_languages() -> None:
+    """Each action becomes a figure with its amount, deadline, effect and citations."""
+    result = assess(_revolving(), as_of=date(2025, 3, 14))
+    citation = Citation("x", "Pay what is past due.", "domain brief A.6", "D")
+    actions = (
+        _Action(
+            "pay_overdue_now",
+            deadline=date(2025, 3, 31),
+            amount=Decimal("502.00"),
+            effect=_Effect(Decimal("8.50"), 1, None),
+            citations=(citation,),
+        ),
+        _Action("beware_repair_scams"),
+        _Action("acme.hardship", title="Ask Acme for its hardship programme"),
+    )
+    stub: Any = _WithActions(result, actions)
+    en = explain(stub)
+    figure = en.figure("action:pay_overdue_now")
+    assert figure.value == "502.00"
+    assert figure.text == (
+        "Pay what is past due now: 502.00 by 2025-03-31. It saves 8.50. "
+        "It keeps 1 negative month off your credit report."
+    )
+    assert (figure.citation, figure.grade) == ("domain brief A.6", "D")
+    assert en.figure("action:beware_repair_scams").text == (
+        "Beware of paid 'credit repair': it is a scam."
+    )
+    assert en.figure("action:acme.hardship").text == "Ask Acme for its hardship programme."
+    assert figure.description == "Pay what is past due."
+    chinese = explain(stub, "zh_CN").figure("action:pay_overdue_now")
+    assert chinese.description == ""  # never an English rule in a Chinese explanation
+    zh = chinese.text
+    assert zh == (
+        "立即还清逾期欠款：2025年3月31日前，金额502.00元。可节省8.50元。"
+        "可避免信用报告上出现1个月的不良记录。"
+    )
+
+
+# ------------------------------------------------------------------------------ values
+
+
+def test_explanation_round_trips_through_json() -> None:
+    """An explanation serialises with to_json and loads back equal."""
+    explanation = assess(_revolving(), as_of=date(2025, 3, 31)).explain(
+        "zh_CN", include_not_fired=True
+    )
+    data = json.loads(to_json(explanation))
+    assert data["locale"] == "zh_CN"
+    assert data["figures"][0]["figure"] == "days_past_due"
+    assert from_dict(Explanation, to_dict(explanation)) == explanation
+
+
+def test_explanations_compare_equal() -> None:
+    """Explaining the same assessment twice gives equal values."""
+    result = assess(_revolving(), as_of=date(2025, 3, 31))
+    assert result.explain("zh_CN") == result.explain("zh-CN")
+    assert result.explain("en") != result.explain("zh_CN")
+
+
+def test_unknown_locale_is_a_clear_error() -> None:
+    """An unknown locale raises ValueError listing the available ones."""
+    result = assess(_revolving(), as_of=date(2025, 3, 31))
+    with pytest.raises(
+        ValueError, match="no creditrules catalog for locale 'de'; available: en, zh_CN"
+    ):
+        result.explain("de")
+
+
+def test_as_text_renders_rules_sources_and_policy() -> None:
+    """as_text() shows each sentence with its rule, source and policy values, in its language."""
+    result = assess(_revolving(Payment(date(2025, 3, 15), "501.25")), as_of=date(2025, 3, 31))
+    text = result.explain(include_not_fired=True).as_text()
+    assert text.startswith("Explanation of demo as of 2025-03-31\n")
+    assert "  Rule penalty.accrual: Penalty accrues per day" in text
+    assert "  Source: domain brief A.4\n" in text
+    assert "  Policy penalty_daily_rate (daily penalty rate) = 0.0005: your account file, " in text
+    assert "\nRules that did not fire\n" in text
+    zh = result.explain("zh_CN", include_not_fired=True).as_text()
+    assert zh.startswith("账户 demo 截至2025年3月31日的计算说明\n")
+    assert "  规则 penalty.accrual：罚息按政策规定的计算基数和日利率逐日计算" in zh
+    assert (
+        "参数 penalty_daily_rate（罚息日利率）= 0.0005：您的账户文件，可信度 A，来源：contract §7"
+        in zh
+    )
+    assert "\n未触发的规则\n" in zh
+
+
+@given(cs.accounts(provider=None), st.data())
+def test_every_figure_is_explained_for_any_account(account: Account, data: st.DataObject) -> None:
+    """For any account: DPD, penalties, negative months and records have figures; ids unique."""
+    as_of = data.draw(cs.as_of_dates(account))
+    result = assess(account, as_of=as_of)
+    for locale in ("en", "zh_CN"):
+        explanation = result.explain(locale, include_not_fired=True)
+        ids = [f.figure for f in explanation.figures]
+        assert len(ids) == len(set(ids))
+        assert explanation.figure("days_past_due").value == str(result.days_past_due)
+        accrued = {f.subject for f in result.rules if f.rule == "penalty.accrual"}
+        for item in result.items:
+            if item.id in accrued:
+                figure = explanation.figure(f"penalty:{item.id}")
+                assert figure.value == f"{item.charged.penalty:,.2f}"
+        report = result.report
+        assert report is not None
+        for month, code in report.history.items():
+            if month in report.months and code not in ("N", "*", "/", "C"):
+                assert explanation.figure(f"report:{month}").value == report.months[month]
+        for record in report.records:
+            assert explanation.figure(f"record:{record.first_month}:expires_on")
+        fired = {f.rule for f in result.rules}
+        unfired = [r.rule for r in explanation.not_fired]
+        assert len(unfired) == len(set(unfired))
+        assert not fired & set(unfired)
+        assert set(unfired) <= set(result.ruleset)
+
+
+# ------------------------------------------------------------------------------ command line
+
+
+def _file(tmp_path: Path, account: Account | None = None) -> str:
+    from creditrules import dump_account
+
+    path = tmp_path / "account.toml"
+    path.write_text(dump_account(account or _revolving()), encoding="utf-8")
+    return str(path)
+
+
+def _invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner(env={"COLUMNS": "100", **(env or {})}).invoke(build_cli(), list(args))
+
+
+def test_cli_explain_in_chinese(tmp_path: Path) -> None:
+    """`explain --lang zh_CN` prints the Chinese explanation and the decision record."""
+    result = _invoke("explain", _file(tmp_path), "--as-of", "2025-03-14", "--lang", "zh_CN")
+    assert result.exit_code == 0, result.output
+    assert "账户 demo 截至2025年3月14日的计算说明" in result.output
+    assert "已逾期4天" in result.output
+    assert "决策记录：creditrules " in result.output
+    assert "政策哈希 sha256:" in result.output
+
+
+def test_cli_explain_language_from_the_environment(tmp_path: Path) -> None:
+    """CREDITRULES_LANG sets the default language of `explain`."""
+    result = _invoke(
+        "explain", _file(tmp_path), "--as-of", "2025-03-14", env={"CREDITRULES_LANG": "zh_CN"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "计算说明" in result.output
+
+
+def test_cli_explain_all_and_json(tmp_path: Path) -> None:
+    """`explain --all` lists the rules that did not fire; `--json` prints the value."""
+    path = _file(tmp_path)
+    text = _invoke("explain", path, "--as-of", "2025-03-14", "--all")
+    assert text.exit_code == 0, text.output
+    assert "Rules that did not fire" in text.output
+    assert (
+        "• early_repayment.interest_to_date: The account is not an installment loan." in text.output
+    )
+    data = json.loads(_invoke("explain", path, "--as-of", "2025-03-14", "--json").output)
+    assert data["locale"] == "en"
+    assert data["figures"][0] == {
+        "figure": "days_past_due",
+        "value": "4",
+        "rule": "timeline.replay",
+        "description": get_registry().rules["timeline.replay"].description,
+        "citation": "domain brief A.2–A.6",
+        "text": "On 2025-03-14, the bill due 2025-03-10 is still unpaid: 4 days past due (day 1 "
+        "is the day after the due date).",
+        "policy": [],
+        "grade": "",
+    }
+    assert data["record"]["account_id"] == "demo"
+
+
+def test_cli_assess_and_report_with_lang(tmp_path: Path) -> None:
+    """`assess --lang` adds the whole explanation; `report --lang` the report's figures only."""
+    path = _file(tmp_path)
+    assessed = _invoke("assess", path, "--as-of", "2025-04-30", "--lang", "zh_CN")
+    assert assessed.exit_code == 0, assessed.output
+    assert "Days past due" in assessed.output  # the usual view first
+    assert "2025年3月10日到期的账单的罚息" in assessed.output
+    reported = _invoke("report", path, "--as-of", "2025-04-30", "--lang", "en")
+    assert reported.exit_code == 0, reported.output
+    assert "2025-03: 1 (1–30 days past due). On 2025-03-31" in reported.output
+    assert "2025-04: 2 (31–60 days past due)" in reported.output
+    assert "Penalty on" not in reported.output
+    plain = _invoke("assess", path, "--as-of", "2025-04-30")
+    assert "Explanation of" not in plain.output
+
+
+def test_cli_lang_errors(tmp_path: Path) -> None:
+    """An unknown --lang, or --lang with --json, is a usage error (exit 2)."""
+    path = _file(tmp_path)
+    unknown = _invoke("assess", path, "--lang", "fr")
+    assert unknown.exit_code == 2
+    assert "'en', 'zh_CN'" in unknown.output
+    both = _invoke("report", path, "--lang", "en", "--json")
+    assert both.exit_code == 2
+    assert "creditrules explain FILE --json" in both.output

@@ -1,0 +1,187 @@
+"""Tests for the gettext catalogs (creditrules/locale): complete, translated, compiled."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import creditrules
+from creditrules import CORE_RULES, available_locales, load_account
+from creditrules.default_plugins.pboc import PBOC
+from creditrules.explain import DOMAIN, LOCALE_DIR, translation
+
+babel = pytest.importorskip("babel")
+from babel.messages.catalog import Catalog  # noqa: E402
+from babel.messages.extract import extract_from_file  # noqa: E402
+from babel.messages.mofile import read_mo  # noqa: E402
+from babel.messages.pofile import read_po  # noqa: E402
+
+SOURCES = ("explain.py", "cli.py")
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)[^{}]*\}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+#: Chinese characters or Chinese (full-width) punctuation.
+_CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _po(locale: str) -> Catalog:
+    with open(LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as f:
+        return read_po(f, locale=locale, domain=DOMAIN)
+
+
+def _mo(locale: str) -> Catalog:
+    with open(LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo", "rb") as f:
+        return read_mo(f)
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    """A message id or string as a tuple (one item, or one per plural form)."""
+    return (value,) if isinstance(value, str) else tuple(value)  # type: ignore[arg-type]
+
+
+def _ids(catalog: Catalog) -> set[str]:
+    return {_texts(m.id)[0] for m in catalog if m.id}
+
+
+def _used_in_code() -> set[str]:
+    package = Path(creditrules.__file__).parent
+    found: set[str] = set()
+    for name in SOURCES:
+        for _lineno, message, _comments, _context in extract_from_file("python", package / name):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def _runtime_messages() -> set[str]:
+    """Messages translated at run time that are not literals in the code."""
+    texts = {rule.description for rule in CORE_RULES}
+    texts |= {citation.text for citation in PBOC.citations}
+    texts |= {relief.name for relief in PBOC.reliefs}
+    return texts
+
+
+def test_locales_are_english_and_chinese() -> None:
+    """The package ships compiled catalogs for en and zh_CN, and gettext loads them strictly."""
+    assert available_locales() == ("en", "zh_CN")
+    for locale in available_locales():
+        loaded = gettext.translation(DOMAIN, LOCALE_DIR, languages=[locale], fallback=False)
+        assert isinstance(loaded, gettext.GNUTranslations)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_every_message_used_in_code_is_in_the_catalog(locale: str) -> None:
+    """Every _() / ngettext / N_ message of explain.py and cli.py is in the catalog."""
+    missing = _used_in_code() - _ids(_po(locale))
+    assert not missing, f"add to locale/{locale}/LC_MESSAGES/creditrules.po: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_rule_descriptions_and_bureau_citations_are_in_the_catalog(locale: str) -> None:
+    """Core rule descriptions and the PBOC bureau's citations and relief names are catalogued."""
+    missing = _runtime_messages() - _ids(_po(locale))
+    assert not missing, f"add to locale/{locale}/LC_MESSAGES/creditrules.po: {sorted(missing)}"
+
+
+def test_both_catalogs_have_the_same_messages() -> None:
+    """The English and Chinese catalogs list the same message ids."""
+    assert _ids(_po("en")) == _ids(_po("zh_CN"))
+
+
+def test_every_chinese_message_is_translated() -> None:
+    """Each zh_CN message has a non-empty translation, different from the English, not fuzzy."""
+    untranslated = []
+    for message in _po("zh_CN"):
+        if not message.id:
+            continue
+        strings = _texts(message.string)
+        source = _texts(message.id)[0]
+        if (
+            message.fuzzy
+            or not all(strings)
+            or any(s == source for s in strings)
+            or not all(_CHINESE.search(s) for s in strings)
+        ):
+            untranslated.append(source)
+    assert not untranslated, untranslated
+
+
+def test_translations_keep_the_placeholders() -> None:
+    """A translation uses exactly the {placeholders} of its message (so formatting never fails)."""
+    wrong = []
+    for message in _po("zh_CN"):
+        if not message.id:
+            continue
+        ids = _texts(message.id)
+        expected = set().union(*(_PLACEHOLDER.findall(i) for i in ids))
+        for string in _texts(message.string):
+            if set(_PLACEHOLDER.findall(string)) != expected:
+                wrong.append((ids[0], string))
+    assert not wrong, wrong
+
+
+def test_chinese_plural_forms() -> None:
+    """The zh_CN catalog has one plural form; the English one has two."""
+    assert _po("zh_CN").num_plurals == 1
+    assert _po("en").num_plurals == 2
+    assert translation("zh_CN").ngettext("{n} day", "{n} days", 5) == "{n}天"
+    assert translation("en").ngettext("{n} day", "{n} days", 1) == "{n} day"
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_compiled_catalogs_are_up_to_date(locale: str) -> None:
+    """Each .mo holds exactly the translations of its .po (run pybabel compile if not)."""
+
+    def pairs(catalog: Catalog) -> dict[object, object]:
+        # What gettext returns: an empty or identical msgstr is the msgid itself.
+        return {
+            _texts(m.id): _texts(m.string)
+            for m in catalog
+            if m.id and all(_texts(m.string)) and _texts(m.string) != _texts(m.id) and not m.fuzzy
+        }
+
+    assert pairs(_mo(locale)) == pairs(_po(locale)), (
+        "run: pybabel compile -D creditrules -d src/creditrules/locale"
+    )
+
+
+def test_chinese_uses_the_usual_terms() -> None:
+    """The Chinese catalog words the key ideas as borrowers read them."""
+    text = "\n".join(s for m in _po("zh_CN") if m.id for s in _texts(m.string))
+    terms = ("罚息", "逾期", "宽限期", "还款", "不良记录", "不良信息", "信用报告", "代偿", "异议")
+    for term in terms:
+        assert term in text, term
+
+
+def test_unknown_locale_lists_the_available_ones() -> None:
+    """An unknown locale is a ValueError naming the locales there are."""
+    with pytest.raises(ValueError, match=r"'fr'; available: en, zh_CN"):
+        translation("fr")
+
+
+def test_locale_spellings() -> None:
+    """zh-CN and zh_cn name the zh_CN catalog."""
+    assert translation("zh-CN") is translation("zh_CN")
+    assert translation("zh_cn") is translation("zh_CN")
+
+
+@pytest.mark.parametrize(
+    ("name", "as_of"),
+    [
+        ("generic-revolving", date(2025, 4, 30)),
+        ("generic-loan", date(2025, 6, 30)),
+    ],
+)
+def test_chinese_explanations_have_no_english_sentences(name: str, as_of: date) -> None:
+    """Every sentence and core rule description of a Chinese explanation is in Chinese."""
+    result = creditrules.assess(load_account(EXAMPLES / f"{name}.toml"), as_of=as_of)
+    explanation = result.explain("zh_CN", include_not_fired=True)
+    for figure in explanation.figures:
+        assert _CJK.search(figure.text), figure.text
+        if figure.description:  # rules of the core, the PBOC bureau and the planner
+            assert _CJK.search(figure.description), figure.description
+    for rule in explanation.not_fired:
+        assert _CJK.search(rule.text), rule.text
