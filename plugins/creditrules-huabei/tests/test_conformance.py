@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -24,13 +23,8 @@ HERE = Path(__file__).resolve().parent
 
 @st.composite
 def _with_bill_installment(draw: st.DrawFn, account: Account) -> Account:
-    """The account with one of its bills of 10.00 or more converted into installments.
-
-    Smaller bills are left alone: at the list price a fee under 0.66 split into 12
-    periods to the fen leaves the last installment a negative fee (1.00 → fee 0.09 →
-    0.01 × 11 and -0.02), which the plugin does not refuse yet.
-    """
-    bills = [bill for bill in account.bills if bill.amount >= Decimal("10.00")]
+    """The account with one of its bills converted into installments."""
+    bills = [bill for bill in account.bills if bill.amount > 0]
     if not bills:
         return account
     bill = draw(st.sampled_from(bills), label="bill converted")

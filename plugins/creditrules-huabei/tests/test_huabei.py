@@ -367,3 +367,12 @@ def test_example_account_assesses() -> None:
     assert result.paid.fees == Decimal("22.50")
     assert result.balance.total == Decimal("2500.00")
     assert [(e.start, e.end) for e in result.episodes] == [(date(2025, 2, 11), date(2025, 2, 17))]
+
+
+def test_small_fee_split_never_negative() -> None:
+    """A fee smaller than one fen per period is split without a negative part."""
+    from creditrules_huabei._installments import split
+
+    parts = split(Decimal("0.09"), 12)
+    assert sum(parts) == Decimal("0.09") and min(parts) >= 0
+    assert split(Decimal("100.00"), 3) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]

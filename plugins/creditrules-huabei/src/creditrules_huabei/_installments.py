@@ -94,9 +94,18 @@ class BillInstallment:
 
 
 def split(total: Decimal, parts: int) -> list[Decimal]:
-    """Split ``total`` into ``parts`` amounts to the fen; the last absorbs the rounding."""
+    """Split ``total`` into ``parts`` amounts to the fen; the last absorbs the rounding.
+
+    Each part is ``total / parts`` rounded half-up, unless that would leave the last
+    part negative (a tiny total over many parts): then the parts are rounded down.
+
+    >>> split(Decimal("0.09"), 12)[-1]
+    Decimal('0.09')
+    """
     with decimal.localcontext(decimal.Context(prec=PRECISION, rounding=decimal.ROUND_HALF_UP)):
         each = to_fen(total / parts)
+        if each * (parts - 1) > total:
+            each = (total / parts).quantize(Decimal("0.01"), rounding=decimal.ROUND_DOWN)
         last = total - each * (parts - 1)
     return [each] * (parts - 1) + [last]
 
