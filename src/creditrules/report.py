@@ -263,8 +263,8 @@ class _Item:
 def _settled_on(item: DueItemResult) -> date | None:
     """When the item stopped being owed; an item that never owed anything, at its opening.
 
-    (The replay leaves zero installments — e.g. of an interest-free 先息后本 loan —
-    unsettled; nothing owed can never be past due.)
+    (The replay settles such items when they open; this keeps the report right for
+    assessments built by rule sets that do not.)
     """
     if item.settled_on is None and item.charged.total == 0 and item.outstanding.total == 0:
         return item.open_date
