@@ -718,8 +718,15 @@ def test_codes_are_consistent_with_episodes(case: tuple[Account, date]) -> None:
             lowest = PBOC.dpd_codes.index(status) * PBOC.dpd_band_days + 1
             assert max(e.max_days_past_due for e in covering) >= lowest
             assert max((day - e.start).days + 1 for e in covering) >= lowest
-        # Back: an episode past its first item's grace at the snapshot is negative.
-        beyond = [e for e in covering if (day - e.start).days + 1 > grace]
+        # Back: an item of a covering episode unpaid and beyond its grace at the snapshot
+        # makes the month negative.
+        beyond = [
+            item
+            for e in covering
+            for item in map(assessment.item, e.items)
+            if (day - item.due_date).days > grace
+            and (item.settled_on is None or item.settled_on > day)
+        ]
         if beyond:
             assert PBOC.is_negative(status), month
 
