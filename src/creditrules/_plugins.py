@@ -249,42 +249,22 @@ class _Loader:
                 EVENT_TYPES[tag] = cls
 
             self._call(name, "register_event_types", function, register_event)
-        for name, function in self._each("register_providers"):
-
-            def register_provider(provider: Provider, _name: str = name) -> None:
-                if not isinstance(provider, Provider):
-                    raise TypeError(f"register_providers got {provider!r}, not a Provider")
-                if provider.id in registry.providers:
-                    other = registry.provider_plugin[provider.id]
-                    raise PluginError(
-                        f"provider id {provider.id!r} is registered by two plugins: "
-                        f"{other} (distribution {self._dist(other)}) and {_name} "
-                        f"(distribution {self._dist(_name)}); uninstall or disable one "
-                        f"(CREDITRULES_DISABLE_PLUGINS)"
-                    )
-                registry.providers[provider.id] = provider
-                registry.provider_plugin[provider.id] = _name
-                self.infos[_name].setdefault("providers", []).append(provider.id)
-
-            self._call(name, "register_providers", function, register_provider, conflict=True)
-        for name, function in self._each("register_bureaus"):
-
-            def register_bureau(bureau: Bureau, _name: str = name) -> None:
-                if not isinstance(bureau, Bureau):
-                    raise TypeError(f"register_bureaus got {bureau!r}, not a Bureau")
-                if bureau.id in registry.bureaus:
-                    other = registry.bureau_plugin[bureau.id]
-                    raise PluginError(
-                        f"credit bureau id {bureau.id!r} is registered by two plugins: "
-                        f"{other} (distribution {self._dist(other)}) and {_name} "
-                        f"(distribution {self._dist(_name)}); uninstall or disable one "
-                        f"(CREDITRULES_DISABLE_PLUGINS)"
-                    )
-                registry.bureaus[bureau.id] = bureau
-                registry.bureau_plugin[bureau.id] = _name
-                self.infos[_name].setdefault("bureaus", []).append(bureau.id)
-
-            self._call(name, "register_bureaus", function, register_bureau, conflict=True)
+        self._register_by_id(
+            "register_providers",
+            Provider,
+            "provider",
+            registry.providers,
+            registry.provider_plugin,
+            "providers",
+        )
+        self._register_by_id(
+            "register_bureaus",
+            Bureau,
+            "credit bureau",
+            registry.bureaus,
+            registry.bureau_plugin,
+            "bureaus",
+        )
         for name, function in self._each("register_rules"):
 
             def register_rule(
@@ -307,6 +287,38 @@ class _Loader:
                 self.infos[_name].setdefault("rules", []).append(rule.id)
 
             self._call(name, "register_rules", function, register_rule)
+
+    def _register_by_id(
+        self,
+        hook: str,
+        kind: type[Any],
+        label: str,
+        table: dict[str, Any],
+        owners: dict[str, str],
+        info_key: str,
+    ) -> None:
+        """Call ``hook`` of every plugin with a callback that registers values by id.
+
+        The same id from two plugins is a :class:`PluginError` naming both distributions.
+        """
+        for name, function in self._each(hook):
+
+            def register(value: Any, _name: str = name) -> None:
+                if not isinstance(value, kind):
+                    raise TypeError(f"{hook} got {value!r}, not a {kind.__name__}")
+                if value.id in table:
+                    other = owners[value.id]
+                    raise PluginError(
+                        f"{label} id {value.id!r} is registered by two plugins: "
+                        f"{other} (distribution {self._dist(other)}) and {_name} "
+                        f"(distribution {self._dist(_name)}); uninstall or disable one "
+                        f"(CREDITRULES_DISABLE_PLUGINS)"
+                    )
+                table[value.id] = value
+                owners[value.id] = _name
+                self.infos[_name].setdefault(info_key, []).append(value.id)
+
+            self._call(name, hook, function, register, conflict=True)
 
     def _dist(self, name: str) -> str:
         info = self.infos.get(name, {})
