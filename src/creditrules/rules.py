@@ -35,6 +35,14 @@ if TYPE_CHECKING:
 __all__ = ["CORE_RULES", "Context", "Rule", "RuleSet"]
 
 
+def _provider_ids(value: Iterable[str] | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return frozenset((value,))
+    return frozenset(value)
+
+
 @attrs.frozen
 class Rule:
     """A named rule.
@@ -47,6 +55,8 @@ class Rule:
             ``None`` for a mechanic performed inside another rule.
         part_of: For a mechanic, the id of the phase rule that performs it.
         origin: Who registered it (``creditrules`` or a plugin name).
+        providers: The provider ids it applies to; ``None`` (the default) means every
+            provider. The engine skips a phase rule on other providers' accounts.
     """
 
     id: str
@@ -55,6 +65,11 @@ class Rule:
     apply: Callable[[Context], None] | None = attrs.field(default=None, eq=False)
     part_of: str = ""
     origin: str = "creditrules"
+    providers: frozenset[str] | None = attrs.field(default=None, converter=_provider_ids)
+
+    def applies_to(self, provider_id: str) -> bool:
+        """Whether the rule runs on accounts of ``provider_id``."""
+        return self.providers is None or provider_id in self.providers
 
 
 @attrs.define
@@ -182,9 +197,11 @@ class RuleSet:
 
     def run(self, context: Context) -> Context:
         """Run every phase rule over ``context`` in order, and return it."""
+        provider_id = context.account.provider
         for rule in self.phases():
             assert rule.apply is not None
-            rule.apply(context)
+            if rule.applies_to(provider_id):
+                rule.apply(context)
         return context
 
 
