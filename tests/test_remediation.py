@@ -27,6 +27,8 @@ from creditrules import (
     ReportedMonth,
     assess,
     hookimpl,
+    plan_actions,
+    plan_negotiation,
     simulate,
 )
 from creditrules._plugins import get_registry, reset_registry
@@ -36,8 +38,6 @@ from creditrules.remediation import (
     Action,
     Effect,
     NegotiatedPlan,
-    plan_actions,
-    plan_negotiation,
     rank,
 )
 from creditrules.testing import strategies as cs
@@ -626,8 +626,9 @@ class HardshipPlugin:
         self.calls.append(assessment)
         if provider.id != "generic" or assessment.current_episode is None:
             return None
-        inner = simulate(account, [], assessment.as_of)
-        assert inner.actions == ()  # no planning inside the planner
+        assert assessment.actions == ()  # the hook sees the assessment with no actions
+        inner = simulate(account, [], assessment.as_of)  # simulating inside is safe
+        assert inner.days_past_due == assessment.days_past_due
         waiver = creditrules.Waiver(assessment.as_of, "penalty", assessment.balance.penalty)
         return [
             Action(
@@ -663,6 +664,9 @@ def test_plugins_contribute_actions_once_per_assessment(plugins: None) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = assess(_revolving(), as_of=date(2025, 4, 5))
+        assert HardshipPlugin.calls == []  # actions are planned on first access
+        result.actions  # noqa: B018
+        result.actions  # noqa: B018 - planned once, then kept
     assert len(HardshipPlugin.calls) == 1
     action = _action(result, "test.hardship_programme")
     assert action.origin == "hardship" and action.effect.text == "Penalty forgiven."
@@ -675,7 +679,7 @@ def test_a_broken_plugin_is_fatal_when_strict(plugins: None) -> None:
     """With strict plugins, a plugin raising in provider_actions is a PluginError."""
     get_registry(strict=True, extra=(("broken", BrokenPlugin()),))
     with pytest.raises(creditrules.PluginError, match="provider_actions"):
-        assess(_revolving(), as_of=date(2025, 4, 5))
+        assess(_revolving(), as_of=date(2025, 4, 5)).actions  # noqa: B018
 
 
 # --------------------------------------------------------------------------- values and CLI

@@ -6,18 +6,35 @@ implementation detail.
 
 from __future__ import annotations
 
-from ._api import assess, recompute, simulate, verify
+from ._api import (
+    assess,
+    build_report,
+    plan_actions,
+    plan_negotiation,
+    recompute,
+    simulate,
+    verify,
+)
 from ._convert import from_dict, to_dict, to_json
-from ._engine import ItemSpec
 from ._plugins import DEFAULT_PLUGINS, PluginInfo, PluginWarning, Registry, get_registry
 from ._provider_file import load_provider
-from .assessment import Allocation, Assessment, Components, DueItemResult, Episode, RuleFiring
+from ._version import __version__
+from .assessment import (
+    Allocation,
+    Assessment,
+    AssessmentServices,
+    Components,
+    DueItemResult,
+    Episode,
+    RuleFiring,
+)
 from .bureau import Bureau, Citation, FlagRules, ReliefPolicy, StatusCode
 from .comparison import Comparison, Scenario, ScenarioResult, compare
 from .errors import CreditRulesError, InputError, InputProblem, PluginError, PolicyError
 from .explain import ExplainedFigure, Explanation, PolicyUse, UnfiredRule, available_locales
 from .hookspecs import hookimpl
 from .io import account_schema, dump_account, load_account
+from .ledger import ItemSpec, Ledger
 from .model import (
     Account,
     AccountClosed,
@@ -41,9 +58,8 @@ from .remediation import (
     Effect,
     NegotiatedPlan,
     NegotiationPolicy,
-    plan_negotiation,
 )
-from .report import Discrepancy, NegativeRecord, Report, build_report
+from .report import Discrepancy, NegativeRecord, Report
 from .rules import CORE_RULES, Context, Rule, RuleSet
 from .schedule import Installment, build_schedule
 
@@ -59,6 +75,7 @@ __all__ = [
     "Allocation",
     "AppliedValue",
     "Assessment",
+    "AssessmentServices",
     "Bill",
     "Bureau",
     "Citation",
@@ -80,6 +97,7 @@ __all__ = [
     "InputProblem",
     "Installment",
     "ItemSpec",
+    "Ledger",
     "LoanTerms",
     "NegativeRecord",
     "NegotiatedPlan",
@@ -124,6 +142,7 @@ __all__ = [
     "hookimpl",
     "load_account",
     "load_provider",
+    "plan_actions",
     "plan_negotiation",
     "recompute",
     "simulate",
@@ -131,10 +150,3 @@ __all__ = [
     "to_json",
     "verify",
 ]
-
-try:
-    from importlib.metadata import version as _version
-
-    __version__ = _version("creditrules")
-except Exception:  # pragma: no cover - running from a source tree without metadata
-    __version__ = "0.0.0"

@@ -4,30 +4,221 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 import attrs
 
+from . import _planner
 from ._engine import summarize
-from ._planner import plan
-from ._plugins import get_registry
+from ._explain import build_explanation
+from ._plugins import Registry, get_registry
 from .assessment import Assessment, Components
+from .bureau import Bureau
 from .errors import InputError, InputProblem, PolicyError
+from .explain import Explanation
 from .model import Account, Event
 from .policy import PolicySet
-from .provider import check_account
+from .provider import Provider, check_account
 from .record import build_record
-from .remediation import planning
-from .report import build_report
+from .remediation import Action, NegotiatedPlan
+from . import report as _report
+from .report import Report
 from .rules import Context, RuleSet
 
+__all__ = [
+    "assess",
+    "build_report",
+    "plan_actions",
+    "plan_negotiation",
+    "recompute",
+    "simulate",
+    "verify",
+]
 
-def assess(account: Account, as_of: date, *, ruleset: RuleSet | None = None) -> Assessment:
+
+@attrs.frozen
+class _Composer:
+    """The stages of an assessment, with the registry and rules in force.
+
+    ``assess`` composes replay → summary → report → record; the actions are
+    planned later, on first access (:class:`_Services`), by a planner that
+    simulates through :meth:`simulate` — so no stage calls back into the public
+    API and nothing recurses.
+    """
+
+    registry: Registry
+    ruleset: RuleSet | None = None
+
+    @property
+    def rules(self) -> RuleSet:
+        return self.ruleset if self.ruleset is not None else self.registry.rules
+
+    def provider(self, account: Account) -> Provider:
+        try:
+            return self.registry.provider(account.provider)
+        except KeyError as exc:
+            raise InputError(str(exc.args[0]), path="$.account.provider") from None
+
+    def assess(self, account: Account, as_of: date) -> Assessment:
+        if not isinstance(as_of, date) or hasattr(as_of, "hour"):
+            raise TypeError(f"as_of must be a datetime.date, got {as_of!r}")
+        provider = self.provider(account)
+        problems = check_account(provider, account)
+        if problems:
+            raise InputError([InputProblem(path, message) for path, message in problems])
+        rules = self.rules
+        try:
+            policies = PolicySet(provider=provider.policy, account=account.policy)
+        except PolicyError as exc:
+            raise InputError(str(exc), path="$.policy") from None
+        context = rules.run(
+            Context(
+                account=account,
+                as_of=as_of,
+                policies=policies,
+                provider=provider,
+                registry=self.registry,
+            )
+        )
+        ledger = context.ledger
+        if ledger is None:
+            raise InputError(
+                f"the rules in force ({', '.join(rules.ids)}) produced no ledger: "
+                "the timeline.replay rule is missing or does not apply to provider "
+                f"{account.provider!r}"
+            )
+        billed, overdue = summarize(ledger.items, as_of)
+        overridden = {value.name for value in account.policy}
+        for name, why in provider.unknown:
+            if name not in overridden:
+                context.unknown(f"{name}: {why}")
+        if any(f.rule == "penalty.unknown" for f in context.firings):
+            context.unknown(
+                "penalty: no penalty rate is known for this provider; give penalty_daily_rate "
+                "from your contract in the account's [policy] table"
+            )
+        bureau_id = policies.at(as_of).bureau
+        try:
+            bureau = self.registry.bureau(bureau_id)
+        except KeyError as exc:
+            raise InputError(str(exc.args[0]), path="$.policy.bureau") from None
+        services = _Services(self, account, provider, bureau, policies)
+        assessment = Assessment(
+            account_id=account.id,
+            provider=account.provider,
+            as_of=as_of,
+            days_past_due=ledger.days_past_due,
+            balance=Components.sum((billed, ledger.unopened)),
+            overdue=overdue,
+            charged=Components.sum(i.charged for i in ledger.items),
+            paid=Components.sum(i.paid for i in ledger.items),
+            credit=ledger.credit,
+            episodes=ledger.episodes,
+            items=ledger.items,
+            rules=tuple(context.firings),
+            ruleset=rules.ids,
+            policy=policies.at(as_of).applied,
+            unknowns=tuple(context.unknowns),
+            owed_to=ledger.owed_to,
+            closed_on=ledger.closed_on,
+            written_off_on=ledger.written_off_on,
+            guarantor_paid_on=ledger.guarantor_paid_on,
+            ignored_events=ledger.ignored_events,
+            services=services,
+        )
+        report = _report.build_report(assessment, account, bureau=bureau, policies=policies)
+        record = build_record(
+            account_id=account.id,
+            as_of=as_of,
+            first_day=min((account.opened_on, *(i.open_date for i in ledger.items))),
+            policies=policies,
+            rules=rules,
+            registry=self.registry,
+            provider=account.provider,
+            bureau=bureau.id,
+        )
+        return attrs.evolve(assessment, report=report, record=record)
+
+    def simulate(self, account: Account, events: Sequence[Event], as_of: date) -> Assessment:
+        return self.assess(account.with_events(tuple(events)), as_of)
+
+    def planner(self, account: Account, as_of: date) -> _planner.Planner:
+        assessment = self.assess(account, as_of)
+        services = assessment._services
+        assert isinstance(services, _Services)
+        return services.planner(assessment)
+
+
+@attrs.frozen
+class _Services:
+    """What an assessment made by :func:`assess` can ask for later: its actions, its explanation."""
+
+    composer: _Composer
+    account: Account
+    provider: Provider
+    bureau: Bureau
+    policies: PolicySet
+
+    def planner(self, assessment: Assessment) -> _planner.Planner:
+        return _planner.Planner(
+            assessment,
+            self.account,
+            provider=self.provider,
+            bureau=self.bureau,
+            policies=self.policies,
+            registry=self.composer.registry,
+            simulate=self.composer.simulate,
+        )
+
+    def actions(self, assessment: Assessment) -> tuple[Action, ...]:
+        return _planner.plan(self.planner(assessment))
+
+    def explain(
+        self, assessment: Assessment, locale: str, *, include_not_fired: bool
+    ) -> Explanation:
+        return build_explanation(
+            assessment,
+            locale,
+            registry=self.composer.registry,
+            include_not_fired=include_not_fired,
+            ruleset=self.composer.rules,
+        )
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        # A pickled assessment keeps its figures and actions, not the plugins in force.
+        return (_no_services, ())
+
+
+def _no_services() -> None:
+    return None
+
+
+def _composer(registry: Registry | None, ruleset: RuleSet | None) -> _Composer:
+    return _Composer(registry if registry is not None else get_registry(), ruleset)
+
+
+def assess(
+    account: Account,
+    as_of: date,
+    *,
+    ruleset: RuleSet | None = None,
+    registry: Registry | None = None,
+) -> Assessment:
     """Assess an account at the end of ``as_of``.
+
+    The replay, the summary, the credit report and the decision record are computed
+    now; the remediation plan (``assessment.actions``) is computed on first access,
+    since it simulates the account several times.
 
     Args:
         account: The account, as returned by :func:`creditrules.load_account` or built in code.
         as_of: The assessment date; events after it are not applied.
-        ruleset: The rules to run (default: the core rules plus installed plugins' rules).
+        ruleset: The rules to run (default: the rules of the registry: the core rules
+            plus the plugins' rules).
+        registry: The providers, bureaus and rules to assess with (default: the
+            installed plugins, :func:`creditrules.get_registry`); e.g. a registry
+            with a provider read by :func:`creditrules.load_provider`
+            (:meth:`~creditrules.Registry.with_providers`).
 
     Returns:
         A frozen :class:`~creditrules.Assessment`.
@@ -46,96 +237,16 @@ def assess(account: Account, as_of: date, *, ruleset: RuleSet | None = None) -> 
     >>> result.days_past_due, result.overdue.penalty
     (5, Decimal('1.25'))
     """
-    if not isinstance(as_of, date) or hasattr(as_of, "hour"):
-        raise TypeError(f"as_of must be a datetime.date, got {as_of!r}")
-    registry = get_registry()
-    try:
-        provider = registry.provider(account.provider)
-    except KeyError as exc:
-        raise InputError(str(exc.args[0]), path="$.account.provider") from None
-    problems = check_account(provider, account)
-    if problems:
-        raise InputError([InputProblem(path, message) for path, message in problems])
-    rules = ruleset if ruleset is not None else registry.rules
-    try:
-        policies = PolicySet(provider=provider.policy, account=account.policy)
-    except PolicyError as exc:
-        raise InputError(str(exc), path="$.policy") from None
-    context = rules.run(Context(account=account, as_of=as_of, policies=policies, provider=provider))
-    ledger = context.ledger
-    assert ledger is not None, "the ruleset has no timeline.replay rule"
-    billed, overdue = summarize(ledger.items, as_of)
-    balance = Components.sum((billed, ledger.unopened))
-    overridden = {value.name for value in account.policy}
-    for name, why in provider.unknown:
-        if name not in overridden:
-            context.unknown(f"{name}: {why}")
-    if any(f.rule == "penalty.unknown" for f in context.firings):
-        context.unknown(
-            "penalty: no penalty rate is known for this provider; give penalty_daily_rate "
-            "from your contract in the account's [policy] table"
-        )
-    # -- credit report (report.py): look the bureau up once per assessment --
-    bureau_id = policies.at(as_of).bureau
-    try:
-        bureau = registry.bureau(bureau_id)
-    except KeyError as exc:
-        raise InputError(str(exc.args[0]), path="$.policy.bureau") from None
-    # -- end credit report --
-    assessment = Assessment(
-        account_id=account.id,
-        provider=account.provider,
-        as_of=as_of,
-        days_past_due=ledger.days_past_due,
-        balance=balance,
-        overdue=overdue,
-        charged=Components.sum(i.charged for i in ledger.items),
-        paid=Components.sum(i.paid for i in ledger.items),
-        credit=ledger.credit,
-        episodes=ledger.episodes,
-        items=ledger.items,
-        rules=tuple(context.firings),
-        ruleset=rules.ids,
-        policy=policies.at(as_of).applied,
-        unknowns=tuple(context.unknowns),
-        owed_to=ledger.owed_to,
-        closed_on=ledger.closed_on,
-        written_off_on=ledger.written_off_on,
-        guarantor_paid_on=ledger.guarantor_paid_on,
-        ignored_events=ledger.ignored_events,
-    )
-    report = build_report(assessment, account, bureau=bureau, policies=policies)
-    # -- decision record (record.py) --
-    record = build_record(
-        account_id=account.id,
-        as_of=as_of,
-        first_day=min((account.opened_on, *(i.open_date for i in ledger.items))),
-        policies=policies,
-        rules=rules,
-        registry=registry,
-        provider=account.provider,
-        bureau=bureau.id,
-    )
-    # -- end decision record --
-    assessment = attrs.evolve(assessment, report=report, record=record)
-    # -- remediation (remediation.py): simulations made while planning skip this --
-    if not planning():
-        actions = plan(
-            assessment,
-            account,
-            provider=provider,
-            bureau=bureau,
-            policies=policies,
-            ruleset=ruleset,
-            registry=registry,
-        )
-        assessment = attrs.evolve(assessment, actions=actions)
-    # -- end remediation --
-    return assessment
+    return _composer(registry, ruleset).assess(account, as_of)
 
 
 def simulate(
-    account: Account, events: Sequence[Event], as_of: date, *, ruleset: RuleSet | None = None
+    account: Account,
+    events: Sequence[Event],
+    as_of: date,
+    *,
+    ruleset: RuleSet | None = None,
+    registry: Registry | None = None,
 ) -> Assessment:
     """Assess ``account`` as if ``events`` had also happened; the account is not modified.
 
@@ -144,18 +255,20 @@ def simulate(
         events: Extra events (payments, waivers, …).
         as_of: The assessment date.
         ruleset: As for :func:`assess`.
+        registry: As for :func:`assess`.
 
     Returns:
         The :class:`~creditrules.Assessment` of the account with the extra events.
     """
-    return assess(account.with_events(tuple(events)), as_of, ruleset=ruleset)
-
-
-# -- decision record (record.py) ---------------------------------------------------
+    return _composer(registry, ruleset).simulate(account, events, as_of)
 
 
 def recompute(
-    account: Account, assessment: Assessment, *, ruleset: RuleSet | None = None
+    account: Account,
+    assessment: Assessment,
+    *,
+    ruleset: RuleSet | None = None,
+    registry: Registry | None = None,
 ) -> Assessment:
     """Assess ``account`` again at ``assessment.as_of`` with what is installed now.
 
@@ -163,16 +276,23 @@ def recompute(
         account: The account the assessment was computed from.
         assessment: An earlier assessment (e.g. loaded with :func:`creditrules.from_dict`).
         ruleset: As for :func:`assess`.
+        registry: As for :func:`assess`.
 
     Returns:
         The new :class:`~creditrules.Assessment`; compare its ``record`` with the
         old one's (:meth:`~creditrules.record.DecisionRecord.differences`) to see
         what changed.
     """
-    return assess(account, assessment.as_of, ruleset=ruleset)
+    return assess(account, assessment.as_of, ruleset=ruleset, registry=registry)
 
 
-def verify(account: Account, assessment: Assessment, *, ruleset: RuleSet | None = None) -> bool:
+def verify(
+    account: Account,
+    assessment: Assessment,
+    *,
+    ruleset: RuleSet | None = None,
+    registry: Registry | None = None,
+) -> bool:
     """Tell whether recomputing ``assessment`` from ``account`` gives exactly the same result.
 
     The result is the same when the account, the versions of creditrules and of
@@ -183,6 +303,7 @@ def verify(account: Account, assessment: Assessment, *, ruleset: RuleSet | None 
         account: The account the assessment was computed from.
         assessment: The assessment to check.
         ruleset: As for :func:`assess`.
+        registry: As for :func:`assess`.
 
     Returns:
         ``True`` if :func:`recompute` gives an equal assessment (record included).
@@ -200,4 +321,117 @@ def verify(account: Account, assessment: Assessment, *, ruleset: RuleSet | None 
     """
     if account.id != assessment.account_id:
         return False
-    return recompute(account, assessment, ruleset=ruleset) == assessment
+    return recompute(account, assessment, ruleset=ruleset, registry=registry) == assessment
+
+
+def plan_actions(
+    account: Account,
+    as_of: date,
+    *,
+    ruleset: RuleSet | None = None,
+    registry: Registry | None = None,
+) -> tuple[Action, ...]:
+    """Plan what to do about ``account`` at ``as_of`` (what ``assess(...).actions`` holds).
+
+    Args:
+        account: The account.
+        as_of: The assessment date; events after it are left out.
+        ruleset: As for :func:`assess`.
+        registry: As for :func:`assess`.
+
+    Returns:
+        The actions, ranked (see :func:`creditrules.remediation.rank`).
+
+    Raises:
+        InputError: as :func:`assess`.
+    """
+    return assess(account, as_of, ruleset=ruleset, registry=registry).actions
+
+
+def plan_negotiation(
+    account: Account,
+    *,
+    as_of: date,
+    capacity: Decimal | int | str,
+    down_payment: Decimal | int | str | None = None,
+    start: date | None = None,
+    ruleset: RuleSet | None = None,
+    registry: Registry | None = None,
+) -> NegotiatedPlan:
+    """Draft a repayment plan (协商还款) the borrower can pay, within the provider's policy.
+
+    The plan replaces everything owed on ``start`` (after the down payment),
+    penalty included, by equal monthly installments no larger than
+    ``capacity`` — as few as possible, and never more than the provider's
+    ``negotiation_max_term_months`` (60 when unknown, the 5 years of
+    商业银行信用卡业务监督管理办法 Art. 70). If even the longest plan needs more
+    than ``capacity`` a month, the plan runs the longest term and
+    :attr:`~creditrules.NegotiatedPlan.feasible` is ``False``.
+
+    Args:
+        account: The account.
+        as_of: The assessment date; events after it are left out.
+        capacity: What the borrower can pay each month (> 0).
+        down_payment: Paid on ``start`` before the plan, if any.
+        start: The day the plan would be signed (default ``as_of``; not before it).
+        ruleset: As for :func:`assess`.
+        registry: As for :func:`assess`.
+
+    Returns:
+        The :class:`~creditrules.NegotiatedPlan`, its effect measured by simulation.
+
+    Raises:
+        ValueError: for a capacity not above 0, a negative down payment, a start
+            before ``as_of``, or nothing owed on ``start``.
+        InputError: as :func:`assess`.
+
+    >>> from creditrules import Account, Bill, PolicyValue
+    >>> account = Account(
+    ...     id="demo", provider="generic", product="revolving", opened_on=date(2025, 1, 1),
+    ...     bills=[Bill(date(2025, 3, 1), date(2025, 3, 10), "3000.00")],
+    ...     policy=[PolicyValue("penalty_daily_rate", "0.0005", source="contract", grade="A")],
+    ... )
+    >>> plan = plan_negotiation(account, as_of=date(2025, 4, 10), capacity="1100")
+    >>> plan.owed, plan.term_months, plan.monthly, plan.first_due
+    (Decimal('3046.50'), 3, Decimal('1015.50'), datetime.date(2025, 5, 10))
+    """
+    planner = _composer(registry, ruleset).planner(account, as_of)
+    return _planner.negotiate(planner, capacity=capacity, down_payment=down_payment, start=start)
+
+
+def build_report(
+    assessment: Assessment,
+    account: Account,
+    *,
+    bureau: Bureau | None = None,
+    policies: PolicySet | None = None,
+    registry: Registry | None = None,
+) -> Report:
+    """Simulate the bureau's report of ``account`` at ``assessment.as_of``.
+
+    :func:`assess` stores the same report in ``assessment.report``; call this to see
+    the account through another bureau.
+
+    Args:
+        assessment: The assessment of ``account`` (its items, episodes, events).
+        account: The account (its opening date, events and ``reported`` codes).
+        bureau: The bureau; default: the one the policy's ``bureau`` value names,
+            from the registry.
+        policies: The account's layered policy (for grace and the snapshot rule);
+            default: its provider's policy with the account's overrides.
+        registry: As for :func:`assess`.
+
+    Returns:
+        The frozen :class:`~creditrules.Report`.
+
+    Raises:
+        KeyError: if the bureau or provider is not in the registry.
+    """
+    if policies is None or bureau is None:
+        found = registry if registry is not None else get_registry()
+        if policies is None:
+            provider = found.provider(account.provider)
+            policies = PolicySet(provider=provider.policy, account=account.policy)
+        if bureau is None:
+            bureau = found.bureau(policies.at(assessment.as_of).bureau)
+    return _report.build_report(assessment, account, bureau=bureau, policies=policies)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .assessment import Allocation, Components, DueItemResult, Episode
+from .ledger import ItemSpec, Ledger
 from .model import (
     AccountClosed,
     Agreement,
@@ -29,6 +30,7 @@ from .model import (
 )
 from .money import FEN, ZERO, exact, sum_money, to_fen
 from .policy import COMPONENTS, Policy
+from .schedule import build_schedule
 
 if TYPE_CHECKING:
     from .rules import Context
@@ -44,36 +46,6 @@ EVENT_RANK = {
     "written_off": 4,
     "account_closed": 5,
 }
-
-
-@attrs.frozen
-class ItemSpec:
-    """A due item before replay: what falls due, when, and from when it can be paid.
-
-    Attributes:
-        id: Stable id.
-        kind: ``bill``, ``installment`` or ``rollover``.
-        open_date: From this day payments (and credit) apply to it.
-        due_date: The due date D.
-        principal: Principal due on D.
-        interest: Interest due on D.
-        fees: Fees due on D.
-        period: Installment number, if any.
-        opening_balance: Principal outstanding at the start of the period (loans).
-        revolving_rate: Daily interest rate accruing on its principal until D (rollovers).
-    """
-
-    id: str
-    kind: str
-    open_date: date
-    due_date: date
-    principal: Decimal
-    interest: Decimal = ZERO
-    fees: Decimal = ZERO
-    period: int | None = None
-    opening_balance: Decimal = ZERO
-    revolving_rate: Decimal | None = None
-    penalty: Decimal = ZERO
 
 
 # ---------------------------------------------------------------- phase rules
@@ -99,8 +71,6 @@ def schedule_items(ctx: Context) -> None:
     loan = ctx.account.loan
     if loan is None:
         return
-    from .schedule import build_schedule
-
     previous = loan.start_date
     for inst in build_schedule(loan):
         item_id = f"installment-{inst.period}"
@@ -148,12 +118,10 @@ def order_events(ctx: Context) -> None:
 
 
 def provider_adjust(ctx: Context) -> None:
-    """Rule ``provider.adjust``: call the plugins' ``adjust_timeline`` hook once."""
-    if ctx.provider is None:
+    """Rule ``provider.adjust``: call the provider's plugin's ``adjust_timeline`` hook once."""
+    if ctx.provider is None or ctx.registry is None:
         return
-    from ._plugins import get_registry
-
-    get_registry().adjust_timeline(ctx.provider, ctx)
+    ctx.registry.adjust_timeline(ctx.provider, ctx)
 
 
 def replay(ctx: Context) -> None:
@@ -207,22 +175,6 @@ class _Item:
         if kind == "unpaid_principal_and_interest":
             return self.out["principal"] + self.out["interest"]
         return self.out["principal"] + self.out["interest"] + self.out["fees"]
-
-
-@attrs.frozen
-class Ledger:
-    """The replayed timeline: item states, episodes and credit at the as-of date."""
-
-    items: tuple[DueItemResult, ...]
-    episodes: tuple[Episode, ...]
-    credit: Decimal
-    unopened: Components
-    days_past_due: int
-    owed_to: str
-    closed_on: date | None
-    written_off_on: date | None
-    guarantor_paid_on: date | None
-    ignored_events: int
 
 
 class _Replay:

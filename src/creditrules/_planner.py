@@ -1,30 +1,39 @@
 """The remediation planner: the actions of one assessment, each effect simulated (private).
 
-:func:`creditrules.assess` calls :func:`plan` at its end;
-:func:`creditrules.remediation.plan_actions` and
-:func:`creditrules.remediation.plan_negotiation` use :func:`planner_for`. The values
-and the catalogue are public in :mod:`creditrules.remediation`.
+:func:`creditrules.assess` attaches a planner to each assessment; the actions are
+planned on first access to ``assessment.actions`` (:func:`plan`), and
+:func:`creditrules.plan_negotiation` drafts a plan (:func:`negotiate`). The composer
+hands the planner a ``simulate`` function, so this module never calls back into the
+public API. The values and the catalogue are public in :mod:`creditrules.remediation`.
 
 Every figure of an effect comes from two simulations of the account at the same
-horizon (:meth:`_Planner.measure`); simulations are cached per planner, and made
-inside :func:`creditrules.remediation._planning_scope` so that they carry no
-actions of their own.
+horizon (:meth:`Planner.measure`); simulations are cached per planner. A simulation
+plans nothing unless its ``actions`` are read, so planning never recurses.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
-from decimal import Decimal, localcontext
+from decimal import ROUND_CEILING, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .assessment import Assessment, DueItemResult, Episode
 from .bureau import Bureau, Citation, month_end
-from .errors import CreditRulesError, PluginError
-from .model import EVENT_TYPES, Account, Event, Payment, Waiver, add_months
-from .money import ZERO, sum_money, to_fen
+from .errors import CreditRulesError
+from .model import (
+    EVENT_TYPES,
+    Account,
+    Agreement,
+    Event,
+    Payment,
+    PlannedPayment,
+    Waiver,
+    add_months,
+)
+from .money import FEN, ZERO, parse_money, sum_money, to_fen
 from .policy import PolicySet
 from .remediation import (
     _COMPLAINT,
@@ -37,26 +46,27 @@ from .remediation import (
     _WAIVER_PRACTICE,
     Action,
     Effect,
+    NegotiatedPlan,
     _ceil_div,
     _checklist,
     _exact,
     _known_at,
-    _planning_scope,
     _plural,
     _policy_citation,
     _yuan,
     negotiation_policy,
     rank,
 )
+from .report import NegativeRecord, Report, snapshot_day
 
 if TYPE_CHECKING:
     from ._plugins import Registry
-    from .assessment import Assessment, DueItemResult
     from .provider import Provider
-    from .report import NegativeRecord, Report
-    from .rules import RuleSet
 
-__all__ = ["payoff_amount", "plan", "planner_for"]
+__all__ = ["Planner", "Simulate", "negotiate", "payoff_amount", "plan"]
+
+#: Assess an account with extra events at a date: what the planner measures effects with.
+Simulate = Callable[[Account, Sequence[Event], date], Assessment]
 
 
 def _live(item: DueItemResult) -> bool:
@@ -76,7 +86,7 @@ def _record_of(report: Report | None, start: date | None) -> NegativeRecord | No
 # ----------------------------------------------------------------- the planner
 
 
-class _Planner:
+class Planner:
     """Plans the actions of one assessment; every effect is simulated."""
 
     def __init__(
@@ -87,8 +97,8 @@ class _Planner:
         provider: Provider,
         bureau: Bureau,
         policies: PolicySet,
-        ruleset: RuleSet | None,
         registry: Registry,
+        simulate: Simulate,
     ) -> None:
         self.a = assessment
         self.as_of = assessment.as_of
@@ -97,7 +107,7 @@ class _Planner:
         self.bureau = bureau
         self.policies = policies
         self.policy = policies.at(self.as_of)
-        self.ruleset = ruleset
+        self.simulate = simulate
         self.registry = registry
         self.report = assessment.report
         owed_to = assessment.owed_to
@@ -116,10 +126,7 @@ class _Planner:
         key = (tuple(events), day)
         cached = self._cache.get(key)
         if cached is None:
-            from ._api import simulate
-
-            with _planning_scope():
-                cached = simulate(self.account, key[0], day, ruleset=self.ruleset)
+            cached = self.simulate(self.account, key[0], day)
             self._cache[key] = cached
         return cached
 
@@ -150,7 +157,7 @@ class _Planner:
         record = _record_of(after.report, episode_start)
         effect = Effect(
             text=text,
-            cost_saved=_total_cost(before) - _total_cost(after),
+            cost_saved=before.net_cost - after.net_cost,
             negative_months_avoided=self.negative_months(before) - self.negative_months(after),
             record_disappears_on=record.hidden_from if record is not None else None,
             horizon=horizon,
@@ -186,12 +193,7 @@ class _Planner:
 
     # -- dates -----------------------------------------------------------
     def snapshot_of(self, year: int, month: int) -> date:
-        applied = self.policies.at(date(year, month, 1)).origin("snapshot")
-        rule = self.bureau.snapshot if applied.layer == "default" else applied.value.value
-        last = month_end(year, month)
-        if rule == "month_end":
-            return last
-        return last.replace(day=min(int(rule), last.day))
+        return snapshot_day(self.policies, self.bureau, year, month)
 
     def next_snapshot(self, day: date) -> date:
         """The first snapshot day on or after ``day``."""
@@ -855,36 +857,24 @@ class _Planner:
 
     # -- plugins -------------------------------------------------------------
     def plugin_actions(self) -> list[Action]:
-        caller = self.registry.manager.hook.provider_actions
-        found: list[Action] = []
-        for impl in reversed(caller.get_hookimpls()):
-            arguments: dict[str, Any] = {
-                "assessment": self.a,
-                "account": self.account,
-                "provider": self.provider,
-            }
-            try:
-                with _planning_scope():
-                    result = impl.function(*(arguments[name] for name in impl.argnames))
-                if result is not None and not isinstance(result, Iterable):
-                    raise TypeError(f"provider_actions returned {result!r}, not a list of actions")
-                contributed = list(result) if result is not None else []
-                for action in contributed:
-                    if not isinstance(action, Action):
-                        raise TypeError(f"provider_actions returned {action!r}, not an Action")
-            except Exception as exc:
-                message = (
-                    f"creditrules plugin {impl.plugin_name!r} raised in provider_actions: "
-                    f"{type(exc).__name__}: {exc}"
-                )
-                if self.registry.strict:
-                    raise PluginError(message) from exc
-                from ._plugins import PluginWarning
+        """Actions the plugins contribute (``provider_actions``), their effects measured.
 
-                warnings.warn(message, PluginWarning, stacklevel=2)
-                continue
+        Each plugin sees the assessment with no actions (so asking for them inside
+        the hook cannot recurse) and is isolated: one that raises or returns
+        something other than actions is named in a warning and the others count.
+        """
+        # The plugins see this assessment with its actions left empty.
+        bare = attrs.evolve(self.a, actions=())
+        found: list[Action] = []
+        for plugin, contributed in self.registry.call_each(
+            "provider_actions",
+            check=_actions_only,
+            assessment=bare,
+            account=self.account,
+            provider=self.provider,
+        ):
             for action in contributed:
-                action = attrs.evolve(action, origin=impl.plugin_name)
+                action = attrs.evolve(action, origin=plugin)
                 effect = action.effect
                 if action.events and effect.horizon is not None:
                     measured = self.measure(
@@ -900,10 +890,17 @@ class _Planner:
         return found
 
 
-def _total_cost(assessment: Assessment) -> Decimal:
-    from .comparison import total_cost
-
-    return total_cost(assessment)
+def _actions_only(result: object) -> list[Action]:
+    """Check what a ``provider_actions`` implementation returned: actions, or ``None``."""
+    if result is None:
+        return []
+    if not isinstance(result, Iterable):
+        raise TypeError(f"provider_actions returned {result!r}, not a list of actions")
+    contributed = list(result)
+    for action in contributed:
+        if not isinstance(action, Action):
+            raise TypeError(f"provider_actions returned {action!r}, not an Action")
+    return contributed
 
 
 def _fee(amount: Decimal, rate: Decimal) -> Decimal:
@@ -928,50 +925,12 @@ def _reporter(provider: Provider, account: Account) -> str:
         return f"the institution that reported it ({name})"
 
 
-def plan(
-    assessment: Assessment,
-    account: Account,
-    *,
-    provider: Provider,
-    bureau: Bureau,
-    policies: PolicySet,
-    ruleset: RuleSet | None,
-    registry: Registry,
-) -> tuple[Action, ...]:
-    """Plan the actions of ``assessment`` (called by :func:`creditrules.assess`)."""
-    return _Planner(
-        assessment,
-        account,
-        provider=provider,
-        bureau=bureau,
-        policies=policies,
-        ruleset=ruleset,
-        registry=registry,
-    ).actions()
+def plan(planner: Planner) -> tuple[Action, ...]:
+    """The actions of the planner's assessment, ranked (what ``assessment.actions`` holds)."""
+    return planner.actions()
 
 
-def planner_for(account: Account, as_of: date, ruleset: RuleSet | None) -> _Planner:
-    from ._api import assess
-    from ._plugins import get_registry
-
-    with _planning_scope():
-        assessment = assess(account, as_of, ruleset=ruleset)
-    registry = get_registry()
-    provider = registry.provider(account.provider)
-    policies = PolicySet(provider=provider.policy, account=account.policy)
-    bureau = registry.bureau(policies.at(as_of).bureau)
-    return _Planner(
-        assessment,
-        account,
-        provider=provider,
-        bureau=bureau,
-        policies=policies,
-        ruleset=ruleset,
-        registry=registry,
-    )
-
-
-def payoff_amount(planner: _Planner) -> Decimal:
+def payoff_amount(planner: Planner) -> Decimal:
     """What repaying everything on the assessment date takes (interest to date if allowed)."""
     a = planner.a
     everything = sum_money(i.outstanding.total for i in a.items if _live(i)) - a.credit
@@ -984,3 +943,80 @@ def payoff_amount(planner: _Planner) -> Decimal:
             if 0 < quote <= everything:
                 return quote
     return everything
+
+
+def negotiate(
+    planner: Planner,
+    *,
+    capacity: Decimal | int | str,
+    down_payment: Decimal | int | str | None = None,
+    start: date | None = None,
+) -> NegotiatedPlan:
+    """Draft a negotiated plan for the planner's account (:func:`creditrules.plan_negotiation`)."""
+    account = planner.account
+    as_of = planner.as_of
+    limit = parse_money(capacity)
+    if limit <= 0:
+        raise ValueError(f"capacity must be greater than 0, got {limit}")
+    down = ZERO if down_payment is None else parse_money(down_payment)
+    if down < 0:
+        raise ValueError(f"down_payment must not be negative, got {down}")
+    day = as_of if start is None else start
+    if day < as_of:
+        raise ValueError(f"start {day} is before as_of {as_of}")
+    before: tuple[Event, ...] = (Payment(day, down),) if down > 0 else ()
+    probe = planner.sim((*before, Agreement(day, [PlannedPayment(add_months(day, 1), FEN)])), day)
+    firings = [f for f in probe.fired("agreement.plan") if f.subject == f"agreement {day}"]
+    owed = Decimal(firings[-1].fact("owed")) if firings else ZERO
+    if owed <= 0:
+        raise ValueError(
+            f"nothing is owed on {day}"
+            + (" after the down payment" if down > 0 else "")
+            + ": no plan is needed"
+        )
+    provider_name = planner.provider.display_name
+    policy = negotiation_policy(planner.policies, day, provider_name=provider_name)
+    with localcontext(_exact()):
+        needed = int((owed / limit).to_integral_value(rounding=ROUND_CEILING))
+        monthly = _ceil_div(owed, max(1, min(needed, policy.max_term_months)))
+        # As few installments of that amount as cover the debt; the last one takes the rest.
+        term = int((owed / monthly).to_integral_value(rounding=ROUND_CEILING))
+        last = owed - monthly * (term - 1)
+    installments = [
+        PlannedPayment(add_months(day, k), monthly if k < term else last)
+        for k in range(1, term + 1)
+    ]
+    counterparty = planner.pay_to
+    pay_now = payoff_amount(planner)
+    draft = NegotiatedPlan(
+        account_id=account.id,
+        as_of=as_of,
+        start=day,
+        counterparty=counterparty,
+        capacity=limit,
+        down_payment=down,
+        owed=owed,
+        installments=installments,
+        policy=policy,
+        pay_now=pay_now,
+        effect=Effect(""),
+    )
+    episode: Episode | None = planner.a.current_episode
+    horizon = planner.next_snapshot(draft.last_due)
+    lead = (
+        f"Kept as agreed, the plan repays everything by {draft.last_due}: "
+        f"{_yuan(draft.total)} in all, {_yuan(draft.extra_cost)} more than repaying "
+        f"everything on {as_of} ({_yuan(pay_now)})."
+    )
+    effect = planner.measure(
+        lead,
+        draft.events(),
+        horizon,
+        episode_start=episode.start if episode is not None else None,
+    )
+    return attrs.evolve(
+        draft,
+        effect=effect,
+        checklist=_checklist(counterparty, draft, policy),
+        citations=[*policy.citations, _NEGOTIATION_STEPS],
+    )

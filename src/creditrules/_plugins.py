@@ -19,19 +19,21 @@ import difflib
 import importlib
 import os
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
 
 import attrs
+import cattrs
 import pluggy
 
-from . import hookspecs
+from . import _convert, hookspecs
+from ._version import __version__
 from .bureau import Bureau
 from .errors import PluginError
-from .model import EVENT_TYPES
+from .model import CORE_EVENT_TYPES
 from .provider import Provider
 from .rules import CORE_RULES, Context, Rule, RuleSet
 
@@ -84,6 +86,8 @@ class Registry:
         plugins: One :class:`PluginInfo` per plugin, in load order.
         strict: Whether plugin failures are fatal.
         bureaus: Credit bureaus by id.
+        event_types: Account-file event types by tag: the core ones and those the
+            plugins registered (``register_event_types``).
     """
 
     manager: pluggy.PluginManager
@@ -94,6 +98,66 @@ class Registry:
     strict: bool = False
     bureaus: dict[str, Bureau] = attrs.field(factory=dict)
     bureau_plugin: dict[str, str] = attrs.field(factory=dict)
+    event_types: dict[str, type[Any]] = attrs.field(factory=lambda: dict(CORE_EVENT_TYPES))
+    _converter: cattrs.Converter | None = attrs.field(default=None, init=False, repr=False)
+
+    @property
+    def converter(self) -> cattrs.Converter:
+        """The converter that reads and writes values with this registry's event types."""
+        if self._converter is None:
+            self._converter = _convert.make_converter(self.event_types)
+        return self._converter
+
+    def call_each(
+        self,
+        hook: str,
+        *,
+        plugins: Iterable[str] | None = None,
+        check: Callable[[Any], Any] | None = None,
+        **arguments: Any,
+    ) -> list[tuple[str, Any]]:
+        """Call ``hook`` of every plugin (or of ``plugins`` only), each isolated from the others.
+
+        A plugin whose implementation raises is named in a :class:`PluginWarning`
+        and skipped, so the other plugins' results still count; in strict mode it
+        is a :class:`~creditrules.PluginError`.
+
+        Args:
+            hook: The hook name (see :mod:`creditrules.hookspecs`).
+            plugins: Only call the implementations of these plugins (by name).
+            check: Applied to each result (what it returns is kept); a
+                :class:`TypeError` or :class:`ValueError` it raises counts as the
+                plugin's failure.
+            **arguments: The hook's arguments by name; each implementation gets
+                the ones it declares.
+
+        Returns:
+            ``(plugin name, result)`` pairs, in registration order, for the
+            implementations that returned without raising.
+
+        Raises:
+            PluginError: if an implementation raised and the registry is strict.
+        """
+        wanted = None if plugins is None else set(plugins)
+        results: list[tuple[str, Any]] = []
+        for impl in reversed(getattr(self.manager.hook, hook).get_hookimpls()):
+            if wanted is not None and impl.plugin_name not in wanted:
+                continue
+            try:
+                result = impl.function(*(arguments[name] for name in impl.argnames))
+                if check is not None:
+                    result = check(result)
+            except Exception as exc:
+                message = (
+                    f"creditrules plugin {impl.plugin_name!r} raised in {hook}: "
+                    f"{type(exc).__name__}: {exc}"
+                )
+                if self.strict:
+                    raise PluginError(message) from exc
+                warnings.warn(message, PluginWarning, stacklevel=2)
+                continue
+            results.append((impl.plugin_name, result))
+        return results
 
     def bureau(self, bureau_id: str) -> Bureau:
         """Return the credit bureau with this id.
@@ -149,9 +213,20 @@ class Registry:
             copy.provider_plugin[provider.id] = origin
         return copy
 
+    def owner(self, provider_id: str) -> str | None:
+        """The name of the plugin (or provider file) that registered ``provider_id``."""
+        return self.provider_plugin.get(provider_id)
+
     def adjust_timeline(self, provider: Provider, context: Context) -> None:
-        """Call every plugin's ``adjust_timeline`` once for this assessment."""
-        self.manager.hook.adjust_timeline(provider=provider, context=context)
+        """Call the ``adjust_timeline`` hook of the plugin that owns ``provider``, once."""
+        owner = self.owner(provider.id)
+        if owner is None:
+            return
+        self.call_each("adjust_timeline", plugins=(owner,), provider=provider, context=context)
+
+    def with_rules(self, rules: RuleSet) -> Registry:
+        """Return a copy of this registry with ``rules`` in force (e.g. for a test)."""
+        return attrs.evolve(self, rules=rules)
 
 
 def _names(variable: str) -> set[str] | None:
@@ -159,12 +234,6 @@ def _names(variable: str) -> set[str] | None:
     if raw is None:
         return None
     return {name.strip() for name in raw.split(",") if name.strip()}
-
-
-def _own_version() -> str:
-    from . import __version__
-
-    return __version__
 
 
 class _Loader:
@@ -185,7 +254,7 @@ class _Loader:
     def load(self, extra: tuple[tuple[str, object], ...] = ()) -> Registry:
         for module_name in DEFAULT_PLUGINS:
             module = importlib.import_module(module_name)
-            self._register(module_name, module, ("creditrules", _own_version()))
+            self._register(module_name, module, ("creditrules", __version__))
         for name, plugin in extra:
             self._register(name, plugin, ("(in process)", ""))
         wanted = _names("CREDITRULES_LOAD_PLUGINS")
@@ -244,9 +313,15 @@ class _Loader:
         for name, function in self._each("register_event_types"):
 
             def register_event(tag: str, cls: type[Any], _name: str = name) -> None:
-                if tag in EVENT_TYPES and EVENT_TYPES[tag] is not cls:
+                if not isinstance(tag, str) or not tag:
+                    raise TypeError(f"register_event_types got the tag {tag!r}, not a name")
+                if not (isinstance(cls, type) and attrs.has(cls)):
+                    raise TypeError(
+                        f"register_event_types got {cls!r} for {tag!r}, not an attrs class"
+                    )
+                if tag in registry.event_types and registry.event_types[tag] is not cls:
                     raise PluginError(f"event type {tag!r} from {_name} is already registered")
-                EVENT_TYPES[tag] = cls
+                registry.event_types[tag] = cls
 
             self._call(name, "register_event_types", function, register_event)
         self._register_by_id(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Allocation",
     "Assessment",
+    "AssessmentServices",
     "Components",
     "DueItemResult",
     "Episode",
@@ -190,7 +191,25 @@ class RuleFiring:
         return dict(self.facts)[name]
 
 
-@attrs.frozen
+class AssessmentServices(Protocol):
+    """What an assessment asks of the composer that made it (see :func:`creditrules.assess`).
+
+    :func:`creditrules.assess` attaches one to every assessment it returns, so
+    that the remediation plan (:attr:`Assessment.actions`) is computed on first
+    access, and :meth:`Assessment.explain` can reach the rules and bureau in force,
+    without the value depending on the code that computes them.
+    """
+
+    def actions(self, assessment: Assessment) -> tuple[Action, ...]:
+        """Plan the actions of ``assessment`` (ranked, most urgent first)."""
+
+    def explain(
+        self, assessment: Assessment, locale: str, *, include_not_fired: bool
+    ) -> Explanation:
+        """Explain every figure of ``assessment`` in ``locale``."""
+
+
+@attrs.frozen(eq=False)
 class Assessment:
     """Everything the engine knows about one account at one date.
 
@@ -220,7 +239,14 @@ class Assessment:
             content hashes (see :mod:`creditrules.record`); ``None`` when the
             assessment was built without one.
         actions: What to do, most urgent first (see :mod:`creditrules.remediation`);
-            empty when nothing applies, or for assessments made while planning.
+            empty when nothing applies. Planning simulates the account several
+            times, so an assessment made by :func:`creditrules.assess` plans on
+            first access to ``actions`` (then keeps the result); an assessment
+            read back with :func:`creditrules.from_dict` has the actions it was
+            saved with.
+
+    Two assessments are equal when every figure, the report, the record and the
+    actions are equal.
     """
 
     account_id: str
@@ -245,7 +271,54 @@ class Assessment:
     ignored_events: int = 0
     report: Report | None = None
     record: DecisionRecord | None = None
-    actions: tuple[Action, ...] = ()
+    _actions: tuple[Action, ...] | None = attrs.field(
+        default=None,
+        alias="actions",
+        converter=attrs.converters.optional(tuple),
+        metadata={"serialize_as": "actions"},
+    )
+    _services: AssessmentServices | None = attrs.field(
+        default=None,
+        alias="services",
+        repr=False,
+        metadata={"serialize": False},
+    )
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        """What to do, most urgent first (planned on first access, then kept)."""
+        if self._actions is None:
+            planned = self._services.actions(self) if self._services is not None else ()
+            object.__setattr__(self, "_actions", tuple(planned))
+            return planned
+        return self._actions
+
+    def _key(self) -> tuple[Any, ...]:
+        return (
+            *(getattr(self, a.name) for a in attrs.fields(Assessment) if a.eq and a.name[0] != "_"),
+            self.actions,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Assessment)
+        return self is other or self._key() == other._key()
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    @property
+    def net_cost(self) -> Decimal:
+        """What the debt cost beyond principal, less what was waived (or forgiven by a plan)."""
+        waived = sum_money(
+            item.waived.interest + item.waived.fees + item.waived.penalty for item in self.items
+        )
+        return self.cost - waived
 
     @property
     def cost(self) -> Decimal:
@@ -296,7 +369,13 @@ class Assessment:
 
         Raises:
             ValueError: if ``locale`` has no catalog (the message lists those available).
+            LookupError: if the assessment was built by hand rather than by
+                :func:`creditrules.assess` or :func:`creditrules.from_dict`, so it
+                knows no rules or bureau to explain with.
         """
-        from .explain import explain
-
-        return explain(self, locale, include_not_fired=include_not_fired)
+        if self._services is None:
+            raise LookupError(
+                "this assessment was not made by creditrules.assess or read by "
+                "creditrules.from_dict, so it knows no rules to explain it with"
+            )
+        return self._services.explain(self, locale, include_not_fired=include_not_fired)

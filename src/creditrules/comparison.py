@@ -34,18 +34,19 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
+from ._api import simulate
+from ._convert import from_dict
+from ._plugins import Registry, get_registry
+from .assessment import Assessment
 from .errors import InputError, InputProblem
 from .model import Account, Event, Payment, Waiver
 from .money import ZERO, parse_money, sum_money
 from .report import _grid
 from .rules import RuleSet
-
-if TYPE_CHECKING:
-    from .assessment import Assessment
 
 __all__ = [
     "Comparison",
@@ -63,6 +64,7 @@ def total_cost(assessment: Assessment) -> Decimal:
 
     Unlike :attr:`Assessment.cost <creditrules.Assessment.cost>` (what was
     charged), a waiver — or the part of the debt a signed plan forgives — lowers it.
+    The same figure as :attr:`Assessment.net_cost <creditrules.Assessment.net_cost>`.
 
     Args:
         assessment: An assessment.
@@ -70,10 +72,7 @@ def total_cost(assessment: Assessment) -> Decimal:
     Returns:
         The net cost at ``assessment.as_of``.
     """
-    waived = sum_money(
-        item.waived.interest + item.waived.fees + item.waived.penalty for item in assessment.items
-    )
-    return assessment.cost - waived
+    return assessment.net_cost
 
 
 def _events(value: Iterable[Event]) -> tuple[Event, ...]:
@@ -191,19 +190,17 @@ def _scenario_list(
     return found
 
 
-def _negative_months(assessment: Assessment) -> int:
-    from ._plugins import get_registry
-
+def _negative_months(assessment: Assessment, registry: Registry) -> int:
     report = assessment.report
     if report is None:
         return 0
-    bureau = get_registry().bureaus.get(report.bureau)
+    bureau = registry.bureaus.get(report.bureau)
     if bureau is None:  # pragma: no cover - assess found it a moment ago
         return 0
     return sum(1 for code in report.history.values() if bureau.is_negative(code))
 
 
-def _row(scenario: Scenario, result: Assessment) -> ScenarioResult:
+def _row(scenario: Scenario, result: Assessment, registry: Registry) -> ScenarioResult:
     report = result.report
     waived_penalty = sum_money(item.waived.penalty for item in result.items)
     return ScenarioResult(
@@ -217,7 +214,7 @@ def _row(scenario: Scenario, result: Assessment) -> ScenarioResult:
         max_days_past_due=max(
             (result.days_past_due, *(e.max_days_past_due for e in result.episodes))
         ),
-        negative_months=_negative_months(result),
+        negative_months=_negative_months(result, registry),
         worst_status=report.max_status if report is not None else "/",
         clean_on=report.clean_on if report is not None else None,
         months=report.months if report is not None else {},
@@ -233,6 +230,7 @@ def compare(
     as_of: date,
     baseline: str | None = "as is",
     ruleset: RuleSet | None = None,
+    registry: Registry | None = None,
 ) -> Comparison:
     """Assess ``account`` under each scenario at ``as_of`` and tabulate the results.
 
@@ -245,6 +243,7 @@ def compare(
         baseline: Name of a first row with no extra events (the account as it is),
             or ``None`` to leave it out.
         ruleset: As for :func:`creditrules.assess`.
+        registry: As for :func:`creditrules.assess`.
 
     Returns:
         The frozen :class:`Comparison`.
@@ -253,9 +252,7 @@ def compare(
         ValueError: if two scenarios have the same name.
         InputError: as :func:`creditrules.assess` (e.g. an event before the account opened).
     """
-    from ._api import simulate
-    from .remediation import _planning_scope
-
+    registry = registry if registry is not None else get_registry()
     listed = _scenario_list(scenarios)
     if baseline is not None:
         listed.insert(0, Scenario(baseline, ()))
@@ -263,10 +260,14 @@ def compare(
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ValueError(f"scenario names must be unique; repeated: {', '.join(duplicates)}")
-    rows = []
-    with _planning_scope():  # the table needs figures, not action plans
-        for scenario in listed:
-            rows.append(_row(scenario, simulate(account, scenario.events, as_of, ruleset=ruleset)))
+    rows = [
+        _row(
+            scenario,
+            simulate(account, scenario.events, as_of, ruleset=ruleset, registry=registry),
+            registry,
+        )
+        for scenario in listed
+    ]
     return Comparison(account.id, as_of, rows)
 
 
@@ -334,8 +335,6 @@ component='penalty', amount=Decimal('5.00'), note='')))
 
 
 def _scenario_from_table(table: Any, path: str) -> Scenario:
-    from ._convert import from_dict
-
     if not isinstance(table, Mapping):
         raise InputError("expected a table with a name and events", path=path)
     unknown = sorted(set(table) - {"name", "events"})

@@ -85,7 +85,7 @@ def register_rules(register: Callable[..., None]) -> None:
 def register_event_types(register: Callable[[str, type[Any]], None]) -> None:
     """Register extra event types for account files.
 
-    Call ``register("bill_installment", BillInstallment)`` with a frozen attrs
+    Call ``register("acme_deferral", AcmeDeferral)`` with a frozen attrs
     class that has a ``date`` field, a ``note`` field and a ``type`` class
     variable equal to the tag. The event reaches the engine in
     ``Context.events``; a provider hook or rule gives it meaning.
@@ -100,8 +100,9 @@ def adjust_timeline(provider: Provider, context: Context) -> None:
     """Apply provider behaviour the policy parameters cannot express.
 
     Called **once per assessment**, after the due items and events are derived
-    and before the timeline is replayed, for every plugin; an implementation
-    acts only when ``provider.id`` is one of its own. It may replace
+    and before the timeline is replayed, and only for the plugin that registered
+    the account's provider (other plugins' implementations are not called). It
+    may replace
     ``context.items`` (e.g. turn a bill into installments, 账单分期) or
     ``context.events``, and should record what it did with ``context.fire``.
 
@@ -118,9 +119,6 @@ def register_commands(cli: Any) -> None:
     Args:
         cli: The :class:`click.Group` of the CLI; add commands with ``cli.command()``.
     """
-
-
-# -- remediation (remediation.py) ---------------------------------------------
 
 
 @hookspec
@@ -142,17 +140,16 @@ def provider_actions(
     with ``--strict``).
 
     Args:
-        assessment: The assessment so far (its ``actions`` are still empty; an
-            assessment or simulation made inside the hook has none either).
+        assessment: The assessment so far (its ``actions`` are empty here, so
+            reading them inside the hook never recurses). An assessment or
+            simulation the hook makes itself plans its actions only if the hook
+            reads them — which would call this hook again: don't.
         account: The account as known at ``assessment.as_of`` (later events left out).
         provider: The account's provider.
 
     Returns:
         The plugin's actions, in any order.
     """
-
-
-# -- end remediation -------------------------------------------------------------
 
 
 #: Hook names and one line each, for ``creditrules plugins`` and the docs test.

@@ -23,6 +23,7 @@ import itertools
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, ClassVar, Literal, Union
 
 import attrs
@@ -73,7 +74,7 @@ def add_months(start: date, months: int, day: int | None = None) -> date:
 
 @attrs.frozen
 class Bill:
-    """A statement of a revolving account (e.g. a monthly Huabei bill).
+    """A statement of a revolving account (e.g. a monthly credit-card or pay-later bill).
 
     Attributes:
         statement_date: The day the bill is issued (账单日).
@@ -195,7 +196,7 @@ class Waiver:
 
 @attrs.frozen
 class AccountClosed:
-    """The borrower closed the account (e.g. closing Huabei). Nothing more is billed."""
+    """The borrower closed the account (e.g. closing a pay-later account). Nothing more is billed."""
 
     type: ClassVar[str] = "account_closed"
     date: date = attrs.field(validator=v.is_date)
@@ -292,13 +293,16 @@ class Agreement:
 
 Event = Union[Payment, Waiver, AccountClosed, WrittenOff, GuarantorPaid, Agreement]  # noqa: UP007
 
-#: The core event classes by their ``type`` tag.
-CORE_EVENT_TYPES: Mapping[str, type[Any]] = {
-    cls.type: cls for cls in (Payment, Waiver, AccountClosed, WrittenOff, GuarantorPaid, Agreement)
-}
-#: Event classes by their ``type`` tag, as written in account files; plugins add to it
-#: through the ``register_event_types`` hook.
-EVENT_TYPES: dict[str, type[Any]] = dict(CORE_EVENT_TYPES)
+#: The core event classes by their ``type`` tag (read-only).
+CORE_EVENT_TYPES: Mapping[str, type[Any]] = MappingProxyType(
+    {
+        cls.type: cls
+        for cls in (Payment, Waiver, AccountClosed, WrittenOff, GuarantorPaid, Agreement)
+    }
+)
+#: The core event types (read-only). Plugins' event types (``register_event_types``)
+#: live in the registry: :attr:`creditrules.Registry.event_types`.
+EVENT_TYPES: Mapping[str, type[Any]] = CORE_EVENT_TYPES
 
 
 @attrs.frozen
@@ -350,7 +354,7 @@ class Account:
 
     Attributes:
         id: The borrower's name for the account.
-        provider: A provider id (``generic``, ``huabei``, …).
+        provider: A provider id (``generic``, or one a plugin registers).
         product: ``revolving`` (bills) or ``installment`` (a loan).
         opened_on: Day the account was opened.
         bills: Statements of a revolving account.

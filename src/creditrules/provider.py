@@ -54,9 +54,9 @@ class Provider:
     """A lender's product line and its policy.
 
     Attributes:
-        id: The id account files use (``provider = "huabei"``).
+        id: The id account files use (``provider = "acme"``).
         name_zh: Chinese name (花呗).
-        name_en: English name (Huabei).
+        name_en: English name (Acme Credit).
         products: Product kinds offered (``revolving``, ``installment``).
         policy: Effective-dated, sourced policy values.
         facts: Other sourced facts (reporting, funding, authorisation).
@@ -102,7 +102,7 @@ class Provider:
 
     @property
     def display_name(self) -> str:
-        """``"花呗 Huabei"``-style name, or the id."""
+        """``"中文名 English name"``-style name, or the id."""
         return " ".join(n for n in (self.name_zh, self.name_en) if n) or self.id
 
     def policy_at(self, day: date) -> dict[str, PolicyValue]:

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._convert import to_dict
+from ._version import __version__
 from .policy import AppliedValue, PolicySet
 
 if TYPE_CHECKING:
@@ -165,8 +167,6 @@ def content_hash(data: Any) -> str:
     Returns:
         The hash; equal values always give equal hashes.
     """
-    from ._convert import to_dict
-
     text = json.dumps(to_dict(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -228,8 +228,6 @@ def build_record(
     Returns:
         The :class:`DecisionRecord`.
     """
-    from . import __version__
-
     rules = tuple(rules)
     policy = _policy_across(policies, min(first_day, as_of), as_of)
     used = {rule.origin for rule in rules}

@@ -41,8 +41,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
@@ -73,8 +71,6 @@ __all__ = [
     "NegotiatedPlan",
     "NegotiationPolicy",
     "negotiation_policy",
-    "plan_actions",
-    "plan_negotiation",
     "rank",
 ]
 
@@ -506,23 +502,6 @@ class NegotiatedPlan:
 
 # ----------------------------------------------------------------- helpers
 
-_PLANNING: ContextVar[bool] = ContextVar("creditrules_planning", default=False)
-
-
-def planning() -> bool:
-    """Tell whether the planner is running (assessments made meanwhile carry no actions)."""
-    return _PLANNING.get()
-
-
-@contextmanager
-def _planning_scope() -> Iterator[None]:
-    token = _PLANNING.set(True)
-    try:
-        yield
-    finally:
-        _PLANNING.reset(token)
-
-
 def _yuan(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
@@ -681,139 +660,3 @@ def rank(actions: Iterable[Action]) -> tuple[Action, ...]:
 
     ordered = sorted(actions, key=key)
     return tuple(attrs.evolve(a, priority=n) for n, a in enumerate(ordered, start=1))
-
-
-def plan_actions(
-    account: Account, as_of: datetime.date, *, ruleset: RuleSet | None = None
-) -> tuple[Action, ...]:
-    """Plan what to do about ``account`` at ``as_of`` (what ``assess(...).actions`` holds).
-
-    Args:
-        account: The account.
-        as_of: The assessment date; events after it are left out.
-        ruleset: As for :func:`creditrules.assess`.
-
-    Returns:
-        The actions, ranked (see :func:`rank`).
-
-    Raises:
-        InputError: as :func:`creditrules.assess`.
-    """
-    from ._planner import planner_for
-
-    return planner_for(account, as_of, ruleset).actions()
-
-
-def plan_negotiation(
-    account: Account,
-    *,
-    as_of: datetime.date,
-    capacity: Decimal | int | str,
-    down_payment: Decimal | int | str | None = None,
-    start: datetime.date | None = None,
-    ruleset: RuleSet | None = None,
-) -> NegotiatedPlan:
-    """Draft a repayment plan (协商还款) the borrower can pay, within the provider's policy.
-
-    The plan replaces everything owed on ``start`` (after the down payment),
-    penalty included, by equal monthly installments no larger than
-    ``capacity`` — as few as possible, and never more than the provider's
-    ``negotiation_max_term_months`` (60 when unknown, the 5 years of
-    商业银行信用卡业务监督管理办法 Art. 70). If even the longest plan needs more
-    than ``capacity`` a month, the plan runs the longest term and
-    :attr:`~NegotiatedPlan.feasible` is ``False``.
-
-    Args:
-        account: The account.
-        as_of: The assessment date; events after it are left out.
-        capacity: What the borrower can pay each month (> 0).
-        down_payment: Paid on ``start`` before the plan, if any.
-        start: The day the plan would be signed (default ``as_of``; not before it).
-        ruleset: As for :func:`creditrules.assess`.
-
-    Returns:
-        The :class:`NegotiatedPlan`, its effect measured by simulation.
-
-    Raises:
-        ValueError: for a capacity not above 0, a negative down payment, a start
-            before ``as_of``, or nothing owed on ``start``.
-        InputError: as :func:`creditrules.assess`.
-
-    >>> from creditrules import Account, Bill, PolicyValue
-    >>> account = Account(
-    ...     id="demo", provider="generic", product="revolving", opened_on=date(2025, 1, 1),
-    ...     bills=[Bill(date(2025, 3, 1), date(2025, 3, 10), "3000.00")],
-    ...     policy=[PolicyValue("penalty_daily_rate", "0.0005", source="contract", grade="A")],
-    ... )
-    >>> plan = plan_negotiation(account, as_of=date(2025, 4, 10), capacity="1100")
-    >>> plan.owed, plan.term_months, plan.monthly, plan.first_due
-    (Decimal('3046.50'), 3, Decimal('1015.50'), datetime.date(2025, 5, 10))
-    """
-    limit = parse_money(capacity)
-    if limit <= 0:
-        raise ValueError(f"capacity must be greater than 0, got {limit}")
-    down = ZERO if down_payment is None else parse_money(down_payment)
-    if down < 0:
-        raise ValueError(f"down_payment must not be negative, got {down}")
-    day = as_of if start is None else start
-    if day < as_of:
-        raise ValueError(f"start {day} is before as_of {as_of}")
-    from ._planner import payoff_amount, planner_for
-
-    planner = planner_for(account, as_of, ruleset)
-    before: tuple[Event, ...] = (Payment(day, down),) if down > 0 else ()
-    probe = planner.sim((*before, Agreement(day, [PlannedPayment(add_months(day, 1), FEN)])), day)
-    firings = [f for f in probe.fired("agreement.plan") if f.subject == f"agreement {day}"]
-    owed = Decimal(firings[-1].fact("owed")) if firings else ZERO
-    if owed <= 0:
-        raise ValueError(
-            f"nothing is owed on {day}"
-            + (" after the down payment" if down > 0 else "")
-            + ": no plan is needed"
-        )
-    provider_name = planner.provider.display_name
-    policy = negotiation_policy(planner.policies, day, provider_name=provider_name)
-    with localcontext(_exact()):
-        needed = int((owed / limit).to_integral_value(rounding=ROUND_CEILING))
-        monthly = _ceil_div(owed, max(1, min(needed, policy.max_term_months)))
-        # As few installments of that amount as cover the debt; the last one takes the rest.
-        term = int((owed / monthly).to_integral_value(rounding=ROUND_CEILING))
-        last = owed - monthly * (term - 1)
-    installments = [
-        PlannedPayment(add_months(day, k), monthly if k < term else last)
-        for k in range(1, term + 1)
-    ]
-    counterparty = planner.pay_to
-    pay_now = payoff_amount(planner)
-    draft = NegotiatedPlan(
-        account_id=account.id,
-        as_of=as_of,
-        start=day,
-        counterparty=counterparty,
-        capacity=limit,
-        down_payment=down,
-        owed=owed,
-        installments=installments,
-        policy=policy,
-        pay_now=pay_now,
-        effect=Effect(""),
-    )
-    episode: Episode | None = planner.a.current_episode
-    horizon = planner.next_snapshot(draft.last_due)
-    lead = (
-        f"Kept as agreed, the plan repays everything by {draft.last_due}: "
-        f"{_yuan(draft.total)} in all, {_yuan(draft.extra_cost)} more than repaying "
-        f"everything on {as_of} ({_yuan(pay_now)})."
-    )
-    effect = planner.measure(
-        lead,
-        draft.events(),
-        horizon,
-        episode_start=episode.start if episode is not None else None,
-    )
-    return attrs.evolve(
-        draft,
-        effect=effect,
-        checklist=_checklist(counterparty, draft, policy),
-        citations=[*policy.citations, _NEGOTIATION_STEPS],
-    )

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .bureau import Bureau, Citation, ReliefPolicy, month_end
+from .bureau import Bureau, Citation, ReliefPolicy
 from .model import Account, GuarantorPaid
 from .money import ZERO
 from .policy import PolicySet
@@ -308,13 +308,7 @@ class _Builder:
     # -- snapshots -----------------------------------------------------
     def snapshot(self, index: int) -> date:
         """The snapshot day of month ``index`` (policy ``snapshot``, else the bureau's)."""
-        year, month = _ym(index)
-        applied = self.policies.at(date(year, month, 1)).origin("snapshot")
-        rule = self.bureau.snapshot if applied.layer == "default" else applied.value.value
-        last = month_end(year, month)
-        if rule == "month_end":
-            return last
-        return last.replace(day=min(int(rule), last.day))
+        return snapshot_day(self.policies, self.bureau, *_ym(index))
 
     def nothing_owed(self, day: date) -> bool:
         return all(not i.unpaid_at(day) for i in self.items)
@@ -590,40 +584,48 @@ class _Builder:
         return tuple(found)
 
 
+def snapshot_day(policies: PolicySet, bureau: Bureau, year: int, month: int) -> date:
+    """The day the bureau takes the month's snapshot for an account with ``policies``.
+
+    The account's ``snapshot`` policy value, if one is set above the default layer
+    (a provider's or the account's), else the bureau's own rule
+    (:meth:`Bureau.snapshot_day <creditrules.Bureau.snapshot_day>`).
+
+    Args:
+        policies: The account's layered policy.
+        bureau: The credit bureau.
+        year: The year.
+        month: The month (1–12).
+
+    Returns:
+        The snapshot day of that month.
+    """
+    applied = policies.at(date(year, month, 1)).origin("snapshot")
+    rule = None if applied.layer == "default" else applied.value.value
+    return bureau.snapshot_day(year, month, rule)
+
+
 def build_report(
     assessment: Assessment,
     account: Account,
     *,
-    bureau: Bureau | None = None,
-    policies: PolicySet | None = None,
+    bureau: Bureau,
+    policies: PolicySet,
 ) -> Report:
     """Simulate the bureau's report of ``account`` at ``assessment.as_of``.
 
     :func:`creditrules.assess` calls this and stores the result in
-    ``assessment.report``; call it yourself to see the same account through
+    ``assessment.report``; :func:`creditrules.build_report` fills in the bureau
+    and policy from the installed plugins, to see the same account through
     another bureau.
 
     Args:
         assessment: The assessment of ``account`` (its items, episodes, events).
         account: The account (its opening date, events and ``reported`` codes).
-        bureau: The bureau; default: the one the policy's ``bureau`` value names,
-            from the installed plugins.
-        policies: The account's layered policy (for grace and the snapshot rule);
-            default: its provider's policy with the account's overrides.
+        bureau: The bureau.
+        policies: The account's layered policy (for grace and the snapshot rule).
 
     Returns:
         The frozen :class:`Report`.
-
-    Raises:
-        KeyError: if the bureau or provider is not installed.
     """
-    if policies is None or bureau is None:
-        from ._plugins import get_registry
-
-        registry = get_registry()
-        if policies is None:
-            provider = registry.provider(account.provider)
-            policies = PolicySet(provider=provider.policy, account=account.policy)
-        if bureau is None:
-            bureau = registry.bureau(policies.at(assessment.as_of).bureau)
     return _Builder(assessment, account, bureau, policies).build()

@@ -18,21 +18,27 @@ every firing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _engine
+from ._i18n import N_
+from .assessment import RuleFiring
 from .errors import PluginError
+from .ledger import ItemSpec, Ledger
+from .model import Account, Event
+from .policy import PolicySet
+from .provider import Provider
 
 if TYPE_CHECKING:
-    from ._engine import ItemSpec, Ledger
-    from .model import Account, Event
-    from .policy import PolicySet
-    from .provider import Provider
+    from ._plugins import Registry
+    from .assessment import Assessment
 
-__all__ = ["CORE_RULES", "Context", "Rule", "RuleSet"]
+__all__ = ["CORE_RULES", "Context", "Rule", "RuleSet", "RuleText"]
 
 
 def _provider_ids(value: Iterable[str] | None) -> frozenset[str] | None:
@@ -41,6 +47,38 @@ def _provider_ids(value: Iterable[str] | None) -> frozenset[str] | None:
     if isinstance(value, str):
         return frozenset((value,))
     return frozenset(value)
+
+
+@attrs.frozen
+class RuleText:
+    """What a rule says in one language, for :meth:`creditrules.Assessment.explain`.
+
+    Attributes:
+        description: One line saying what the rule does (empty: the rule's
+            :attr:`Rule.description`).
+        fired: How a firing reads: a :meth:`str.format` template over the firing's
+            facts and ``{subject}`` (``"Fee of {fee} on {subject}."``). Empty, or a
+            placeholder the firing lacks: the facts are listed as they are.
+        not_fired: Why the rule produced nothing for an account: a sentence, or a
+            function of the :class:`~creditrules.Assessment` returning one when the
+            reason depends on the account. A function returning ``""`` says the rule
+            did take effect (through other rules' firings), so it is not listed.
+
+    Texts not in creditrules' catalogues are shown as written; the built-in rules
+    give English message ids, which the explanation translates.
+    """
+
+    description: str = ""
+    fired: str = ""
+    not_fired: str | Callable[[Assessment], str] = ""
+
+
+def _texts(value: Mapping[str, RuleText]) -> Mapping[str, RuleText]:
+    return MappingProxyType(dict(value))
+
+
+def _locale_key(locale: str) -> str:
+    return locale.replace("-", "_").lower()
 
 
 @attrs.frozen
@@ -57,6 +95,8 @@ class Rule:
         origin: Who registered it (``creditrules`` or a plugin name).
         providers: The provider ids it applies to; ``None`` (the default) means every
             provider. The engine skips a phase rule on other providers' accounts.
+        texts: What the rule says, by locale (``"en"``, ``"zh_CN"``): see
+            :class:`RuleText` and :meth:`text`. Not part of the rule's identity.
     """
 
     id: str
@@ -66,10 +106,35 @@ class Rule:
     part_of: str = ""
     origin: str = "creditrules"
     providers: frozenset[str] | None = attrs.field(default=None, converter=_provider_ids)
+    texts: Mapping[str, RuleText] = attrs.field(
+        factory=dict, converter=_texts, eq=False, repr=False
+    )
 
     def applies_to(self, provider_id: str) -> bool:
         """Whether the rule runs on accounts of ``provider_id``."""
         return self.providers is None or provider_id in self.providers
+
+    def text(self, locale: str = "en") -> RuleText:
+        """Return what the rule says in ``locale``, each part falling back to English.
+
+        A part the rule gives neither in ``locale`` nor in ``"en"`` is empty, except
+        the description, which falls back to :attr:`description`.
+
+        >>> rule = Rule("x.fee", "Charges a fee.", "contract", texts={
+        ...     "en": RuleText(not_fired="No fee was due."),
+        ...     "zh_CN": RuleText(description="收取手续费。")})
+        >>> rule.text("zh-CN").description, rule.text("zh-CN").not_fired
+        ('收取手续费。', 'No fee was due.')
+        >>> rule.text("fr").description
+        'Charges a fee.'
+        """
+        wanted = _locale_key(locale)
+        found = [t for key, t in self.texts.items() if _locale_key(key) == wanted]
+        chain = [*found, *(t for key, t in self.texts.items() if key == "en")]
+        description = next((t.description for t in chain if t.description), self.description)
+        fired = next((t.fired for t in chain if t.fired), "")
+        not_fired = next((t.not_fired for t in chain if t.not_fired), "")
+        return RuleText(description=description, fired=fired, not_fired=not_fired)
 
 
 @attrs.define
@@ -87,6 +152,9 @@ class Context:
         unknowns: What could not be computed, and why.
         extra: Facts added by plugin rules, by name.
         provider: The account's provider (``None`` when assessing without plugins).
+        registry: The plugin registry in force for this assessment (``None`` when
+            rules are run without one); the ``provider.adjust`` rule calls the
+            provider's plugin through it.
     """
 
     account: Account
@@ -99,11 +167,10 @@ class Context:
     firings: list[Any] = attrs.field(factory=list)
     unknowns: list[str] = attrs.field(factory=list)
     extra: dict[str, Any] = attrs.field(factory=dict)
+    registry: Registry | None = attrs.field(default=None, repr=False)
 
     def fire(self, rule: str, subject: str, policy: Iterable[str] = (), **facts: object) -> None:
         """Record that ``rule`` produced facts about ``subject``."""
-        from .assessment import RuleFiring
-
         self.firings.append(
             RuleFiring(
                 rule=rule,
@@ -205,11 +272,95 @@ class RuleSet:
         return context
 
 
-def _core_rules() -> RuleSet:
-    from . import _engine
+def _fired(assessment: Assessment) -> frozenset[str]:
+    return frozenset(firing.rule for firing in assessment.rules)
 
-    def mechanic(rule_id: str, description: str, citation: str) -> Rule:
-        return Rule(rule_id, description, citation, part_of="timeline.replay")
+
+def _ever(assessment: Assessment, name: str) -> list[Any]:
+    """Every value of the policy parameter ``name`` in force on some day of the account."""
+    record = assessment.record
+    values = record.policy if record is not None else assessment.policy
+    return [applied.value.value for applied in values if applied.value.name == name]
+
+
+def _has_grace(assessment: Assessment) -> bool:
+    return any(_ever(assessment, "grace_days"))
+
+
+def _not_adjusted(assessment: Assessment) -> str:
+    if _fired(assessment) - set(CORE_RULES.ids):  # a plugin's own rules took effect
+        return ""
+    return N_("The provider's plugin changed nothing for this account.")
+
+
+def _no_grace_waiver(assessment: Assessment) -> str:
+    if _has_grace(assessment):
+        return N_(
+            "No penalty was waived for payment within grace: no item was paid after its "
+            "due date and within grace, or no penalty accrued meanwhile."
+        )
+    return N_("The policy gives no grace period (grace_days = 0).")
+
+
+def _grace_never_missed(assessment: Assessment) -> str:
+    if _has_grace(assessment):
+        return N_("No item was still unpaid at the end of its grace period.")
+    return N_("There is no grace period to miss (grace_days = 0).")
+
+
+def _no_penalty(assessment: Assessment) -> str:
+    fired = _fired(assessment)
+    if "penalty.unknown" in fired:
+        return N_("No penalty rate is known, so no penalty was computed.")
+    if "grace.period" in fired:
+        return N_("No penalty: every late item was paid within grace.")
+    return N_("No penalty: nothing was past due.")
+
+
+def _rate_always_known(assessment: Assessment) -> str:
+    if "penalty.accrual" in _fired(assessment):
+        return N_("A penalty rate is known for every item that was past due.")
+    return N_("No item bore penalty, so no penalty rate was needed.")
+
+
+def _not_repaid_early(assessment: Assessment) -> str:
+    if "items.schedule" not in _fired(assessment):
+        return N_("The account is not an installment loan.")
+    if "prepay" in _ever(assessment, "overpayment"):
+        return N_("The loan was not repaid early.")
+    return N_(
+        "The policy keeps a payment beyond what is due as credit, not as early "
+        "repayment (overpayment = credit)."
+    )
+
+
+def _no_minimum_payment(assessment: Assessment) -> str:
+    if "items.bills" not in _fired(assessment):
+        return N_("The account is not a revolving account.")
+    if any(value is not None for value in _ever(assessment, "minimum_payment_ratio")):
+        return N_("No bill was left partly unpaid after a minimum payment.")
+    return N_("The policy has no minimum-payment facility (minimum_payment_ratio is unset).")
+
+
+def _why_not(reason: str | Callable[[Assessment], str]) -> Mapping[str, RuleText]:
+    """The texts of a core rule: English message ids, translated by the catalogues."""
+    return {"en": RuleText(not_fired=reason)}
+
+
+def _core_rules() -> RuleSet:
+    def mechanic(
+        rule_id: str,
+        description: str,
+        citation: str,
+        not_fired: str | Callable[[Assessment], str] = "",
+    ) -> Rule:
+        return Rule(
+            rule_id,
+            description,
+            citation,
+            part_of="timeline.replay",
+            texts=_why_not(not_fired) if not_fired else {},
+        )
 
     return RuleSet(
         (
@@ -218,6 +369,7 @@ def _core_rules() -> RuleSet:
                 "Each bill of a revolving account is a due item.",
                 "domain brief A.2",
                 _engine.bill_items,
+                texts=_why_not(N_("The account has no bills: it is not a revolving account.")),
             ),
             Rule(
                 "items.schedule",
@@ -225,6 +377,9 @@ def _core_rules() -> RuleSet:
                 "gives one due item per period.",
                 "domain brief A.2; issue spec §3",
                 _engine.schedule_items,
+                texts=_why_not(
+                    N_("The account has no loan schedule: it is not an installment loan.")
+                ),
             ),
             Rule(
                 "events.order",
@@ -233,6 +388,7 @@ def _core_rules() -> RuleSet:
                 "matters.",
                 "domain brief A.5",
                 _engine.order_events,
+                texts=_why_not(N_("The account has no payments or other events.")),
             ),
             Rule(
                 "provider.adjust",
@@ -240,6 +396,7 @@ def _core_rules() -> RuleSet:
                 "express (adjust_timeline hook, called once per assessment).",
                 "provider plugin",
                 _engine.provider_adjust,
+                texts=_why_not(_not_adjusted),
             ),
             Rule(
                 "timeline.replay",
@@ -253,46 +410,54 @@ def _core_rules() -> RuleSet:
                 "An item fully paid within grace counts as on time: no episode, and no "
                 "penalty if the policy waives it.",
                 "domain brief A.3",
+                _no_grace_waiver,
             ),
             mechanic(
                 "grace.missed",
                 "An item unpaid at the end of grace is delinquent; penalty runs from "
                 "D+1 or from the end of grace, as the policy says.",
                 "domain brief A.3",
+                _grace_never_missed,
             ),
             mechanic(
                 "penalty.accrual",
                 "Penalty accrues per day on the policy's base at its daily rate, from "
                 "D+1 through the payment date inclusive, in closed form per interval.",
                 "domain brief A.4",
+                _no_penalty,
             ),
             mechanic(
                 "penalty.unknown",
                 "No penalty rate is known for the item: penalty is not computed.",
                 "domain brief A.4, B.3",
+                _rate_always_known,
             ),
             mechanic(
                 "accrual.posting",
                 "Accruals are rounded half-up to the fen and posted at each payment "
                 "or waiver and at the as-of date.",
                 "domain brief A.1",
+                N_("No interest or penalty accrued."),
             ),
             mechanic(
                 "payment.waterfall",
                 "A payment goes to the oldest open item first, and within it in the "
                 "policy's allocation order.",
                 "domain brief A.5",
+                N_("No payment was made."),
             ),
             mechanic(
                 "payment.credit",
                 "Money beyond everything due is kept as credit and applied to later "
                 "items as they open.",
                 "domain brief A.5",
+                N_("No payment exceeded what was due."),
             ),
             mechanic(
                 "early_repayment.interest_to_date",
                 "Repaying an installment loan early charges interest only to the repayment date.",
                 "民法典 Art. 677; domain brief B.2",
+                _not_repaid_early,
             ),
             mechanic(
                 "revolving.minimum_payment",
@@ -300,29 +465,34 @@ def _core_rules() -> RuleSet:
                 "not overdue; the rest revolves into a new item that bears revolving "
                 "interest from D+1 and falls due with the next bill.",
                 "domain brief B.1",
+                _no_minimum_payment,
             ),
             mechanic(
                 "waiver.applied",
                 "A waiver forgives a component of the oldest items first.",
                 "domain brief A.5",
+                N_("The lender waived nothing."),
             ),
             mechanic(
                 "agreement.plan",
                 "A signed repayment plan (协商还款) replaces everything owed on its date; a "
                 "shortfall is waived, an excess is a plan fee.",
                 "商业银行信用卡业务监督管理办法 Art. 70 (cards); domain brief B.5",
+                N_("No negotiated repayment plan was signed."),
             ),
             mechanic(
                 "guarantor.compensation",
                 "A guarantor paid the lender (代偿): the debt is now owed to the "
                 "guarantor and keeps running.",
                 "domain brief B.3",
+                N_("No guarantor paid the lender on your behalf."),
             ),
             mechanic(
                 "episode.tracking",
                 "An episode runs from the first day an item is past due beyond grace "
                 "until everything past due, penalty included, is paid.",
                 "domain brief A.6",
+                N_("Nothing was ever past due beyond grace: no overdue episode."),
             ),
         )
     )
