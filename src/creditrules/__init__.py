@@ -60,7 +60,7 @@ from .remediation import (
     NegotiationPolicy,
 )
 from .report import Discrepancy, NegativeRecord, Report
-from .rules import CORE_RULES, Context, Rule, RuleSet
+from .rules import CORE_RULES, Context, Rule, RuleSet, RuleText
 from .schedule import Installment, build_schedule
 
 __all__ = [
@@ -122,6 +122,7 @@ __all__ = [
     "Rule",
     "RuleFiring",
     "RuleSet",
+    "RuleText",
     "Scenario",
     "ScenarioResult",
     "StatusCode",
