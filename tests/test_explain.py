@@ -1,7 +1,8 @@
-"""Tests for creditrules.explain: every figure with its rule, policy values and a sentence."""
+"""Tests for creditrules.explain and its builder: every figure with its rule, policy and words."""
 
 from __future__ import annotations
 
+import ast
 import json
 from datetime import date
 from decimal import Decimal
@@ -14,6 +15,7 @@ from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
+import creditrules
 from creditrules import (
     Account,
     Assessment,
@@ -22,18 +24,25 @@ from creditrules import (
     Explanation,
     GuarantorPaid,
     Payment,
+    PluginWarning,
     PolicyValue,
+    Rule,
     RuleFiring,
     Waiver,
     assess,
     from_dict,
     get_registry,
+    hookimpl,
     load_account,
     to_dict,
     to_json,
 )
+from creditrules._explain import build_explanation
+from creditrules._plugins import Registry, reset_registry
 from creditrules.cli import build_cli
+from creditrules.errors import PluginError
 from creditrules.explain import explain
+from creditrules.rules import CORE_RULES, Context, RuleText
 from creditrules.testing import strategies as cs
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -54,6 +63,11 @@ def _revolving(*events: Any, policy: tuple[PolicyValue, ...] = (RATE,), **fields
         policy=policy,
         **fields,
     )
+
+
+def _explain(assessment: Any, locale: str = "en", **options: Any) -> Explanation:
+    """Run the builder with the installed plugins' registry."""
+    return build_explanation(assessment, locale, registry=get_registry(), **options)
 
 
 def _grace(days: int, **more: Any) -> tuple[PolicyValue, ...]:
@@ -166,7 +180,7 @@ def test_policy_values_are_those_in_force_when_the_penalty_accrued() -> None:
     figure = result.explain().figure("penalty:bill-2025-03-10")
     rates = [(p.value, p.source) for p in figure.policy if p.name == "penalty_daily_rate"]
     assert rates == [("0.0005", "terms 2024")]
-    without_record = explain(attrs.evolve(result, record=None))
+    without_record = _explain(attrs.evolve(result, record=None))
     fallback = without_record.figure("penalty:bill-2025-03-10").policy
     assert [(p.value, p.source) for p in fallback if p.name == "penalty_daily_rate"] == [
         ("0.0007", "terms 2025")
@@ -348,7 +362,7 @@ def test_actions_are_explained_in_both_languages() -> None:
         _Action("acme.hardship", title="Ask Acme for its hardship programme"),
     )
     stub: Any = _WithActions(result, actions)
-    en = explain(stub)
+    en = _explain(stub)
     figure = en.figure("action:pay_overdue_now")
     assert figure.value == "502.00"
     assert figure.text == (
@@ -361,13 +375,204 @@ def test_actions_are_explained_in_both_languages() -> None:
     )
     assert en.figure("action:acme.hardship").text == "Ask Acme for its hardship programme."
     assert figure.description == "Pay what is past due."
-    chinese = explain(stub, "zh_CN").figure("action:pay_overdue_now")
+    chinese = _explain(stub, "zh_CN").figure("action:pay_overdue_now")
     assert chinese.description == ""  # never an English rule in a Chinese explanation
     zh = chinese.text
     assert zh == (
         "立即还清逾期欠款：2025年3月31日前，金额502.00元。可节省8.50元。"
         "可避免信用报告上出现1个月的不良记录。"
     )
+
+
+# ------------------------------------------------------------------------------ rules' own words
+
+LATE_FEE = "acme.late_fee"
+
+
+def _late_fee(context: Context) -> None:
+    """Fire a 30.00 late fee on each bill paid after its due date."""
+    for bill in context.account.bills:
+        late = [p.date for p in context.account.payments if p.date > bill.due_date]
+        if late:
+            days = (min(late) - bill.due_date).days
+            context.fire(LATE_FEE, bill.id, fee="30.00", days=days)
+
+
+def _late_fee_rule(**texts: RuleText) -> Rule:
+    return Rule(
+        LATE_FEE,
+        "Charges a late fee of 30.00 on each bill paid after its due date.",
+        "Acme terms §9",
+        _late_fee,
+        texts=texts,
+    )
+
+
+ACME_TEXTS = {
+    "en": RuleText(
+        fired="A late fee of {fee} on {subject}, paid {days} days late.",
+        not_fired="No bill was paid late, so there is no late fee.",
+    ),
+    "zh_CN": RuleText(
+        description="每笔逾期还款的账单收取30.00元滞纳金。",
+        fired="{subject}逾期{days}天还款，收取滞纳金{fee}元。",
+        not_fired="没有逾期还款的账单，因此不收滞纳金。",
+    ),
+}
+
+
+class _Acme:
+    """A third-party plugin registering rules after the replay."""
+
+    def __init__(self, *rules: Rule) -> None:
+        self.rules = rules
+
+    @hookimpl
+    def register_rules(self, register: Any) -> None:
+        """Register the plugin's rules."""
+        for rule in self.rules:
+            register(rule, after="timeline.replay")
+
+
+@pytest.fixture
+def acme() -> Any:
+    """A factory of fresh registries with the Acme plugin's rules; the cache is reset after."""
+
+    def load(*rules: Rule) -> Registry:
+        return get_registry(extra=(("acme", _Acme(*rules)),))
+
+    yield load
+    reset_registry()
+
+
+def test_a_third_party_rule_explains_itself_in_english_and_chinese(acme: Any) -> None:
+    """A plugin rule's own texts say what it did, in en and in zh_CN, through explain()."""
+    registry = acme(_late_fee_rule(**ACME_TEXTS))
+    late = _revolving(Payment(date(2025, 3, 15), "501.25"))
+    result = assess(late, as_of=date(2025, 3, 31), registry=registry)
+    en = result.explain().figure(f"{LATE_FEE}:bill-2025-03-10")
+    assert en.text == "A late fee of 30.00 on bill-2025-03-10, paid 5 days late."
+    assert en.description == "Charges a late fee of 30.00 on each bill paid after its due date."
+    assert (en.rule, en.citation) == (LATE_FEE, "Acme terms §9")
+    zh = result.explain("zh-CN").figure(f"{LATE_FEE}:bill-2025-03-10")
+    assert zh.text == "bill-2025-03-10逾期5天还款，收取滞纳金30.00元。"
+    assert zh.description == "每笔逾期还款的账单收取30.00元滞纳金。"
+    assert build_explanation(result, "zh_CN", registry=registry) == result.explain("zh_CN")
+
+
+def test_a_third_party_rule_says_why_it_did_not_fire(acme: Any) -> None:
+    """A plugin rule that produced nothing gives its own reason, in en and in zh_CN."""
+    registry = acme(_late_fee_rule(**ACME_TEXTS))
+    on_time = _revolving(Payment(date(2025, 3, 5), "500.00"))
+    result = assess(on_time, as_of=date(2025, 3, 31), registry=registry)
+    en = {r.rule: r for r in result.explain(include_not_fired=True).not_fired}
+    assert en[LATE_FEE].text == "No bill was paid late, so there is no late fee."
+    zh = {r.rule: r for r in result.explain("zh_CN", include_not_fired=True).not_fired}
+    assert zh[LATE_FEE].text == "没有逾期还款的账单，因此不收滞纳金。"
+    assert zh[LATE_FEE].description == "每笔逾期还款的账单收取30.00元滞纳金。"
+    assert (
+        "acme.late_fee：没有逾期还款的账单"
+        in result.explain("zh_CN", include_not_fired=True).as_text()
+    )
+
+
+def test_a_rule_without_texts_is_explained_generically(acme: Any) -> None:
+    """Without texts, or with a template naming a fact the firing lacks, the facts are listed."""
+    for rule in (
+        _late_fee_rule(),
+        _late_fee_rule(en=RuleText(fired="A fee of {amount} on {subject}.")),
+    ):
+        registry = acme(rule)
+        late = _revolving(Payment(date(2025, 3, 15), "501.25"))
+        result = assess(late, as_of=date(2025, 3, 31), registry=registry)
+        figure = build_explanation(result, registry=registry).figure(f"{LATE_FEE}:bill-2025-03-10")
+        assert figure.text == f"{LATE_FEE} applied to bill-2025-03-10: fee = 30.00; days = 5."
+        on_time = assess(_revolving(), as_of=date(2025, 3, 5), registry=registry)
+        reasons = {
+            r.rule: r.text
+            for r in build_explanation(
+                on_time, "zh_CN", registry=registry, include_not_fired=True
+            ).not_fired
+        }
+        assert reasons[LATE_FEE] == "该规则对本账户未产生任何结果。"
+
+
+def test_a_reason_can_depend_on_the_account(acme: Any) -> None:
+    """A not_fired function reads the assessment; returning "" keeps the rule off the list."""
+
+    def reason(assessment: Assessment) -> str:
+        return "" if assessment.days_past_due else "Nothing was late."
+
+    registry = acme(_late_fee_rule(en=RuleText(not_fired=reason)))
+    for as_of, expected in ((date(2025, 3, 5), "Nothing was late."), (date(2025, 3, 12), None)):
+        result = assess(_revolving(), as_of=as_of, registry=registry)
+        explanation = build_explanation(result, registry=registry, include_not_fired=True)
+        assert {r.rule: r.text for r in explanation.not_fired}.get(LATE_FEE) == expected
+
+
+def test_a_failing_reason_warns_or_raises_in_strict_mode(acme: Any) -> None:
+    """A reason that raises is a PluginWarning naming the rule (a PluginError when strict)."""
+
+    def reason(assessment: Assessment) -> str:
+        raise RuntimeError("boom")
+
+    registry = acme(_late_fee_rule(en=RuleText(not_fired=reason)))
+    result = assess(_revolving(), as_of=date(2025, 3, 5), registry=registry)
+    with pytest.warns(PluginWarning, match="acme.late_fee.*RuntimeError: boom"):
+        explanation = build_explanation(result, registry=registry, include_not_fired=True)
+    assert {r.rule: r.text for r in explanation.not_fired}[LATE_FEE] == (
+        "It produced nothing for this account."
+    )
+    strict = attrs.evolve(registry, strict=True)
+    with pytest.raises(PluginError, match=r"acme\.late_fee"):
+        build_explanation(result, registry=strict, include_not_fired=True)
+
+
+def test_a_rule_not_for_this_provider_is_not_listed(acme: Any) -> None:
+    """A rule declared for another provider is not among the rules that did not fire."""
+    rule = attrs.evolve(_late_fee_rule(**ACME_TEXTS), providers=("acme",))
+    registry = acme(rule)
+    result = assess(_revolving(), as_of=date(2025, 3, 5), registry=registry)
+    explanation = build_explanation(result, registry=registry, include_not_fired=True)
+    assert LATE_FEE not in {r.rule for r in explanation.not_fired}
+
+
+def test_rule_text_falls_back_to_english_then_to_the_description() -> None:
+    """Rule.text(locale) takes each part from the locale, else English, else the description."""
+    rule = _late_fee_rule(en=RuleText(fired="Fee {fee}.", not_fired="None."))
+    assert rule.text("zh_CN") == RuleText(
+        description=rule.description, fired="Fee {fee}.", not_fired="None."
+    )
+    assert rule.text("zh_cn") == rule.text("zh-CN") == rule.text("fr")
+    assert _late_fee_rule().text() == RuleText(description=rule.description)
+    assert rule == _late_fee_rule()  # the texts are not part of a rule's identity
+    with pytest.raises(TypeError):
+        rule.texts["en"] = RuleText()  # type: ignore[index]
+
+
+def test_core_rules_say_why_they_did_not_fire() -> None:
+    """Every core rule but the replay itself carries its own reason for not firing."""
+    silent = [rule.id for rule in CORE_RULES if not rule.text().not_fired]
+    assert silent == ["timeline.replay"]
+
+
+def test_the_values_module_imports_no_builder() -> None:
+    """creditrules.explain holds values only: it imports no builder, registry or composer."""
+    source = Path(creditrules.explain.__file__).read_text(encoding="utf-8")
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert not imported & {"_explain", "_plugins", "_api", "rules", "_planner"}, imported
+
+
+def test_the_old_entry_point_is_deprecated() -> None:
+    """creditrules.explain.explain warns and returns what Assessment.explain returns."""
+    result = assess(_revolving(), as_of=date(2025, 3, 31))
+    with pytest.warns(DeprecationWarning, match=r"assessment\.explain"):
+        old = explain(result, "zh_CN", include_not_fired=True)
+    assert old == result.explain("zh_CN", include_not_fired=True)
 
 
 # ------------------------------------------------------------------------------ values

@@ -324,6 +324,38 @@ class Bureau:
         """Tell whether ``code`` is negative information."""
         return self.status(code).negative
 
+    @property
+    def negative_codes(self) -> frozenset[str]:
+        """The codes that are negative information (不良信息).
+
+        >>> from creditrules.default_plugins.pboc import PBOC
+        >>> "".join(sorted(PBOC.negative_codes))
+        '1234567BD'
+        """
+        return frozenset(c.code for c in self.codes if c.negative)
+
+    def snapshot_day(self, year: int, month: int, rule: str | int | None = None) -> date:
+        """Return the day of the month's report (its snapshot).
+
+        Args:
+            year: The year.
+            month: The month.
+            rule: The ``snapshot`` policy value in force (``"month_end"`` or a day of
+                the month, the month's last day if shorter); ``None``: :attr:`snapshot`.
+
+        Returns:
+            The snapshot day of that month.
+
+        >>> from creditrules.default_plugins.pboc import PBOC
+        >>> PBOC.snapshot_day(2025, 2), PBOC.snapshot_day(2025, 2, 30)
+        (datetime.date(2025, 2, 28), datetime.date(2025, 2, 28))
+        """
+        rule = self.snapshot if rule is None else rule
+        last = month_end(year, month)
+        if rule == "month_end":
+            return last
+        return last.replace(day=min(int(rule), last.day))
+
     def severity(self, code: str) -> int:
         """Return the severity rank of ``code`` (higher is worse)."""
         return self.status(code).severity
