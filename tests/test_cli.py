@@ -17,8 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import creditrules
-from creditrules import cli as cli_module
-from creditrules import hookspecs
+from creditrules import _commands, hookspecs
 from creditrules._plugins import Registry, registry_override
 from creditrules.cli import build_cli, main
 
@@ -118,12 +117,12 @@ def test_assess_defaults_to_today_in_china(tmp_path: Path) -> None:
     """Without --as-of the assessment date is today in Asia/Shanghai."""
     result = invoke("assess", account_file(tmp_path), "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["as_of"] == cli_module._today().isoformat()
+    assert json.loads(result.stdout)["as_of"] == _commands._today().isoformat()
 
 
 def test_today_is_the_date_in_china() -> None:
     """The default as-of date is the calendar date in Asia/Shanghai."""
-    assert cli_module._today() == datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    assert _commands._today() == datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 def test_today_falls_back_to_utc_plus_8(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,8 +131,8 @@ def test_today_falls_back_to_utc_plus_8(monkeypatch: pytest.MonkeyPatch) -> None
     def missing(key: str) -> None:
         raise ZoneInfoNotFoundError(key)
 
-    monkeypatch.setattr(cli_module, "ZoneInfo", missing)
-    assert cli_module._today() == datetime.now(timezone(timedelta(hours=8))).date()
+    monkeypatch.setattr(_commands, "ZoneInfo", missing)
+    assert _commands._today() == datetime.now(timezone(timedelta(hours=8))).date()
 
 
 def test_toml_syntax_error_names_file_and_line(tmp_path: Path) -> None:

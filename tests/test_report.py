@@ -739,10 +739,11 @@ def _render(report: Report) -> str:
     pytest.importorskip("rich")
     from rich.console import Console
 
-    from creditrules._render_report import render_report
+    from creditrules import get_registry
+    from creditrules._render.report import render_report
 
     console = Console(record=True, width=110, color_system=None)
-    console.print(render_report(report))
+    console.print(render_report(report, get_registry()))
     return console.export_text()
 
 
@@ -784,15 +785,17 @@ def test_render_marks_provisional_and_hidden_months() -> None:
 def test_summary_line() -> None:
     """The one-line summary names visible records, the clean date and the flags."""
     pytest.importorskip("rich")
-    from creditrules._render_report import summary_line
+    from creditrules import get_registry
+    from creditrules._render.report import summary_line
 
+    registry = get_registry()
     visible = report_of(one_bill(date(2019, 3, 10), date(2019, 4, 20)), date(2020, 1, 31))
-    assert summary_line(visible) == (
+    assert summary_line(visible, registry) == (
         "1 negative record visible (worst 1), clean on 2024-04-20; flags: none"
     )
     unpaid = report_of(one_bill(date(2025, 3, 10), amount="20000.00"), date(2025, 8, 31))
-    line = summary_line(unpaid)
+    line = summary_line(unpaid, registry)
     assert "until everything past due is paid" in line
     assert "连三" in line and "累六" in line and "current overdue" in line
     clean = report_of(one_bill(date(2025, 3, 10), date(2025, 3, 10)), date(2025, 4, 30))
-    assert summary_line(clean) == "no negative record visible; flags: none"
+    assert summary_line(clean, registry) == "no negative record visible; flags: none"

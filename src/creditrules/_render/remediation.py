@@ -1,36 +1,28 @@
-"""Terminal rendering of actions, negotiated plans and comparisons with rich (private).
+"""What to do: the actions of an assessment, a negotiated plan, a what-if comparison.
 
-Used by ``creditrules plan`` and ``creditrules compare``. Needs the ``cli``
-extra (rich). Styles are set on :class:`rich.text.Text` objects, never as
-markup, so account text is printed as it is.
+Used by ``creditrules plan`` (:func:`render_actions`, :func:`render_plan`,
+:func:`plan_data`) and ``creditrules compare`` (:func:`render_comparison`,
+:func:`comparison_data`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
-from ._convert import to_dict
-from .assessment import Assessment
-from .comparison import Comparison
-from .model import Event
-from .remediation import Action, NegotiatedPlan
+from .._convert import to_dict
+from .._plugins import Registry
+from ..assessment import Assessment
+from ..comparison import Comparison
+from ..model import Event
+from ..money import format_money
+from ..remediation import Action, NegotiatedPlan
+from .common import indent, plain_table
 
 __all__ = ["comparison_data", "plan_data", "render_actions", "render_comparison", "render_plan"]
-
-
-def _money(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
-
-
-def _indent(renderable: RenderableType, width: int = 4) -> Padding:
-    return Padding(renderable, (0, 0, 0, width))
 
 
 def _sources(action_citations: Sequence[Any]) -> Text:
@@ -50,19 +42,19 @@ def _action(action: Action) -> list[RenderableType]:
     if action.deadline is not None:
         facts.append(f"by {action.deadline}")
     if action.amount is not None:
-        facts.append(f"amount {_money(action.amount)}")
+        facts.append(f"amount {format_money(action.amount)}")
     if action.pay_to:
         facts.append(f"pay to {action.pay_to} only")
     parts: list[RenderableType] = [head]
     if facts:
-        parts.append(_indent(Text(" · ".join(facts), style="cyan")))
-    parts.append(_indent(Text(action.effect.text)))
+        parts.append(indent(Text(" · ".join(facts), style="cyan")))
+    parts.append(indent(Text(action.effect.text)))
     if action.steps:
-        parts.append(_indent(Text("\n".join(f"• {step}" for step in action.steps))))
+        parts.append(indent(Text("\n".join(f"• {step}" for step in action.steps))))
     if action.citations:
-        parts.append(_indent(_sources(action.citations)))
+        parts.append(indent(_sources(action.citations)))
     if action.origin != "creditrules":
-        parts.append(_indent(Text(f"from the plugin {action.origin}", style="dim")))
+        parts.append(indent(Text(f"from the plugin {action.origin}", style="dim")))
     return parts
 
 
@@ -88,48 +80,57 @@ def render_plan(plan: NegotiatedPlan) -> RenderableType:
     ]
     lines = [
         f"With: {plan.counterparty}, signed on {plan.start}",
-        f"Replaces: {_money(plan.owed)} owed"
-        + (f" after a down payment of {_money(plan.down_payment)}" if plan.down_payment else ""),
-        f"Plan: {plan.term_months} × {_money(plan.monthly)} a month, "
-        f"{plan.first_due} to {plan.last_due} (capacity {_money(plan.capacity)})",
-        f"Total: {_money(plan.total)}; repaying everything on {plan.as_of}: "
-        f"{_money(plan.pay_now)} ({_money(plan.extra_cost)} more)",
+        f"Replaces: {format_money(plan.owed)} owed"
+        + (
+            f" after a down payment of {format_money(plan.down_payment)}"
+            if plan.down_payment
+            else ""
+        ),
+        f"Plan: {plan.term_months} × {format_money(plan.monthly)} a month, "
+        f"{plan.first_due} to {plan.last_due} (capacity {format_money(plan.capacity)})",
+        f"Total: {format_money(plan.total)}; repaying everything on {plan.as_of}: "
+        f"{format_money(plan.pay_now)} ({format_money(plan.extra_cost)} more)",
         f"Longest plan: {plan.policy.max_term_months} months"
         + ("" if plan.policy.max_term_known else " (the lender's maximum is unknown)"),
         "Penalty stops once signed: "
         + {None: "unknown", True: "yes", False: "no"}[plan.policy.penalty_stops],
     ]
-    parts.append(_indent(Text("\n".join(lines)), 2))
+    parts.append(indent(Text("\n".join(lines)), 2))
     if not plan.feasible:
         parts.append(
-            _indent(
+            indent(
                 Text(
-                    f"Even the longest plan needs {_money(plan.monthly)} a month, more than "
-                    f"{_money(plan.capacity)}: offer what you can and say so.",
+                    f"Even the longest plan needs {format_money(plan.monthly)} a month, more than "
+                    f"{format_money(plan.capacity)}: offer what you can and say so.",
                     style="bold yellow",
                 ),
                 2,
             )
         )
-    parts.append(_indent(Text(plan.effect.text), 2))
-    table = Table(box=None, pad_edge=False)
+    parts.append(indent(Text(plan.effect.text), 2))
+    table = plain_table()
     table.add_column("#", justify="right")
     table.add_column("due")
     table.add_column("amount", justify="right")
     for number, installment in enumerate(plan.installments, start=1):
-        table.add_row(str(number), str(installment.due_date), _money(installment.amount))
-    parts.append(_indent(table, 2))
+        table.add_row(str(number), str(installment.due_date), format_money(installment.amount))
+    parts.append(indent(table, 2))
     for note in plan.policy.notes:
-        parts.append(_indent(Text(note, style="italic"), 2))
+        parts.append(indent(Text(note, style="italic"), 2))
     parts.append(Text("\nChecklist", style="bold"))
-    parts.append(_indent(Text("\n".join(f"• {step}" for step in plan.checklist)), 2))
-    parts.append(_indent(_sources(plan.citations), 2))
+    parts.append(indent(Text("\n".join(f"• {step}" for step in plan.checklist)), 2))
+    parts.append(indent(_sources(plan.citations), 2))
     return Group(*parts)
 
 
-def plan_data(plan: NegotiatedPlan) -> dict[str, Any]:
-    """The plan as plain data, with its derived figures and its agreement event."""
-    data: dict[str, Any] = to_dict(plan)
+def plan_data(plan: NegotiatedPlan, registry: Registry) -> dict[str, Any]:
+    """The plan as plain data, with its derived figures and its agreement event.
+
+    Args:
+        plan: The plan.
+        registry: The registry whose converter writes the values.
+    """
+    data: dict[str, Any] = to_dict(plan, converter=registry.converter)
     data.update(
         term_months=plan.term_months,
         monthly=str(plan.monthly),
@@ -138,14 +139,14 @@ def plan_data(plan: NegotiatedPlan) -> dict[str, Any]:
         total=str(plan.total),
         extra_cost=str(plan.extra_cost),
         feasible=plan.feasible,
-        agreement=to_dict(plan.as_event(), Event),
+        agreement=to_dict(plan.as_event(), Event, converter=registry.converter),
     )
     return data
 
 
 def render_comparison(table: Comparison) -> RenderableType:
     """Lay out a comparison: one row per scenario."""
-    grid = Table(box=None, pad_edge=False)
+    grid = plain_table()
     grid.add_column("scenario", overflow="fold", min_width=12, ratio=1)
     for title in ("cost", "penalty", "paid", "owed", "DPD", "max", "neg."):
         grid.add_column(title, justify="right", no_wrap=True)
@@ -154,10 +155,10 @@ def render_comparison(table: Comparison) -> RenderableType:
     for row in table:
         grid.add_row(
             row.name,
-            _money(row.total_cost),
-            _money(row.penalty),
-            _money(row.paid),
-            _money(row.balance),
+            format_money(row.total_cost),
+            format_money(row.penalty),
+            format_money(row.paid),
+            format_money(row.balance),
             str(row.days_past_due),
             str(row.max_days_past_due),
             str(row.negative_months),
@@ -185,7 +186,12 @@ def render_comparison(table: Comparison) -> RenderableType:
     return Group(header, grid, *notes)
 
 
-def comparison_data(table: Comparison) -> dict[str, Any]:
-    """The comparison as plain data."""
-    data: dict[str, Any] = to_dict(table)
+def comparison_data(table: Comparison, registry: Registry) -> dict[str, Any]:
+    """The comparison as plain data.
+
+    Args:
+        table: The comparison.
+        registry: The registry whose converter writes the values.
+    """
+    data: dict[str, Any] = to_dict(table, converter=registry.converter)
     return data

@@ -1,9 +1,8 @@
-"""Terminal rendering of a :class:`~creditrules.Report` with rich (private).
+"""A simulated credit report: the grid, records, flags and discrepancies.
 
 Used by ``creditrules report`` (:func:`render_report`) and ``creditrules
-assess`` (:func:`summary_line`). Needs the ``cli`` extra (rich). Styles are
-set on :class:`rich.text.Text` objects, never as markup, so account text is
-printed as it is.
+assess`` (:func:`summary_line`). The status codes' names and order come from
+the report's bureau, looked up in the registry given.
 """
 
 from __future__ import annotations
@@ -14,8 +13,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from .bureau import Bureau
-from .report import FLAGS, NegativeRecord, Report
+from .._plugins import Registry
+from ..bureau import Bureau
+from ..money import format_money
+from ..report import FLAGS, NegativeRecord, Report
+from .common import plain_table, section
 
 __all__ = ["code_style", "render_report", "summary_line"]
 
@@ -47,19 +49,6 @@ _RECORD_STYLES = {"visible": "bold red", "relieved": "green", "expired": "green"
 def code_style(code: str) -> str:
     """Return the rich style of a status code: negative codes in red, ``M`` in yellow."""
     return _STYLES.get(code, "bold red" if code.isdigit() else "")
-
-
-def _bureau(report: Report) -> Bureau | None:
-    try:
-        from ._plugins import get_registry
-
-        return get_registry().bureaus.get(report.bureau)
-    except Exception:  # rendering must not fail because a plugin does
-        return None
-
-
-def _section(title: str) -> Text:
-    return Text(f"\n{title}", style="bold")
 
 
 def _grid(report: Report) -> Table:
@@ -123,7 +112,7 @@ def _status(record: NegativeRecord) -> Text:
 
 
 def _records(records: tuple[NegativeRecord, ...]) -> Table:
-    table = Table(box=None, pad_edge=False)
+    table = plain_table()
     table.add_column("months", no_wrap=True)
     table.add_column("worst", justify="center", no_wrap=True)
     table.add_column("overdue", no_wrap=True)
@@ -145,7 +134,7 @@ def _records(records: tuple[NegativeRecord, ...]) -> Table:
             span,
             Text(record.worst, style=code_style(record.worst)),
             overdue,
-            f"{record.max_overdue_amount:,.2f}",
+            format_money(record.max_overdue_amount),
             expires,
             _status(record),
         )
@@ -164,7 +153,7 @@ def _sources(records: tuple[NegativeRecord, ...]) -> list[Text]:
     ]
 
 
-def render_report(report: Report) -> RenderableType:
+def render_report(report: Report, registry: Registry) -> RenderableType:
     """Lay out a report for the terminal.
 
     Shows the grid like the real report (one row per year, twelve month
@@ -173,22 +162,23 @@ def render_report(report: Report) -> RenderableType:
 
     Args:
         report: The report (``assessment.report``).
+        registry: The registry the report was computed with (for its bureau).
 
     Returns:
         A rich renderable.
     """
-    bureau = _bureau(report)
+    bureau = registry.bureaus.get(report.bureau)
     parts: list[RenderableType] = []
     header = Text(report.bureau_name or report.bureau, style="bold")
     header.append(f" · simulated report as of {report.as_of}")
     parts.append(header)
-    parts.append(Text(summary_line(report)))
+    parts.append(Text(summary_line(report, registry)))
 
-    parts.append(_section(f"Repayment status, latest {len(report.months)} months"))
+    parts.append(section(f"Repayment status, latest {len(report.months)} months"))
     parts.append(_grid(report))
     parts.append(_legend(report, bureau))
 
-    parts.append(_section("Negative records"))
+    parts.append(section("Negative records"))
     if report.records:
         parts.append(_records(report.records))
         for record in report.records:
@@ -199,7 +189,7 @@ def render_report(report: Report) -> RenderableType:
         parts.append(Text("none", style="green"))
 
     window = bureau.flags.window_months if bureau is not None else 24
-    parts.append(_section(f"What lenders read (latest {window} months)"))
+    parts.append(section(f"What lenders read (latest {window} months)"))
     flags = Text()
     if report.flags:
         for flag in sorted(report.flags, key=FLAGS.index):
@@ -210,9 +200,9 @@ def render_report(report: Report) -> RenderableType:
     flags.append(report.max_status, style=code_style(report.max_status))
     parts.append(flags)
 
-    parts.append(_section("Discrepancies with your real report"))
+    parts.append(section("Discrepancies with your real report"))
     if report.discrepancies:
-        table = Table(box=None, pad_edge=False)
+        table = plain_table()
         table.add_column("month", no_wrap=True)
         table.add_column("report shows", justify="center")
         table.add_column("computed", justify="center")
@@ -239,18 +229,21 @@ def render_report(report: Report) -> RenderableType:
     return Group(*parts)
 
 
-def summary_line(report: Report) -> str:
+def summary_line(report: Report, registry: Registry) -> str:
     """Summarise a report in one line, for ``creditrules assess``.
 
     Args:
         report: The report.
+        registry: The registry the report was computed with (for its bureau).
 
     Returns:
         E.g. ``"1 negative record visible (worst 2), clean on 2030-04-20; flags: none"``.
     """
     visible = report.visible_records
     if visible:
-        worst = _worst(report, [r.worst for r in visible]) or visible[-1].worst
+        bureau = registry.bureaus.get(report.bureau)
+        codes = [r.worst for r in visible]
+        worst = bureau.worst(codes) if bureau is not None else visible[-1].worst
         noun = "record" if len(visible) == 1 else "records"
         text = f"{len(visible)} negative {noun} visible (worst {worst})"
     else:
@@ -268,8 +261,3 @@ def summary_line(report: Report) -> str:
     if worse:
         text += f"; {worse} month(s) worse on your real report than computed (dispute)"
     return text
-
-
-def _worst(report: Report, codes: list[str]) -> str | None:
-    bureau = _bureau(report)
-    return bureau.worst(codes) if bureau is not None and codes else None

@@ -1,0 +1,603 @@
+"""The ``creditrules`` commands (click; private: run them through :mod:`creditrules.cli`).
+
+One function per command, on the module-level group :data:`cli`. The group's
+callback loads the plugins once (``--strict`` makes a failure fatal) and puts
+the :class:`~creditrules.Registry` on the click context; every command receives
+it (:data:`pass_registry`), adds the providers of its ``--provider-file``
+options, and passes it to the API and to the renderers of
+:mod:`creditrules._render`. Nothing here fetches the registry again.
+
+:func:`build_cli` returns a copy of :data:`cli` with the commands the plugins
+add through their ``register_commands(cli)`` hook.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+from rich.text import Text
+
+from ._api import assess, plan_negotiation
+from ._convert import to_json
+from ._i18n import available_locales
+from ._newprovider import write_provider_package
+from ._plugins import PluginWarning, Registry, get_registry
+from ._provider_file import load_provider
+from ._render.assessment import render_assessment
+from ._render.common import console, error
+from ._render.explanation import decision_record, report_figures
+from ._render.registry import (
+    plugins_data,
+    provider_data,
+    provider_summary,
+    render_plugins,
+    render_provider,
+    render_providers,
+    render_rules,
+    rules_data,
+)
+from ._render.remediation import (
+    comparison_data,
+    plan_data,
+    render_actions,
+    render_comparison,
+    render_plan,
+)
+from ._render.report import render_report
+from ._version import __version__
+from .assessment import Assessment
+from .comparison import compare, load_scenarios, parse_scenario
+from .errors import CreditRulesError, InputError, PluginError
+from .io import load_account
+from .model import Account
+from .money import parse_money
+
+__all__ = ["EXIT_INPUT", "CreditRulesGroup", "build_cli", "cli", "pass_registry", "run"]
+
+#: Exit status for bad input, a broken plugin or a policy error (as click's usage errors).
+EXIT_INPUT = 2
+
+
+def run(argv: Sequence[str] | None = None) -> None:
+    """Build the command line with the plugins' commands and run it (for :mod:`creditrules.cli`).
+
+    Args:
+        argv: The arguments (default: ``sys.argv[1:]``).
+    """
+    try:
+        group = build_cli()
+    except CreditRulesError as exc:  # e.g. two plugins register one provider id
+        error(f"error: {exc}")
+        raise SystemExit(EXIT_INPUT) from None
+    group.main(args=list(argv) if argv is not None else None, prog_name="creditrules")
+
+
+class CreditRulesGroup(click.Group):
+    """The ``creditrules`` group: a creditrules error is a message and exit status 2.
+
+    Attributes:
+        plugin_failures: Messages of plugins that raised in ``register_commands``
+            (fatal with ``--strict``).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plugin_failures: list[str] = []
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Invoke the command; a :class:`~creditrules.CreditRulesError` exits with 2."""
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            error(exc.describe())
+        except CreditRulesError as exc:
+            error(f"error: {exc}")
+        ctx.exit(EXIT_INPUT)
+
+
+#: Pass the registry the group loaded to a command, as its first argument.
+pass_registry = click.make_pass_decorator(Registry)
+
+
+@click.group(cls=CreditRulesGroup)
+@click.version_option(__version__, prog_name="creditrules", message="%(prog)s %(version)s")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Make a plugin that fails to load or raises in a hook an error "
+    "(same as CREDITRULES_STRICT=1).",
+)
+@click.pass_context
+def cli(ctx: click.Context, strict: bool) -> None:
+    """What an overdue costs, what the credit report shows, every number sourced."""
+    with _plugin_warnings():
+        # strict reloads the plugins: a plugin that fails to load is a PluginError
+        registry = get_registry(strict=True) if strict else get_registry()
+    if strict:
+        assert isinstance(ctx.command, CreditRulesGroup)
+        if ctx.command.plugin_failures:
+            raise PluginError(ctx.command.plugin_failures[0])
+    ctx.obj = registry
+
+
+def build_cli() -> click.Group:
+    """Return the ``creditrules`` group with the commands the plugins add.
+
+    Calls every plugin's ``register_commands(cli)`` hook once, on a copy of
+    :data:`cli`; a plugin raising there is named in a warning (a
+    :class:`~creditrules.PluginError` with ``--strict`` or ``CREDITRULES_STRICT=1``).
+
+    Returns:
+        The :class:`click.Group`; run it with ``.main()`` or click's ``CliRunner``.
+
+    Raises:
+        PluginError: if the plugins conflict, or one fails in strict mode.
+    """
+    group = copy.copy(cli)
+    group.commands = dict(cli.commands)
+    group.plugin_failures = _add_plugin_commands(group)
+    return group
+
+
+def _add_plugin_commands(group: click.Group) -> list[str]:
+    """Call each plugin's ``register_commands`` once; return the failures."""
+    with _plugin_warnings():
+        registry = get_registry()
+    with _plugin_warnings() as failures:
+        registry.call_each("register_commands", cli=group)
+    return failures
+
+
+# Options and arguments shared by several commands.
+_account_file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Assess at the end of this day (default: today, China time).",
+)
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+_lang_option = click.option(
+    "--lang",
+    type=click.Choice(available_locales()),
+    help="After the figures, explain each one (rule, policy values, sources) in this language.",
+)
+_provider_file_option = click.option(
+    "--provider-file",
+    "provider_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="PATH",
+    help="A declarative provider TOML file to use for this run (repeatable).",
+)
+
+
+def _money_value(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """Parse an AMOUNT option exactly (a bad amount is a usage error)."""
+    if value is None:
+        return None
+    try:
+        return parse_money(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@cli.command(name="assess")
+@_account_file
+@_as_of_option
+@_json_option
+@_lang_option
+@_provider_file_option
+@pass_registry
+def assess_command(
+    registry: Registry,
+    file: Path,
+    as_of: datetime | None,
+    as_json: bool,
+    lang: str | None,
+    provider_files: tuple[Path, ...],
+) -> None:
+    """Assess an account file.
+
+    Shows days past due, balances and overdue amounts by component, what the
+    overdue cost, the episodes, every due item, what is unknown, and the policy
+    values in force with their source and grade.
+    """
+    _check_lang(lang, as_json)
+    registry = _with_provider_files(registry, provider_files)
+    assessment = _assess_file(file, as_of, registry)
+    if as_json:
+        click.echo(to_json(assessment, converter=registry.converter))
+        return
+    console().print(render_assessment(assessment, registry))
+    if lang is not None:
+        click.echo("\n" + assessment.explain(lang).as_text())
+
+
+@cli.command(name="report")
+@_account_file
+@_as_of_option
+@_json_option
+@_lang_option
+@_provider_file_option
+@pass_registry
+def report_command(
+    registry: Registry,
+    file: Path,
+    as_of: datetime | None,
+    as_json: bool,
+    lang: str | None,
+    provider_files: tuple[Path, ...],
+) -> None:
+    """Simulate the credit report of an account file.
+
+    Shows the 60-month status grid, the negative records with their expiry or
+    relief dates, the flags lenders read and any discrepancies.
+    """
+    _check_lang(lang, as_json)
+    registry = _with_provider_files(registry, provider_files)
+    assessment = _assess_file(file, as_of, registry)
+    report = assessment.report
+    if report is None:  # pragma: no cover - assess always simulates the report
+        raise click.ClickException("the assessment has no credit report")
+    if as_json:
+        click.echo(to_json(report, converter=registry.converter))
+        return
+    console().print(render_report(report, registry))
+    if lang is not None:
+        click.echo("\n" + report_figures(assessment.explain(lang)).as_text())
+
+
+@cli.command(name="explain")
+@_account_file
+@_as_of_option
+@click.option(
+    "--lang",
+    type=click.Choice(available_locales()),
+    default="en",
+    show_default=True,
+    envvar="CREDITRULES_LANG",
+    help="The language of the explanation (default from CREDITRULES_LANG).",
+)
+@click.option(
+    "--all", "include_not_fired", is_flag=True, help="Also list the rules that did not fire."
+)
+@_json_option
+@_provider_file_option
+@pass_registry
+def explain_command(
+    registry: Registry,
+    file: Path,
+    as_of: datetime | None,
+    lang: str,
+    include_not_fired: bool,
+    as_json: bool,
+    provider_files: tuple[Path, ...],
+) -> None:
+    """Explain every figure of an account file's assessment.
+
+    For each figure (days past due, penalty, episodes, credit-report months and
+    dates, actions): the rule that produced it, its citation, the policy values
+    it used with their layer, source and grade, and a sentence saying why. With
+    --all, also the rules that did not fire and why. Ends with the decision
+    record: the versions and content hashes to recompute the result later.
+    """
+    registry = _with_provider_files(registry, provider_files)
+    assessment = _assess_file(file, as_of, registry)
+    explanation = assessment.explain(lang, include_not_fired=include_not_fired)
+    if as_json:
+        click.echo(to_json(explanation, converter=registry.converter))
+        return
+    click.echo(explanation.as_text())
+    click.echo(decision_record(explanation, lang))
+
+
+@cli.command(name="providers")
+@click.argument("provider_id", metavar="[ID]", required=False)
+@_json_option
+@_provider_file_option
+@pass_registry
+def providers_command(
+    registry: Registry, provider_id: str | None, as_json: bool, provider_files: tuple[Path, ...]
+) -> None:
+    """List the providers, or show one.
+
+    With an ID: its facts, policy values (with effective dates, source and
+    grade), and the parameters that are unknown or required from your contract.
+    """
+    registry = _with_provider_files(registry, provider_files)
+    if provider_id is None:
+        providers = sorted(registry.providers.values(), key=lambda p: p.id)
+        if as_json:
+            _echo_json([provider_summary(p, registry) for p in providers])
+        else:
+            console().print(render_providers(providers, registry))
+        return
+    try:
+        provider = registry.provider(provider_id)
+    except KeyError as exc:
+        raise click.BadParameter(str(exc.args[0]), param_hint="ID") from None
+    if as_json:
+        _echo_json(provider_data(provider, registry))
+    else:
+        console().print(render_provider(provider, registry))
+
+
+@cli.command(name="plugins")
+@_json_option
+@pass_registry
+def plugins_command(registry: Registry, as_json: bool) -> None:
+    """List the plugins and what they provide.
+
+    Each plugin with its distribution and version, the hooks it implements and
+    the providers and rules it registers; plugins that failed are shown in red.
+    """
+    if as_json:
+        _echo_json(plugins_data(registry))
+    else:
+        console().print(render_plugins(registry))
+
+
+@cli.command(name="rules")
+@_json_option
+@pass_registry
+def rules_command(registry: Registry, as_json: bool) -> None:
+    """List the rules in force.
+
+    Phases in the order they run, the steps performed inside each, and for
+    every rule its description, citation and origin (core or plugin).
+    """
+    rules = tuple(registry.rules)
+    if as_json:
+        _echo_json(rules_data(rules))
+    else:
+        console().print(render_rules(rules))
+
+
+@cli.command(name="new-provider")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    metavar="DIR",
+    help="Where to create the package's directory (default: the current directory).",
+)
+def new_provider_command(name: str, directory: Path) -> None:
+    """Write a new provider plugin package for the provider id NAME.
+
+    Creates DIR/creditrules-NAME: a pyproject with the creditrules entry point, a
+    declarative provider.toml (no number yet: every parameter listed as unknown,
+    to fill in from the lender's terms), a README, a CHANGELOG, a golden case and a
+    test running the conformance suite. It passes its own tests as written.
+    """
+    try:
+        root = write_provider_package(name, directory)
+    except InputError as exc:
+        hint = "'--dir'" if exc.path == "--dir" else "'NAME'"
+        raise click.BadParameter(exc.message, param_hint=hint) from None
+    click.echo(f"Wrote {root}")
+    click.echo("Next: fill in src/*/provider.toml and README.md from the lender's terms, then")
+    click.echo(f'  pip install -e "{root}[testing]" && pytest {root}')
+
+
+@cli.command(name="plan")
+@_account_file
+@_as_of_option
+@click.option(
+    "--capacity",
+    metavar="AMOUNT",
+    callback=_money_value,
+    help="What you can pay a month: also draft a negotiated repayment plan (协商还款).",
+)
+@click.option(
+    "--down-payment",
+    metavar="AMOUNT",
+    callback=_money_value,
+    help="Paid when the plan is signed (with --capacity).",
+)
+@_json_option
+@_provider_file_option
+@pass_registry
+def plan_command(
+    registry: Registry,
+    file: Path,
+    as_of: datetime | None,
+    capacity: Decimal | None,
+    down_payment: Decimal | None,
+    as_json: bool,
+    provider_files: tuple[Path, ...],
+) -> None:
+    """Say what to do about an account file, most urgent first.
+
+    Each action with its deadline, amount, effect on cost and on the credit
+    report (simulated), steps and sources. With --capacity, also a repayment
+    plan to propose: monthly amount, dates, total, and the checklist.
+    """
+    registry = _with_provider_files(registry, provider_files)
+    account = load_account(file, registry=registry)
+    assessment = _assess_account(file, account, as_of, registry)
+    plan, note = None, ""
+    if capacity is not None:
+        try:
+            plan = plan_negotiation(
+                account,
+                as_of=assessment.as_of,
+                capacity=capacity,
+                down_payment=down_payment,
+                registry=registry,
+            )
+        except ValueError as exc:
+            note = f"No repayment plan: {exc}."
+    if as_json:
+        _echo_json(
+            {
+                "actions": json.loads(to_json(assessment.actions, converter=registry.converter)),
+                "plan": plan_data(plan, registry) if plan is not None else None,
+                "note": note or None,
+            }
+        )
+        return
+    out = console()
+    out.print(render_actions(assessment))
+    if plan is not None:
+        out.print(render_plan(plan))
+    elif note:
+        out.print(Text(f"\n{note}", style="yellow"))
+
+
+@cli.command(name="compare")
+@_account_file
+@_as_of_option
+@click.option(
+    "--scenario",
+    "texts",
+    multiple=True,
+    metavar="TEXT",
+    help="A scenario: 'pay YYYY-MM-DD AMOUNT' or 'waive penalty YYYY-MM-DD AMOUNT', "
+    "several joined by ';', optionally 'NAME: ...' (repeatable).",
+)
+@click.option(
+    "--scenarios-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="PATH",
+    help="A TOML file of [[scenario]] tables (name, events).",
+)
+@_json_option
+@_provider_file_option
+@pass_registry
+def compare_command(
+    registry: Registry,
+    file: Path,
+    as_of: datetime | None,
+    texts: tuple[str, ...],
+    scenarios_file: Path | None,
+    as_json: bool,
+    provider_files: tuple[Path, ...],
+) -> None:
+    """Compare what-if scenarios for an account file, side by side.
+
+    The account as it is, then each scenario: total cost, penalty, paid, still
+    owed, days past due, negative months on the credit report, and the day the
+    report is clean.
+    """
+    scenarios = []
+    for index, text in enumerate(texts, start=1):
+        try:
+            scenarios.append(parse_scenario(text))
+        except InputError as exc:
+            raise InputError(exc.problems, file=f"--scenario {index}") from None
+    if scenarios_file is not None:
+        scenarios.extend(load_scenarios(scenarios_file))
+    if not scenarios:
+        raise click.UsageError("give at least one --scenario or a --scenarios-file")
+    registry = _with_provider_files(registry, provider_files)
+    account = load_account(file, registry=registry)
+    try:
+        table = compare(account, scenarios, as_of=_day(as_of), registry=registry)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--scenario'") from None
+    except InputError as exc:
+        raise InputError(exc.problems, file=exc.file or str(file)) from None
+    if as_json:
+        _echo_json(comparison_data(table, registry))
+    else:
+        console().print(render_comparison(table))
+
+
+def _assess_file(file: Path, as_of: datetime | None, registry: Registry) -> Assessment:
+    """Load and assess an account file with ``registry``."""
+    return _assess_account(file, load_account(file, registry=registry), as_of, registry)
+
+
+def _assess_account(
+    file: Path, account: Account, as_of: datetime | None, registry: Registry
+) -> Assessment:
+    """Assess the account of ``file``; an input error without a file names it."""
+    try:
+        return assess(account, as_of=_day(as_of), registry=registry)
+    except InputError as exc:
+        if exc.file is not None:
+            raise
+        raise InputError(exc.problems, file=str(file)) from None
+
+
+def _day(as_of: datetime | None) -> date:
+    """The day of ``--as-of``, or today in China."""
+    return as_of.date() if as_of is not None else _today()
+
+
+def _today() -> date:
+    """Today in China: Asia/Shanghai, or UTC+8 if the time-zone database is missing."""
+    zone: tzinfo
+    try:
+        zone = ZoneInfo("Asia/Shanghai")
+    except ZoneInfoNotFoundError:  # no tzdata (e.g. Windows without the tzdata package)
+        zone = timezone(timedelta(hours=8), "CST")
+    return datetime.now(zone).date()
+
+
+def _check_lang(lang: str | None, as_json: bool) -> None:
+    """Refuse ``--lang`` with ``--json`` (the JSON explanation is ``creditrules explain``)."""
+    if lang is not None and as_json:
+        raise click.UsageError(
+            "--lang explains the text output; for the explanation as JSON run: "
+            "creditrules explain FILE --json"
+        )
+
+
+def _with_provider_files(registry: Registry, paths: Sequence[Path]) -> Registry:
+    """Return ``registry`` with the providers of the ``--provider-file`` options added.
+
+    Raises:
+        InputError: if a file is invalid, or gives the id of a provider already registered.
+    """
+    for path in paths:
+        provider = load_provider(path)
+        if provider.id in registry.providers:
+            raise InputError(
+                f"provider id {provider.id!r} is already registered by "
+                f"{registry.provider_plugin[provider.id]}; give the provider in this file "
+                "another id",
+                file=str(path),
+                path="$.provider.id",
+            )
+        registry = registry.with_providers(provider, origin=f"--provider-file {path}")
+    return registry
+
+
+@contextmanager
+def _plugin_warnings() -> Iterator[list[str]]:
+    """Show plugin warnings as one ``warning:`` line each on stderr.
+
+    Yields:
+        A list that holds, once the ``with`` block is over, the warnings' messages.
+    """
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PluginWarning)
+        yield messages
+    for warning in caught:
+        if issubclass(warning.category, PluginWarning):
+            messages.append(str(warning.message))
+            error(f"warning: {warning.message}", style="yellow")
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
