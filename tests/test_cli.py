@@ -227,6 +227,57 @@ def test_bad_provider_file_is_reported_like_an_account_file(tmp_path: Path) -> N
     assert "$.policy.penalty_daily_rate" in result.stderr
 
 
+def test_provider_file_reaches_every_command(tmp_path: Path) -> None:
+    """--provider-file works for report, explain, plan and compare, not only assess."""
+    path = account_file(tmp_path, provider="acme")
+    provider = provider_file(tmp_path)
+    for command, *options in (
+        ("report", "--lang", "en"),
+        ("explain",),
+        ("plan", "--capacity", "300"),
+        ("compare", "--scenario", "pay 2025-03-12 1000"),
+    ):
+        result = invoke(
+            command, path, "--as-of", "2025-03-14", *options, "--provider-file", provider
+        )
+        assert result.exit_code == 0, (command, result.output)
+    plan = invoke("plan", path, "--as-of", "2025-03-14", "--provider-file", provider, columns=200)
+    assert "pay to 示例贷 Acme Loans only" in plan.output
+
+
+def test_the_group_registry_is_the_one_every_command_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The registry the group loads is passed down: no stage fetches the global one."""
+    acme = creditrules.load_provider(provider_file(tmp_path))
+    registry = creditrules.get_registry().with_providers(acme, origin="a test registry")
+    cli = build_cli()
+    monkeypatch.setattr(_commands, "get_registry", lambda **_: registry)
+    assert "acme" not in creditrules.get_registry().providers  # the global registry lacks it
+    path = account_file(tmp_path, provider="acme")
+    for command, *options in (
+        ("assess", "--json"),
+        ("assess", "--lang", "zh_CN"),
+        ("report", "--json"),
+        ("explain", "--all"),
+        ("plan", "--capacity", "300", "--json"),
+        ("compare", "--scenario", "pay 2025-03-12 1000", "--json"),
+    ):
+        result = invoke(command, path, "--as-of", "2025-03-14", *options, cli=cli)
+        assert result.exit_code == 0, (command, result.output)
+    shown = invoke("providers", "acme", cli=cli, columns=200)
+    assert "from a test registry" in shown.output
+
+
+def test_build_cli_leaves_the_core_group_alone() -> None:
+    """Plugins' commands go on the group build_cli returns, never on the module's core group."""
+    with registry_override(registry_with(AddsCommand())):
+        cli = build_cli()
+    assert "hello" in cli.commands
+    assert "hello" not in _commands.cli.commands
+    assert set(_commands.cli.commands) <= set(cli.commands)
+
+
 def test_plugins_lists_the_generic_plugin() -> None:
     """`plugins` lists the built-in plugin with its distribution, hooks and providers."""
     result = invoke("plugins")
