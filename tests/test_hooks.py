@@ -34,6 +34,11 @@ class DeferralPlugin:
     """An in-process plugin using every hook."""
 
     @hookimpl
+    def register_providers(self, register: Any) -> None:
+        """Register the provider whose accounts the deferral applies to."""
+        register(creditrules.Provider(id="deferring", name_en="Deferring Co"))
+
+    @hookimpl
     def register_event_types(self, register: Any) -> None:
         """Register the deferral event."""
         register("deferral", Deferral)
@@ -118,23 +123,31 @@ def test_every_hook_is_tested() -> None:
 
 
 def test_event_type_rules_and_timeline_hooks(registry: creditrules.Registry) -> None:
-    """A plugin's event type loads, its rules are in the ruleset, adjust_timeline applies once."""
+    """A plugin's event type loads, its rules are in the ruleset, adjust_timeline applies once.
+
+    adjust_timeline runs for the plugin that registered the account's provider only.
+    """
     assert "test.deferral" in registry.rules and "test.after" in registry.rules
     assert registry.rules.ids.index("test.after") == registry.rules.ids.index("timeline.replay") + 1
     assert registry.rules["test.after"].origin == "deferral"
     account = Account(
         id="d",
-        provider="generic",
+        provider="deferring",
         product="revolving",
         opened_on=date(2025, 1, 1),
         bills=[Bill(date(2025, 3, 1), date(2025, 3, 10), "100.00")],
         events=[Deferral(date(2025, 3, 5), "bill-2025-03-10", date(2025, 4, 10))],
     )
-    result = creditrules.assess(account, as_of=date(2025, 3, 31))
+    result = creditrules.assess(account, as_of=date(2025, 3, 31), registry=registry)
     assert result.days_past_due == 0
     assert result.item("bill-2025-03-10").due_date == date(2025, 4, 10)
     assert len(result.fired("test.deferral")) == 1
     assert "test.after" in result.ruleset
+    # On another provider's account the plugin's adjust_timeline is not called.
+    other = attrs.evolve(account, provider="generic", events=())
+    assert not creditrules.assess(other, date(2025, 3, 31), registry=registry).fired(
+        "test.deferral"
+    )
 
 
 def test_register_bureaus_hook_adds_a_bureau() -> None:
