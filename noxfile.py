@@ -24,11 +24,12 @@ def install(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Everything CI checks: ruff, mypy --strict, the docs (with doctests) and pytest."""
+    """Everything CI checks: ruff, mypy --strict, the layers contract, the docs and pytest."""
     install(session)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+    session.run("lint-imports")
     session.run(
         "sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "docs", "docs/_build/html"
     )
