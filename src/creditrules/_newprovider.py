@@ -20,6 +20,7 @@ from importlib.resources import files
 from pathlib import Path, PurePosixPath
 from string import Template
 
+from ._version import __version__
 from .errors import InputError
 
 if sys.version_info >= (3, 11):
@@ -60,8 +61,6 @@ def package_names(name: str) -> dict[str, str]:
             "starting with a letter (for example acme or acme-loans)",
             path="NAME",
         )
-    from . import __version__
-
     floor = ".".join(__version__.split(".")[:2])
     words = re.split(r"[-_]+", name)
     return {

@@ -288,7 +288,7 @@ PARAMETERS: Mapping[str, Parameter] = {
             "Whether penalty stops once a negotiated plan is signed; unset = unknown.",
             "B.5",
         ),
-        # -- credit reporting (report.py) ---------------------------------
+        # -- credit reporting ---------------------------------------------
         Parameter(
             "bureau",
             _bureau_id,

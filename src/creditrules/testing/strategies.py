@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
+from .._plugins import get_registry
 from ..model import (
     METHODS,
     PRODUCTS,
@@ -659,8 +660,6 @@ def _due_items(account: Account) -> list[_Due]:
 
 
 def _provider(provider_id: str) -> Provider | None:
-    from .._plugins import get_registry
-
     return get_registry().providers.get(provider_id)
 
 
@@ -820,8 +819,6 @@ def provider_ids() -> SearchStrategy[str]:
     """Generate ids of the installed providers (``generic`` and any plugin's)."""
 
     def installed() -> SearchStrategy[str]:
-        from .._plugins import get_registry
-
         return st.sampled_from(sorted(get_registry().providers))
 
     return st.deferred(installed)
@@ -886,8 +883,6 @@ def _accounts(
     provider_id = draw(provider_ids()) if provider is None else provider
     info = _provider(provider_id)
     if info is None:
-        from .._plugins import get_registry
-
         raise InvalidArgument(get_registry().unknown_provider_message(provider_id))
     product = draw(products.filter(lambda p: p in info.products))
     opened = draw(opened_on)
