@@ -9,6 +9,7 @@ from decimal import Decimal
 import attrs
 
 from . import _planner
+from . import report as _report
 from ._engine import summarize
 from ._explain import build_explanation
 from ._plugins import Registry, get_registry
@@ -21,7 +22,6 @@ from .policy import PolicySet
 from .provider import Provider, check_account
 from .record import build_record
 from .remediation import Action, NegotiatedPlan
-from . import report as _report
 from .report import Report
 from .rules import Context, RuleSet
 
