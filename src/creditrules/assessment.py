@@ -238,12 +238,8 @@ class Assessment:
         record: The decision record: versions, policy and rules in force, and their
             content hashes (see :mod:`creditrules.record`); ``None`` when the
             assessment was built without one.
-        actions: What to do, most urgent first (see :mod:`creditrules.remediation`);
-            empty when nothing applies. Planning simulates the account several
-            times, so an assessment made by :func:`creditrules.assess` plans on
-            first access to ``actions`` (then keeps the result); an assessment
-            read back with :func:`creditrules.from_dict` has the actions it was
-            saved with.
+
+    :attr:`actions` (what to do) is planned on first access.
 
     Two assessments are equal when every figure, the report, the record and the
     actions are equal.
@@ -286,7 +282,13 @@ class Assessment:
 
     @property
     def actions(self) -> tuple[Action, ...]:
-        """What to do, most urgent first (planned on first access, then kept)."""
+        """What to do, most urgent first (see :mod:`creditrules.remediation`).
+
+        Empty when nothing applies. Planning simulates the account several times, so
+        an assessment made by :func:`creditrules.assess` plans on first access to
+        ``actions``, then keeps the result; an assessment read back with
+        :func:`creditrules.from_dict` has the actions it was saved with.
+        """
         if self._actions is None:
             planned = self._services.actions(self) if self._services is not None else ()
             object.__setattr__(self, "_actions", tuple(planned))
