@@ -63,6 +63,7 @@ from .._api import assess
 from .._convert import from_dict, to_dict
 from .._plugins import get_registry
 from ..assessment import Assessment
+from ..default_plugins.pboc import PBOC
 from ..errors import InputError, InputProblem
 from ..io import dump_account, load_account, parse_account
 from ..model import METHODS, PRODUCTS, Account, Payment
@@ -105,8 +106,9 @@ EVENT_KINDS: tuple[str, ...] = ("waiver", "guarantor_paid", "written_off", "acco
 #: methods, payment behaviours (:data:`creditrules.testing.strategies.BEHAVIOURS`) and
 #: event types.
 FEATURES: tuple[str, ...] = (*PRODUCTS, *METHODS, *cs.BEHAVIOURS, *EVENT_KINDS)
-#: Credit-report status codes that are negative (domain brief A.7).
-NEGATIVE_CODES: frozenset[str] = frozenset("1234567DB")
+#: The negative credit-report status codes of the built-in PBOC bureau; the checks ask
+#: the bureau of each report (:attr:`creditrules.Bureau.negative_codes`).
+NEGATIVE_CODES: frozenset[str] = PBOC.negative_codes
 
 
 # ----------------------------------------------------------------- wording
@@ -309,8 +311,9 @@ def check_paid_on_time(account: Account, as_of: date) -> list[str]:
     if result.overdue.total:
         problems.append(f"{what} left {result.overdue.total} past due")
     if result.report is not None:
+        negative = get_registry().bureau(result.report.bureau).negative_codes
         for month, code in result.report.months.items():
-            if code in NEGATIVE_CODES:
+            if code in negative:
                 problems.append(
                     f"{what} put the negative code {code!r} on the credit report for {month}"
                 )
