@@ -14,15 +14,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from creditrules import model
+from creditrules import _convert, model
 from creditrules._convert import (
     ACCOUNT_FILE_NOTE,
+    check_keys,
     converter,
     format_exception,
     from_dict,
     make_converter,
     to_dict,
     to_json,
+    unknown_key,
 )
 from creditrules.errors import InputError
 from creditrules.model import (
@@ -217,21 +219,74 @@ def test_unknown_event_type_lists_known_types() -> None:
     assert problems[0].endswith(" @ $.type")
 
 
-def test_event_types_are_read_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A type added to model.EVENT_TYPES later is structured and unstructured too."""
+def test_event_types_are_those_the_converter_was_built_with() -> None:
+    """A converter reads the event tags of the mapping it was built with, and no others."""
 
     @attrs.frozen
-    class Agreement:
-        type: ClassVar[str] = "agreement"
+    class Refund:
+        type: ClassVar[str] = "refund"
         date: date
-        monthly: Decimal
+        amount: Decimal
 
-    monkeypatch.setitem(model.EVENT_TYPES, "agreement", Agreement)
-    data = {"type": "agreement", "date": "2025-07-01", "monthly": "100.00"}
-    assert from_dict(Event, data) == Agreement(date(2025, 7, 1), Decimal("100.00"))
-    extended = Union[Waiver, Agreement]  # noqa: UP007 - a runtime union, as model.Event
-    value = from_dict(extended, data)
-    assert to_dict(value, extended) == data
+    event_types = {**model.CORE_EVENT_TYPES, "refund": Refund}
+    extended = make_converter(event_types)
+    data = {"type": "refund", "date": "2025-07-01", "amount": "100.00"}
+    assert from_dict(Event, data, converter=extended) == Refund(date(2025, 7, 1), Decimal("100.00"))
+    union = Union[Waiver, Refund]  # noqa: UP007 - a runtime union, as model.Event
+    value = from_dict(union, data, converter=extended)
+    assert to_dict(value, union, converter=extended) == data
+    assert to_json(value, indent=None, converter=extended) == json.dumps(to_dict(value))
+    with pytest.raises(InputError, match="unknown event type 'refund'"):
+        from_dict(Event, data)  # the core converter does not know the plugin's tag
+
+
+def test_converters_are_independent() -> None:
+    """Each make_converter call builds a new converter; the core one keeps the core tags."""
+    assert make_converter() is not make_converter()
+    assert converter is not make_converter()
+    with pytest.raises(InputError, match="known types: payment, waiver"):
+        from_dict(Event, {"type": "bill_installment", "date": "2025-01-01"})
+
+
+def test_hook_factories_are_module_level() -> None:
+    """The hooks are named module-level functions that take their converter, not closures."""
+    for name in (
+        "sequence_structure_factory",
+        "attrs_structure_factory",
+        "attrs_structure_hook",
+        "field_hook",
+        "structure_event",
+        "unstructure_event",
+        "structure_policy_value",
+        "structure_policy_section",
+        "unstructure_policy_section",
+        "account_structure_factory",
+        "account_unstructure_factory",
+    ):
+        function = getattr(_convert, name)
+        assert function.__module__ == "creditrules._convert"
+        assert function.__closure__ is None, name
+
+
+# --------------------------------------------------------------------------- unknown keys
+
+
+def test_unknown_key_suggests_the_close_one_and_lists_the_rest() -> None:
+    """The one wording of an unknown key: a suggestion when one is close, then every key."""
+    assert unknown_key("amout", ("date", "amount")) == (
+        "unknown key (did you mean 'amount'?); expected one of: date, amount"
+    )
+    assert unknown_key("zzz", ("date", "amount")) == "unknown key; expected one of: date, amount"
+    assert unknown_key("grace", ["grace_days"], kind="policy parameter") == (
+        "unknown policy parameter 'grace' (did you mean 'grace_days'?); expected one of: grace_days"
+    )
+
+
+def test_check_keys_reports_each_unknown_key_at_its_path() -> None:
+    """check_keys gives one problem per unknown key, at the key's JSON path."""
+    problems = check_keys({"id": 1, "nmae": 2, "年费": 3}, ("id", "name"), "$.account")
+    assert [p.path for p in problems] == ["$.account.nmae", '$.account["年费"]']
+    assert problems[0].message == "unknown key (did you mean 'name'?); expected one of: id, name"
 
 
 # --------------------------------------------------------------------------- policy

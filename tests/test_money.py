@@ -9,7 +9,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from creditrules.money import FEN, ZERO, exact, is_fen, parse_money, parse_rate, sum_money, to_fen
+from creditrules.money import (
+    EXACT,
+    FEN,
+    PRECISION,
+    ZERO,
+    exact,
+    format_money,
+    is_fen,
+    parse_money,
+    parse_rate,
+    sum_money,
+    to_fen,
+)
 from creditrules.testing.strategies import amounts
 
 
@@ -129,3 +141,47 @@ def test_parse_rate_is_exact_and_refuses_floats_and_negatives() -> None:
         parse_rate("-0.01")
     with pytest.raises(ValueError, match="is not a rate"):
         parse_rate("five percent")
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (Decimal("1002.50"), "1,002.50"),
+        (Decimal("1234567.5"), "1,234,567.50"),
+        (Decimal("0"), "0.00"),
+        (Decimal("-12.30"), "-12.30"),
+        (Decimal("0.125"), "0.13"),
+        (7, "7.00"),
+        ("999.99", "999.99"),
+    ],
+)
+def test_format_money_writes_thousands_and_two_decimals(amount: object, text: str) -> None:
+    """format_money gives the one money text: thousands separators, two decimals, half-up."""
+    assert format_money(amount) == text  # type: ignore[arg-type]
+
+
+@given(amounts(min_value="0.00", max_value="99999999.99"))
+def test_format_money_matches_the_former_formatters(amount: Decimal) -> None:
+    """For fen amounts the text is what the former f"{amount:,.2f}" formatters wrote."""
+    assert format_money(amount) == f"{amount:,.2f}"
+    assert parse_money(format_money(amount)) == amount
+
+
+def test_format_money_ignores_the_ambient_context_and_refuses_floats() -> None:
+    """A caller's rounding never changes the text; a binary float is refused."""
+    with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_DOWN)):
+        assert format_money(Decimal("1234.565")) == "1,234.57"
+    with pytest.raises(TypeError, match="binary float"):
+        format_money(0.1)  # type: ignore[arg-type]
+
+
+def test_exact_context_is_half_up_at_full_precision() -> None:
+    """EXACT has PRECISION digits and rounds half-up; localcontext copies leave it unchanged."""
+    assert EXACT.prec == PRECISION
+    assert EXACT.rounding == decimal.ROUND_HALF_UP
+    with decimal.localcontext(EXACT) as context:
+        context.prec = 5
+        assert Decimal(1) / Decimal(3) == Decimal("0.33333")
+    assert EXACT.prec == PRECISION
+    with decimal.localcontext(EXACT):
+        assert Decimal(2) / Decimal(3) == Decimal("0." + "6" * 33 + "7")

@@ -89,6 +89,47 @@ def test_effective_dated_rate_applies_by_date(tmp_path: Path) -> None:
     assert sources == {"Step Co notice 2025-04"}
 
 
+def test_assess_with_a_loaded_provider_passed_as_the_registry(tmp_path: Path) -> None:
+    """A provider from load_provider is used through registry= alone: no override, no env."""
+    registry = get_registry().with_providers(_provider(tmp_path))
+    text = """\
+format = 1
+[account]
+id = "s"
+provider = "stepco"
+product = "revolving"
+opened_on = 2024-01-01
+[[bills]]
+statement_date = 2025-04-01
+due_date = 2025-04-10
+amount = "1000.00"
+[[payments]]
+date = 2025-04-15
+amount = "1005.00"
+"""
+    account = creditrules.load_account(text, registry=registry)
+    result = creditrules.assess(account, date(2025, 4, 30), registry=registry)
+    assert result.charged.penalty == Decimal("5.00")  # 1000 × 0.10 % × 5
+    assert "stepco" not in get_registry().providers  # nothing global changed
+    with pytest.raises(creditrules.CreditRulesError, match="stepco"):
+        creditrules.assess(account, date(2025, 4, 30))
+
+
+def test_provider_file_unknown_keys_suggest_the_close_one() -> None:
+    """A misspelt key or parameter in a provider file is named with the close known one."""
+    text = (
+        'format = 1\n[provider]\nid = "x"\nnmae_en = "X"\n'
+        '[policy.grace_day]\nvalue = 1\nsource = "s"\ngrade = "B"\n'
+    )
+    with pytest.raises(InputError) as caught:
+        creditrules.load_provider(text)
+    messages = {p.path: p.message for p in caught.value.problems}
+    assert messages["$.provider.nmae_en"].startswith("unknown key (did you mean 'name_en'?)")
+    assert messages["$.policy.grace_day"].startswith(
+        "unknown policy parameter 'grace_day' (did you mean 'grace_days'?)"
+    )
+
+
 def test_account_layer_overrides_provider(tmp_path: Path) -> None:
     """An account's [policy] value overrides the provider's, and the layer is recorded."""
     provider = _provider(tmp_path)
@@ -144,10 +185,10 @@ def test_overlapping_versions_are_refused() -> None:
 
 
 def test_provider_file_syntax_error_names_file(tmp_path: Path) -> None:
-    """A TOML syntax error in a provider file names the file and the line."""
+    """A TOML syntax error in a provider file names the file, the line and the column."""
     path = tmp_path / "syntax.toml"
     path.write_text("format = 1\n[provider\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"syntax.toml: TOML syntax error.*line 2"):
+    with pytest.raises(InputError, match=r"syntax.toml: invalid TOML at line 2, column 10: "):
         creditrules.load_provider(path)
 
 

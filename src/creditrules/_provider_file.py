@@ -38,30 +38,16 @@ See :func:`creditrules.load_provider` and the "Write a provider" docs for the fo
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
-from decimal import Decimal
-from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-from ._convert import _key_path, converter, problems_from, show
+from ._convert import check_keys, converter, key_path, problems_from, show, unknown_key
+from ._toml import Traversable, load_toml, loads_toml
 from .errors import InputError, InputProblem
 from .policy import PARAMETERS, PolicyValue
 from .provider import Provider, ProviderFact
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
-
-@runtime_checkable
-class Traversable(Protocol):
-    """Anything with ``read_text`` — a path or an :mod:`importlib.resources` file."""
-
-    def read_text(self, encoding: str | None = ...) -> str:
-        """Return the file's text."""
-
+__all__ = ["SUPPORTED_FORMAT", "Traversable", "load_provider", "parse_provider"]
 
 SUPPORTED_FORMAT = 1
 _TOP = ("format", "provider", "policy", "facts", "unknown", "required")
@@ -70,29 +56,8 @@ _VALUE_KEYS = ("value", "source", "grade", "note", "effective_from", "effective_
 _FACT_KEYS = ("key", "text", "source", "grade", "note")
 
 
-def _read(source: str | os.PathLike[str] | Traversable) -> tuple[str, str | None]:
-    if isinstance(source, str) and ("\n" in source or "=" in source):
-        return source, None
-    path = source if isinstance(source, Traversable) else Path(source)
-    name = str(source)
-    try:
-        return path.read_text(encoding="utf-8"), name
-    except FileNotFoundError:
-        raise InputError("no such file", file=name) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file: {exc}", file=name) from None
-
-
-def _unknown_keys(
-    table: Mapping[str, Any], allowed: tuple[str, ...], path: str, problems: list[InputProblem]
-) -> None:
-    for key in table:
-        if key not in allowed:
-            problems.append(
-                InputProblem(
-                    path + _key_path(key), f"unknown key; expected one of: {', '.join(allowed)}"
-                )
-            )
+def _unknown_parameter(name: Any, path: str) -> InputProblem:
+    return InputProblem(path, unknown_key(name, PARAMETERS, kind="policy parameter"))
 
 
 def _policy(table: Any, problems: list[InputProblem]) -> list[PolicyValue]:
@@ -101,13 +66,9 @@ def _policy(table: Any, problems: list[InputProblem]) -> list[PolicyValue]:
         problems.append(InputProblem("$.policy", f"expected a table, got {show(table)}"))
         return values
     for name, raw in table.items():
-        path = f"$.policy{_key_path(name)}"
+        path = f"$.policy{key_path(name)}"
         if name not in PARAMETERS:
-            problems.append(
-                InputProblem(
-                    path, f"unknown policy parameter {name!r}; known: {', '.join(PARAMETERS)}"
-                )
-            )
+            problems.append(_unknown_parameter(name, path))
             continue
         versions = raw if isinstance(raw, list) else [raw]
         for index, version in enumerate(versions):
@@ -121,7 +82,7 @@ def _policy(table: Any, problems: list[InputProblem]) -> list[PolicyValue]:
                     )
                 )
                 continue
-            _unknown_keys(version, _VALUE_KEYS, where, problems)
+            problems += check_keys(version, _VALUE_KEYS, where)
             try:
                 values.append(converter.structure({"name": name, **version}, PolicyValue))
             except Exception as exc:
@@ -135,8 +96,7 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
     Raises:
         InputError: listing every problem with its JSON path.
     """
-    problems: list[InputProblem] = []
-    _unknown_keys(data, _TOP, "$", problems)
+    problems = check_keys(data, _TOP, "$")
     if data.get("format") != SUPPORTED_FORMAT:
         problems.append(
             InputProblem(
@@ -147,7 +107,7 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
     if not isinstance(head, Mapping):
         problems.append(InputProblem("$.provider", "missing [provider] table"))
         head = {}
-    _unknown_keys(head, _PROVIDER_KEYS, "$.provider", problems)
+    problems += check_keys(head, _PROVIDER_KEYS, "$.provider")
     if "id" not in head:
         problems.append(InputProblem("$.provider.id", "missing required field"))
     policy = _policy(data.get("policy", {}), problems)
@@ -161,7 +121,7 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
         if not isinstance(fact, Mapping):
             problems.append(InputProblem(where, f"expected a table, got {show(fact)}"))
             continue
-        _unknown_keys(fact, _FACT_KEYS, where, problems)
+        problems += check_keys(fact, _FACT_KEYS, where)
         try:
             facts.append(converter.structure(dict(fact), ProviderFact))
         except Exception as exc:
@@ -174,9 +134,9 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
             problems.append(InputProblem(f"$.{section}", "expected a table of name = reason"))
             table = {}
         for name, why in table.items():
-            where = f"$.{section}{_key_path(name)}"
+            where = f"$.{section}{key_path(name)}"
             if name not in PARAMETERS:
-                problems.append(InputProblem(where, f"unknown policy parameter {name!r}"))
+                problems.append(_unknown_parameter(name, where))
             elif not isinstance(why, str) or not why.strip():
                 problems.append(InputProblem(where, "give the reason as text"))
             else:
@@ -219,9 +179,7 @@ def load_provider(source: str | os.PathLike[str] | Traversable) -> Provider:
         InputError: for a missing file, a TOML syntax error or an invalid provider, naming
             the file and the JSON path of each problem.
     """
-    text, file = _read(source)
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"TOML syntax error: {exc}", file=file) from None
-    return parse_provider(data, file=file)
+    if isinstance(source, str) and ("\n" in source or "=" in source):
+        return parse_provider(loads_toml(source))
+    file = str(source) if isinstance(source, Traversable) else os.fspath(source)
+    return parse_provider(load_toml(source), file=file)

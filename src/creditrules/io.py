@@ -29,40 +29,48 @@ as :class:`~decimal.Decimal`). Every problem in a file is reported at once, as
 an :class:`~creditrules.errors.InputError` naming the file and the JSON path of
 each bad value (``$.payments[2].amount``); a misspelt key is an error, never
 silently ignored.
+
+This module is also where the public :func:`to_dict`, :func:`from_dict` and
+:func:`to_json` live: they take the registry whose event types they read
+(``registry=None``: the installed plugins', :func:`creditrules.get_registry`).
 """
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import json
 import os
 import re
-import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from cattrs.errors import BaseValidationError
 
-from . import _validators, model, policy
-from ._convert import ACCOUNT_FILE_NOTE, make_converter, problems_from, show
-from ._convert import converter as _converter
+from . import _convert, _validators, model, policy
+from ._convert import ACCOUNT_FILE_NOTE, check_keys, make_converter, problems_from, show
+from ._plugins import Registry, get_registry
+from ._toml import load_toml, loads_toml
 from .errors import InputError, InputProblem
 from .model import Account
 from .money import parse_money, parse_rate
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+__all__ = [
+    "FORMAT",
+    "account_schema",
+    "dump_account",
+    "from_dict",
+    "load_account",
+    "parse_account",
+    "to_dict",
+    "to_json",
+]
 
-__all__ = ["FORMAT", "account_schema", "dump_account", "load_account", "parse_account"]
+T = TypeVar("T")
 
 #: The account file format this version reads and writes.
 FORMAT = 1
@@ -85,7 +93,7 @@ _ACCOUNT_PATH = re.compile(r"\$\.([A-Za-z_][A-Za-z0-9_]*)(.*)", re.DOTALL)
 # --------------------------------------------------------------------------- loading
 
 
-def load_account(source: str | os.PathLike[str]) -> Account:
+def load_account(source: str | os.PathLike[str], *, registry: Registry | None = None) -> Account:
     """Load an account from a TOML account file, or from TOML text.
 
     ``source`` is a path if it is a :class:`os.PathLike`, or a one-line string
@@ -94,6 +102,9 @@ def load_account(source: str | os.PathLike[str]) -> Account:
 
     Args:
         source: Path of the file, or the TOML text itself.
+        registry: The registry whose event types the file may use (plugins'
+            events such as ``bill_installment``); ``None`` for the installed
+            plugins' (:func:`creditrules.get_registry`).
 
     Returns:
         The validated account.
@@ -103,33 +114,10 @@ def load_account(source: str | os.PathLike[str]) -> Account:
             describes an invalid account; every problem is listed with its JSON
             path, and the error names the file.
     """
-    text, file = _read(source)
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", file=file) from None
-    return parse_account(data, file=file)
-
-
-def _read(source: str | os.PathLike[str]) -> tuple[str, str | None]:
     if isinstance(source, str) and not _is_path(source):
-        return source, None
+        return parse_account(loads_toml(source), registry=registry)
     file = os.fspath(source)
-    try:
-        raw = Path(file).read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=file) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not an account file", file=file) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
-    try:
-        return raw.decode("utf-8-sig"), file
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not UTF-8 text (bad byte at offset {exc.start}); save the file as UTF-8",
-            file=file,
-        ) from None
+    return parse_account(load_toml(file), file=file, registry=registry)
 
 
 def _is_path(text: str) -> bool:
@@ -138,12 +126,16 @@ def _is_path(text: str) -> bool:
     return text.endswith(".toml") or os.path.isfile(text)
 
 
-def parse_account(data: Mapping[str, Any], *, file: str | None = None) -> Account:
+def parse_account(
+    data: Mapping[str, Any], *, file: str | None = None, registry: Registry | None = None
+) -> Account:
     """Build an account from the data of an account file (as parsed from TOML or JSON).
 
     Args:
         data: The file's top-level table.
         file: The file it came from, for messages.
+        registry: The registry whose event types the file may use; ``None`` for
+            the installed plugins'.
 
     Returns:
         The validated account.
@@ -151,9 +143,8 @@ def parse_account(data: Mapping[str, Any], *, file: str | None = None) -> Accoun
     Raises:
         InputError: listing every problem with its JSON path.
     """
-    from ._plugins import get_registry
-
-    get_registry()  # plugins may register event types that account files use
+    if registry is None:
+        registry = get_registry()
     if not isinstance(data, Mapping):
         raise InputError(f"expected a table, got {show(data)}", file=file)
     problems: list[InputProblem] = []
@@ -170,7 +161,7 @@ def parse_account(data: Mapping[str, Any], *, file: str | None = None) -> Accoun
             file=file,
             path="$.format",
         )
-    problems += _unknown_keys(data, _TOP_KEYS, "$")
+    problems += check_keys(data, _TOP_KEYS, "$")
 
     table = data.get("account")
     if not isinstance(table, Mapping):
@@ -184,12 +175,12 @@ def parse_account(data: Mapping[str, Any], *, file: str | None = None) -> Accoun
         )
         table = {}
     else:
-        problems += _unknown_keys(table, ACCOUNT_KEYS, "$.account")
+        problems += check_keys(table, ACCOUNT_KEYS, "$.account")
     flat = {key: table[key] for key in ACCOUNT_KEYS if key in table}
     flat.update({key: data[key] for key in SECTIONS if key in data})
 
     try:
-        account: Account = _converter.structure(flat, Account)
+        account: Account = registry.converter.structure(flat, Account)
     except (BaseValidationError, ValueError, TypeError, KeyError) as exc:
         found = [InputProblem(_file_path(p.path), p.message) for p in problems_from(exc)]
         if "account" not in data or not isinstance(data["account"], Mapping):
@@ -200,36 +191,75 @@ def parse_account(data: Mapping[str, Any], *, file: str | None = None) -> Accoun
     return account
 
 
-def _unknown_keys(
-    table: Mapping[str, Any], allowed: tuple[str, ...], path: str
-) -> list[InputProblem]:
-    found = []
-    for key in table:
-        if key not in allowed:
-            message = "unknown key"
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            if close:
-                message += f" (did you mean {close[0]!r}?)"
-            found.append(
-                InputProblem(
-                    f"{path}{_key(str(key))}", f"{message}; expected one of: {', '.join(allowed)}"
-                )
-            )
-    return found
-
-
-def _key(name: str) -> str:
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        return f".{name}"
-    return f"[{json.dumps(name, ensure_ascii=False)}]"
-
-
 def _file_path(path: str) -> str:
     """Map a path in :class:`Account` (``$.id``) to the file's (``$.account.id``)."""
     match = _ACCOUNT_PATH.fullmatch(path)
     if match and match.group(1) in ACCOUNT_KEYS:
         return f"$.account.{match.group(1)}{match.group(2)}"
     return path
+
+
+# --------------------------------------------------------------------------- plain data
+
+
+def to_dict(value: Any, unstructure_as: Any = None, *, registry: Registry | None = None) -> Any:
+    """Turn a creditrules value into plain data (dicts, lists, str, int, bool).
+
+    Decimals become strings, dates ISO strings, tuples lists.
+
+    Args:
+        value: Any creditrules value (an attrs instance, a tuple of them, …).
+        unstructure_as: The type to dump ``value`` as; pass
+            :data:`~creditrules.model.Event` to get an event's ``type`` tag.
+        registry: The registry whose event types tag unions of events; ``None``
+            for the core event types (an event in an account is tagged by its
+            own class, whichever plugin registered it).
+
+    Returns:
+        JSON-compatible data; ``from_dict(type(value), to_dict(value)) == value``.
+    """
+    converter = _convert.converter if registry is None else registry.converter
+    return _convert.to_dict(value, unstructure_as, converter=converter)
+
+
+@typing.overload
+def from_dict(cls: type[T], data: Any, *, registry: Registry | None = None) -> T: ...
+@typing.overload
+def from_dict(cls: Any, data: Any, *, registry: Registry | None = None) -> Any: ...
+def from_dict(cls: Any, data: Any, *, registry: Registry | None = None) -> Any:
+    """Build a ``cls`` from plain data (the inverse of :func:`to_dict`).
+
+    Args:
+        cls: The class to build, e.g. :class:`~creditrules.model.Account`, or a
+            type such as :data:`~creditrules.model.Event` or ``tuple[Bill, ...]``.
+        data: Plain data, e.g. from :func:`json.loads`.
+        registry: The registry whose event types the data may use; ``None`` for
+            the installed plugins' (:func:`creditrules.get_registry`).
+
+    Returns:
+        The structured, validated value.
+
+    Raises:
+        InputError: listing every problem with its JSON path.
+    """
+    if registry is None:
+        registry = get_registry()
+    return _convert.from_dict(cls, data, converter=registry.converter)
+
+
+def to_json(value: Any, *, indent: int | None = 2, registry: Registry | None = None) -> str:
+    """Dump a creditrules value as JSON text (non-ASCII such as Chinese kept readable).
+
+    Args:
+        value: Any value :func:`to_dict` accepts.
+        indent: JSON indentation, or ``None`` for one line.
+        registry: As for :func:`to_dict`.
+
+    Returns:
+        The JSON text.
+    """
+    converter = _convert.converter if registry is None else registry.converter
+    return _convert.to_json(value, indent=indent, converter=converter)
 
 
 # --------------------------------------------------------------------------- writing
@@ -551,7 +581,7 @@ def _policy_schema() -> dict[str, Any]:
     }
 
 
-def account_schema(*, plugins: bool = True) -> dict[str, Any]:
+def account_schema(*, plugins: bool = True, registry: Registry | None = None) -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of account file format 1.
 
     It is derived from the model's attrs fields, their validators and
@@ -562,17 +592,18 @@ def account_schema(*, plugins: bool = True) -> dict[str, Any]:
     ``installment`` account requires ``[loan]``.
 
     Args:
-        plugins: Include the event types that installed plugins register (e.g.
+        plugins: Include the event types that plugins register (e.g.
             ``bill_installment``); ``False`` gives the core format only.
+        registry: The registry whose plugins' event types to include; ``None``
+            for the installed plugins' (:func:`creditrules.get_registry`).
 
     Returns:
         A new dict each call.
     """
-    if plugins:
-        from ._plugins import get_registry
-
-        get_registry()
-    event_types = model.EVENT_TYPES if plugins else model.CORE_EVENT_TYPES
+    if not plugins:
+        event_types = model.CORE_EVENT_TYPES
+    else:
+        event_types = (registry if registry is not None else get_registry()).event_types
     builder = _SchemaBuilder()
     account = builder.object(Account)
     account_table = {

@@ -3,14 +3,17 @@
 Every amount in creditrules is a :class:`decimal.Decimal`. Rounding happens
 only where the domain says it does (posting an accrual, computing a schedule),
 always with :data:`decimal.ROUND_HALF_UP` inside an explicit
-:func:`decimal.localcontext`, so the ambient context of the caller never
-changes a result.
+:func:`decimal.localcontext` of :data:`EXACT`, so the ambient context of the
+caller never changes a result. Amounts are shown to people with
+:func:`format_money`.
 
 >>> from decimal import Decimal
 >>> to_fen(Decimal("1.245"))
 Decimal('1.25')
 >>> parse_money("1000")
 Decimal('1000.00')
+>>> format_money(Decimal("1234567.5"))
+'1,234,567.50'
 """
 
 from __future__ import annotations
@@ -19,7 +22,19 @@ import decimal
 from collections.abc import Iterable
 from decimal import Decimal
 
-__all__ = ["FEN", "PRECISION", "ZERO", "is_fen", "parse_money", "sum_money", "to_fen"]
+__all__ = [
+    "EXACT",
+    "FEN",
+    "PRECISION",
+    "ZERO",
+    "exact",
+    "format_money",
+    "is_fen",
+    "parse_money",
+    "parse_rate",
+    "sum_money",
+    "to_fen",
+]
 
 #: The smallest unit of CNY, 0.01.
 FEN = Decimal("0.01")
@@ -27,14 +42,11 @@ FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
 #: Digits of precision used for exact intermediate arithmetic.
 PRECISION = 34
-
-
-_CONTEXT = decimal.Context(prec=PRECISION, rounding=decimal.ROUND_HALF_UP)
-
-
-def _context() -> decimal.Context:
-    # localcontext() works on a copy, so sharing one template is safe.
-    return _CONTEXT
+#: The exact context: :data:`PRECISION` digits, rounding half-up. Use it as
+#: ``with decimal.localcontext(EXACT): ...`` for intermediate arithmetic that must
+#: not depend on the caller's context. :func:`decimal.localcontext` works on a
+#: copy, so the shared template is never changed; do not change it yourself.
+EXACT = decimal.Context(prec=PRECISION, rounding=decimal.ROUND_HALF_UP)
 
 
 def to_fen(amount: Decimal) -> Decimal:
@@ -46,14 +58,50 @@ def to_fen(amount: Decimal) -> Decimal:
     Returns:
         The amount quantized to 0.01 with ``ROUND_HALF_UP``.
     """
-    with decimal.localcontext(_context()):
+    with decimal.localcontext(EXACT):
         return amount.quantize(FEN, rounding=decimal.ROUND_HALF_UP)
 
 
 def exact(value: Decimal) -> Decimal:
-    """Normalise an intermediate result under the project's exact context."""
-    with decimal.localcontext(_context()):
+    """Normalise an intermediate result under the exact context :data:`EXACT`.
+
+    Args:
+        value: Any Decimal.
+
+    Returns:
+        ``+value`` computed with :data:`PRECISION` digits, rounding half-up.
+    """
+    with decimal.localcontext(EXACT):
         return +value
+
+
+def format_money(amount: Decimal | int | str) -> str:
+    """Format an amount of yuan for people: thousands separators and two decimals.
+
+    The one money format of every text creditrules writes (explanations,
+    actions, the command line). An amount below the fen is rounded half-up, in
+    :data:`EXACT`, whatever the caller's context.
+
+    >>> format_money(Decimal("1002.5"))
+    '1,002.50'
+    >>> format_money("-0.125")
+    '-0.13'
+
+    Args:
+        amount: A Decimal, an int, or the text of a decimal number.
+
+    Returns:
+        Text such as ``1,234.56``.
+
+    Raises:
+        TypeError: for a binary float, which is not an exact amount.
+        decimal.InvalidOperation: for text that is not a number.
+    """
+    if isinstance(amount, float):
+        raise TypeError(f"amount {amount!r} is a binary float; give a Decimal or a string")
+    value = amount if isinstance(amount, Decimal) else Decimal(amount)
+    with decimal.localcontext(EXACT):
+        return f"{value:,.2f}"
 
 
 def is_fen(amount: Decimal) -> bool:
@@ -102,6 +150,12 @@ def parse_money(value: object) -> Decimal:
 def parse_rate(value: object) -> Decimal:
     """Parse a rate (a fraction, e.g. ``"0.0005"`` for 0.05 %) exactly.
 
+    Args:
+        value: ``"0.0005"``, ``Decimal("0.0005")`` or an int.
+
+    Returns:
+        The rate as given, unrounded.
+
     Raises:
         ValueError: for floats, non-numbers and negative rates.
     """
@@ -117,9 +171,16 @@ def parse_rate(value: object) -> Decimal:
 
 
 def sum_money(amounts: Iterable[Decimal]) -> Decimal:
-    """Sum amounts exactly, starting from :data:`ZERO` (so the result has fen scale)."""
+    """Sum amounts exactly, starting from :data:`ZERO` (so the result has fen scale).
+
+    Args:
+        amounts: Any Decimals.
+
+    Returns:
+        Their exact sum, computed in :data:`EXACT`.
+    """
     total = ZERO
-    with decimal.localcontext(_context()):
+    with decimal.localcontext(EXACT):
         for amount in amounts:
             total += amount
     return total
