@@ -16,15 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal, localcontext
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from .assessment import Assessment, DueItemResult, Episode
 from .bureau import Bureau, Citation, month_end
-from .errors import CreditRulesError
 from .model import (
-    EVENT_TYPES,
     Account,
     Agreement,
     Event,
@@ -33,7 +31,7 @@ from .model import (
     Waiver,
     add_months,
 )
-from .money import FEN, ZERO, parse_money, sum_money, to_fen
+from .money import FEN, ZERO, parse_money, sum_money
 from .policy import PolicySet
 from .remediation import (
     _COMPLAINT,
@@ -253,7 +251,6 @@ class Planner:
             self.pay_overdue_now,
             self.pay_within_grace,
             self.pay_before_report,
-            self.convert_to_installments,
             self.pay_off,
             self.one_time_relief,
             self.request_penalty_waiver,
@@ -413,93 +410,6 @@ class Planner:
                 details={"month": month, "snapshot": snap.isoformat()},
             )
         ]
-
-    def convert_to_installments(self) -> list[Action]:
-        event_type = EVENT_TYPES.get("bill_installment")
-        table: tuple[tuple[int, Decimal], ...] = self.policy.bill_installment_fees
-        if event_type is None or not table or self.account.product != "revolving":
-            return []
-        found = []
-        for bill in self.account.bills:
-            if not bill.statement_date <= self.as_of <= bill.due_date:
-                continue
-            try:
-                item = self.a.item(bill.id)
-            except KeyError:  # already converted
-                continue
-            if not _live(item) or item.paid.total > 0 or item.outstanding.total <= 0:
-                continue
-            action = self.convert_one(event_type, bill.id, bill.due_date, item, table)
-            if action is not None:
-                found.append(action)
-        return found
-
-    def convert_one(
-        self,
-        event_type: Callable[..., Any],
-        bill_id: str,
-        due: date,
-        item: DueItemResult,
-        table: tuple[tuple[int, Decimal], ...],
-    ) -> Action | None:
-        periods, rate = table[0]
-        amount = item.outstanding.total
-        horizon = self.next_snapshot(due)
-        try:
-            event = event_type(date=self.as_of, bill=bill_id, periods=periods)
-            after = self.sim((event,), horizon)
-        except (CreditRulesError, TypeError, ValueError):
-            return None
-        # The provider must act on the event: the bill is gone, replaced by installments.
-        if any(i.id == bill_id for i in after.items):
-            return None
-        options = []
-        for n, fee_rate in table:
-            fee = _fee(amount, fee_rate)
-            first = _ceil_div(amount + fee, n)
-            options.append(
-                f"{n} months: fee {_yuan(fee)} ({fee_rate * 100:.1f}%), "
-                f"about {_yuan(first)} a month"
-            )
-        fee = _fee(amount, rate)
-        lead = (
-            f"The bill of {_yuan(amount)} due {due} becomes {periods} monthly installments, "
-            f"the first due a month later, for a fee of {_yuan(fee)}: nothing is past due "
-            f"on {due}."
-        )
-        effect = self.measure(lead, (event,), horizon)
-        return Action(
-            code="convert_to_installments",
-            title=f"If you cannot pay the bill due {due} in full: convert it into "
-            f"{periods} installments (fee {_yuan(fee)})",
-            deadline=due,
-            amount=amount,
-            effect=effect,
-            steps=[
-                f"In the {self.provider.display_name} app, convert the bill due {due} into "
-                f"installments (账单分期) on or before {due}.",
-                "Options and their fees: " + "; ".join(options) + ".",
-                "It costs a fee: paying the bill in full by its due date costs nothing. "
-                "Convert only what you cannot pay.",
-                "Then pay every installment on its due date: a missed installment is overdue "
-                "like any bill.",
-            ],
-            citations=[
-                _policy_citation(
-                    self.policy,
-                    "bill_installment_fees",
-                    "Total fee of converting a bill into N installments, by N.",
-                )
-            ],
-            events=(event,),
-            pay_to=self.pay_to,
-            details={
-                "bill": bill_id,
-                "periods": str(periods),
-                "fee_rate": str(rate),
-                "fee": str(fee),
-            },
-        )
 
     def pay_off(self) -> list[Action]:
         a = self.a
@@ -901,11 +811,6 @@ def _actions_only(result: object) -> list[Action]:
         if not isinstance(action, Action):
             raise TypeError(f"provider_actions returned {action!r}, not an Action")
     return contributed
-
-
-def _fee(amount: Decimal, rate: Decimal) -> Decimal:
-    with localcontext(_exact()):
-        return to_fen(amount * rate)
 
 
 def _cite(bureau: Bureau, subject: str) -> Citation:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,8 +24,10 @@ from creditrules import (
     assess,
 )
 from creditrules.io import load_account
+from creditrules.remediation import Action
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "huabei.toml"
+README = Path(__file__).resolve().parents[1] / "README.md"
 MARCH = Bill(date(2025, 3, 1), date(2025, 3, 10), "1000.00")
 APRIL = Bill(date(2025, 4, 1), date(2025, 4, 10), "200.00")
 
@@ -61,7 +64,7 @@ def test_plugin_registers_provider_rule_and_event_type() -> None:
     assert registry.provider("huabei").display_name == "花呗 Huabei"
     rule = registry.rules["huabei.bill_installment"]
     assert (rule.part_of, rule.origin) == ("provider.adjust", "huabei")
-    assert creditrules.model.EVENT_TYPES["bill_installment"] is BillInstallment
+    assert registry.event_types["bill_installment"] is BillInstallment
     info = next(p for p in registry.plugins if p.name == "huabei")
     assert info.distribution == "creditrules-huabei"
     assert info.providers == ("huabei",)
@@ -323,6 +326,108 @@ def test_generic_accounts_ignore_the_hook() -> None:
     account = attrs.evolve(huabei(MARCH, events=(convert(),)), provider="generic")
     result = assess(account, date(2025, 3, 31))
     assert result.item("bill-2025-03-10").kind == "bill"
+
+
+# ---------------------------------------------------------------- converting: the action
+
+
+def convert_action(result: Assessment) -> Action:
+    """The one convert_to_installments action of ``result``."""
+    (action,) = [a for a in result.actions if a.code == "convert_to_installments"]
+    return action
+
+
+def test_action_offers_converting_a_bill_before_its_due_date() -> None:
+    """Between statement and due date, the plugin offers 3 periods for 2.5 %, its own event."""
+    result = assess(huabei(MARCH), date(2025, 3, 5))
+    action = convert_action(result)
+    assert action.origin == "huabei"
+    assert (action.deadline, action.amount) == (date(2025, 3, 10), Decimal("1000.00"))
+    assert action.title == (
+        "If you cannot pay the bill due 2025-03-10 in full: convert it into 3 installments "
+        "(fee 25.00)"
+    )
+    assert action.events == (BillInstallment(date(2025, 3, 5), "bill-2025-03-10", 3),)
+    assert dict(action.details) == {
+        "bill": "bill-2025-03-10",
+        "periods": "3",
+        "fee_rate": "0.025",
+        "fee": "25.00",
+    }
+    assert action.pay_to == "花呗 Huabei"
+    (citation,) = action.citations
+    assert (citation.subject, citation.grade) == ("bill_installment_fees", "C")
+    assert "892c10a480ad94be" in citation.source
+    assert action.steps[0] == (
+        "In the 花呗 Huabei app, convert the bill due 2025-03-10 into installments "
+        "(账单分期) on or before 2025-03-10."
+    )
+    assert action.steps[1] == (
+        "Options and their fees: 3 months: fee 25.00 (2.5%), about 341.67 a month; "
+        "6 months: fee 45.00 (4.5%), about 174.17 a month; 9 months: fee 65.00 (6.5%), "
+        "about 118.34 a month; 12 months: fee 88.00 (8.8%), about 90.67 a month."
+    )
+
+
+def test_action_effect_states_the_measured_figures() -> None:
+    """The effect's text states the figures the planner measures at the month's snapshot."""
+    action = convert_action(assess(huabei(MARCH), date(2025, 3, 5)))
+    effect = action.effect
+    assert effect.horizon == date(2025, 3, 31) and effect.compared_with == ()
+    assert (effect.cost_saved, effect.negative_months_avoided) == (Decimal("-14.50"), 1)
+    assert effect.text == (
+        "The bill of 1,000.00 due 2025-03-10 becomes 3 monthly installments, the first due "
+        "a month later, for a fee of 25.00: nothing is past due on 2025-03-10. Compared with "
+        "paying nothing more until 2025-03-31: 14.50 more in fees and interest, 1 negative "
+        "month fewer on the credit report."
+    )
+    converted = creditrules.simulate(huabei(MARCH), action.events, date(2025, 3, 31))
+    assert converted.days_past_due == 0 and converted.charged.fees == Decimal("25.00")
+
+
+def test_action_follows_the_account_fee_table_and_snapshot() -> None:
+    """An account's own fee table and snapshot day set the periods, fee, source and horizon."""
+    policy = (
+        PolicyValue("bill_installment_fees", {"6": "0.04"}, source="my quote", grade="A"),
+        PolicyValue("snapshot", 20, source="my report", grade="A"),
+    )
+    action = convert_action(assess(huabei(MARCH, policy=policy), date(2025, 3, 1)))
+    assert (action.detail("periods"), action.detail("fee")) == ("6", "40.00")
+    assert (action.citations[0].source, action.citations[0].grade) == ("my quote", "A")
+    assert action.effect.horizon == date(2025, 3, 20)
+    assert "until 2025-03-20" in action.effect.text
+
+
+@pytest.mark.parametrize(
+    ("as_of", "fields"),
+    [
+        (date(2025, 2, 28), {}),  # before the statement date
+        (date(2025, 3, 11), {}),  # after the due date
+        (date(2025, 3, 6), {"payments": (Payment(date(2025, 3, 5), "100.00"),)}),  # part paid
+        (date(2025, 3, 6), {"events": (convert(periods=3),)}),  # already converted
+        (date(2025, 3, 6), {"events": (convert(periods=3, amount="600.00"),)}),  # part converted
+    ],
+)
+def test_action_only_for_an_open_unpaid_bill(as_of: date, fields: dict[str, Any]) -> None:
+    """No conversion is offered outside statement..due date, nor for a paid or converted bill."""
+    result = assess(huabei(MARCH, **fields), as_of)
+    assert "convert_to_installments" not in [a.code for a in result.actions]
+
+
+def test_readme_examples_run() -> None:
+    """The README's Python examples (the convert_to_installments action) print what it shows."""
+    failed, attempted = doctest.testfile(str(README), module_relative=False)
+    assert attempted and not failed
+
+
+def test_action_only_for_huabei_accounts() -> None:
+    """The hook returns nothing for another provider, even with a fee table in its policy."""
+    table = PolicyValue("bill_installment_fees", {"3": "0.025"}, source="s", grade="A")
+    account = attrs.evolve(huabei(MARCH, policy=(table,)), provider="generic")
+    result = assess(account, date(2025, 3, 5))
+    assert "convert_to_installments" not in [a.code for a in result.actions]
+    generic = creditrules.get_registry().provider("generic")
+    assert creditrules_huabei.provider_actions(result, account, generic) is None
 
 
 # ---------------------------------------------------------------- account files

@@ -1,13 +1,14 @@
 """花呗 Huabei, Ant Group's revolving consumer credit, as a creditrules provider plugin.
 
 Installed, it registers the provider ``huabei`` (so an account file can say
-``provider = "huabei"``), the event type ``bill_installment`` (账单分期) and the rule
-``huabei.bill_installment`` that gives that event its meaning.
+``provider = "huabei"``), the event type ``bill_installment`` (账单分期), the rule
+``huabei.bill_installment`` that gives that event its meaning, and the remediation
+action ``convert_to_installments`` that offers the conversion before a bill is due.
 
 The policy is declarative: ``provider.toml`` in this package holds every number with
 its source and grade, and is read with :func:`creditrules.load_provider`. The Python
-code below only registers it and converts bills into installments, which the engine's
-policy parameters cannot express.
+code below only registers it, converts bills into installments and offers to, which
+the engine's policy parameters cannot express.
 
 >>> from datetime import date
 >>> from creditrules_huabei import get_provider
@@ -18,15 +19,16 @@ Decimal('0.0005')
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib.resources import files
 from typing import Any
 
 import attrs
 
 import creditrules
-from creditrules import Account, Context, Provider, Rule, hookimpl
+from creditrules import Account, Action, Assessment, Context, Provider, Rule, hookimpl
 
+from ._actions import installment_actions
 from ._installments import RULE_ID, BillInstallment, convert, installment_problems
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "BillInstallment",
     "adjust_timeline",
     "get_provider",
+    "provider_actions",
     "register_event_types",
     "register_providers",
     "register_rules",
@@ -93,3 +96,27 @@ def adjust_timeline(provider: Provider, context: Context) -> None:
     if provider.id != PROVIDER_ID:
         return
     convert(context, provider.policy)
+
+
+@hookimpl
+def provider_actions(
+    assessment: Assessment, account: Account, provider: Provider
+) -> Iterable[Action] | None:
+    """Offer to convert an open Huabei bill into installments (``convert_to_installments``).
+
+    One action per bill whose statement date has passed and whose due date has not,
+    still unpaid, on a revolving account with a ``bill_installment_fees`` table: convert
+    it into the fewest periods of the table, for its fee. Its events are the
+    :class:`BillInstallment` itself, so the planner measures its effect by simulation.
+
+    Args:
+        assessment: The assessment the actions are for.
+        account: The account as known at ``assessment.as_of``.
+        provider: The account's provider; the hook acts only for ``huabei``.
+
+    Returns:
+        The actions, or ``None`` for another provider's account.
+    """
+    if provider.id != PROVIDER_ID:
+        return None
+    return installment_actions(assessment, account, provider)

@@ -16,11 +16,11 @@ from creditrules import (
     Context,
     InputError,
     InputProblem,
+    ItemSpec,
     PolicyError,
     PolicySet,
     PolicyValue,
 )
-from creditrules._engine import ItemSpec
 from creditrules.model import add_months
 from creditrules.money import PRECISION, parse_money, parse_rate, to_fen
 

@@ -1,0 +1,237 @@
+"""The bill-installment action: convert a bill before its due date (private).
+
+The plugin's ``provider_actions`` hookimpl returns these actions; the core planner
+ranks them with its own and re-measures their effect by simulation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from decimal import Decimal
+from typing import cast
+
+import attrs
+
+import creditrules
+from creditrules import (
+    Account,
+    Assessment,
+    Bill,
+    Bureau,
+    Citation,
+    DueItemResult,
+    Event,
+    Policy,
+    PolicySet,
+    Provider,
+    Registry,
+    Scenario,
+)
+from creditrules.model import add_months
+from creditrules.money import EXACT, FEN, format_money, to_fen
+from creditrules.remediation import Action, Effect
+
+from ._installments import BillInstallment, installment_problems
+
+__all__ = ["CODE", "installment_actions"]
+
+#: The action's code (a key of :data:`creditrules.remediation.CATALOGUE`).
+CODE = "convert_to_installments"
+
+#: What the action is measured against: doing nothing more.
+_BASELINE = "paying nothing more"
+
+
+def installment_actions(
+    assessment: Assessment, account: Account, provider: Provider
+) -> list[Action]:
+    """Offer to convert each bill that can still be converted into installments.
+
+    A bill qualifies when the assessment date is between its statement date and its
+    due date (inclusive) and it is still open and unpaid (nothing paid, something
+    owed, not already converted), on a revolving account whose policy has a
+    ``bill_installment_fees`` table. The action converts into the fewest periods of
+    the table; its steps list every option with its fee.
+
+    Args:
+        assessment: The assessment the actions are for.
+        account: The account as known at ``assessment.as_of``.
+        provider: The Huabei provider (its policy holds the fee table).
+
+    Returns:
+        One ``convert_to_installments`` action per qualifying bill.
+    """
+    as_of = assessment.as_of
+    policies = PolicySet(provider=provider.policy, account=account.policy)
+    policy = policies.at(as_of)
+    table: tuple[tuple[int, Decimal], ...] = policy.bill_installment_fees
+    if not table or account.product != "revolving":
+        return []
+    found: list[Action] = []
+    registry: Registry | None = None
+    for bill in account.bills:
+        item = _open_item(assessment, bill)
+        if item is None:
+            continue
+        periods, _ = table[0]
+        event = BillInstallment(as_of, bill.id, periods)
+        converted = attrs.evolve(account, events=(*account.events, _as_event(event)))
+        if installment_problems(converted, provider.policy):
+            continue
+        if registry is None:  # the hook is not handed the registry in force
+            registry = creditrules.get_registry()
+        horizon = _snapshot_on_or_after(bill.due_date, policies, registry.bureau(policy.bureau))
+        found.append(_action(assessment, account, provider, policy, item, event, horizon, registry))
+    return found
+
+
+def _open_item(assessment: Assessment, bill: Bill) -> DueItemResult | None:
+    """The bill's due item if the bill can be converted today, else ``None``."""
+    if not bill.statement_date <= assessment.as_of <= bill.due_date:
+        return None
+    try:
+        item = assessment.item(bill.id)
+    except KeyError:  # already converted: its installments replaced it
+        return None
+    live = item.settled_on is None and item.status not in ("cancelled", "revolved")
+    if not live or item.paid.total > 0 or item.outstanding.total <= 0:
+        return None
+    return item
+
+
+def _action(
+    assessment: Assessment,
+    account: Account,
+    provider: Provider,
+    policy: Policy,
+    item: DueItemResult,
+    event: BillInstallment,
+    horizon: dt.date,
+    registry: Registry,
+) -> Action:
+    table: tuple[tuple[int, Decimal], ...] = policy.bill_installment_fees
+    periods, rate = table[0]
+    amount = item.outstanding.total
+    due = item.due_date
+    fee = _fee(amount, rate)
+    lead = (
+        f"The bill of {format_money(amount)} due {due} becomes {periods} monthly installments, "
+        f"the first due a month later, for a fee of {format_money(fee)}: nothing is past due "
+        f"on {due}."
+    )
+    effect = _measure(lead, account, event, horizon, registry)
+    owed_to = assessment.owed_to
+    applied = policy.origin("bill_installment_fees").value
+    return Action(
+        code=CODE,
+        title=f"If you cannot pay the bill due {due} in full: convert it into "
+        f"{periods} installments (fee {format_money(fee)})",
+        deadline=due,
+        amount=amount,
+        effect=effect,
+        steps=[
+            f"In the {provider.display_name} app, convert the bill due {due} into "
+            f"installments (账单分期) on or before {due}.",
+            "Options and their fees: " + "; ".join(_options(amount, table)) + ".",
+            "It costs a fee: paying the bill in full by its due date costs nothing. "
+            "Convert only what you cannot pay.",
+            "Then pay every installment on its due date: a missed installment is overdue "
+            "like any bill.",
+        ],
+        citations=[
+            Citation(
+                "bill_installment_fees",
+                "Total fee of converting a bill into N installments, by N.",
+                applied.source,
+                applied.grade,
+                applied.note,
+            )
+        ],
+        events=(_as_event(event),),
+        pay_to=provider.display_name if owed_to in ("", provider.id) else owed_to,
+        details={
+            "bill": event.bill,
+            "periods": str(periods),
+            "fee_rate": str(rate),
+            "fee": str(fee),
+        },
+    )
+
+
+def _options(amount: Decimal, table: tuple[tuple[int, Decimal], ...]) -> list[str]:
+    """Every option of the fee table: its fee and about what each month costs."""
+    options = []
+    for periods, rate in table:
+        fee = _fee(amount, rate)
+        with decimal.localcontext(EXACT):
+            monthly = ((amount + fee) / periods).quantize(FEN, rounding=decimal.ROUND_CEILING)
+            percent = f"{rate * 100:.1f}"
+        options.append(
+            f"{periods} months: fee {format_money(fee)} ({percent}%), "
+            f"about {format_money(monthly)} a month"
+        )
+    return options
+
+
+def _measure(
+    lead: str, account: Account, event: BillInstallment, horizon: dt.date, registry: Registry
+) -> Effect:
+    """The effect of converting, simulated at ``horizon`` against paying nothing more.
+
+    The core planner measures the action again, with the same two simulations, and
+    keeps the text: the figures stated are the figures it obtains.
+    """
+    baseline, converted = creditrules.compare(
+        account,
+        [Scenario("convert", (_as_event(event),))],
+        as_of=horizon,
+        baseline=_BASELINE,
+        registry=registry,
+    )
+    cost_saved = baseline.total_cost - converted.total_cost
+    avoided = baseline.negative_months - converted.negative_months
+    figures = []
+    if cost_saved > 0:
+        figures.append(f"{format_money(cost_saved)} less in interest, fees and penalty")
+    elif cost_saved < 0:
+        figures.append(f"{format_money(-cost_saved)} more in fees and interest")
+    if avoided:
+        months = _plural(abs(avoided), "negative month")
+        figures.append(f"{months} {'fewer' if avoided > 0 else 'more'} on the credit report")
+    text = lead
+    if figures:
+        text += f" Compared with {_BASELINE} until {horizon}: {', '.join(figures)}."
+    return Effect(text, cost_saved=cost_saved, negative_months_avoided=avoided, horizon=horizon)
+
+
+def _as_event(event: BillInstallment) -> Event:
+    # creditrules.Event names the core's event types only; a plugin's own types are
+    # registered at run time (register_event_types) and accepted wherever events are.
+    return cast(Event, event)
+
+
+def _fee(amount: Decimal, rate: Decimal) -> Decimal:
+    """The fee of converting ``amount`` at ``rate``, rounded half-up to the fen."""
+    with decimal.localcontext(EXACT):
+        return to_fen(amount * rate)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _snapshot_on_or_after(day: dt.date, policies: PolicySet, bureau: Bureau) -> dt.date:
+    """The first snapshot day of the credit report on or after ``day``."""
+    snapshot = _snapshot_day(day.year, day.month, policies, bureau)
+    if snapshot >= day:
+        return snapshot
+    following = add_months(dt.date(day.year, day.month, 1), 1)
+    return _snapshot_day(following.year, following.month, policies, bureau)
+
+
+def _snapshot_day(year: int, month: int, policies: PolicySet, bureau: Bureau) -> dt.date:
+    """The month's snapshot day: the ``snapshot`` policy value if set, else the bureau's."""
+    applied = policies.at(dt.date(year, month, 1)).origin("snapshot")
+    rule = None if applied.layer == "default" else applied.value.value
+    return bureau.snapshot_day(year, month, rule)
