@@ -46,7 +46,6 @@ Install the ``testing`` extra (Hypothesis and pytest) to use this module.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
@@ -60,22 +59,17 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from .._api import assess
-from .._convert import from_dict, to_dict
 from .._plugins import get_registry
+from .._toml import load_toml
 from ..assessment import Assessment
 from ..default_plugins.pboc import PBOC
 from ..errors import InputError, InputProblem
-from ..io import dump_account, load_account, parse_account
+from ..io import dump_account, from_dict, load_account, parse_account, to_dict
 from ..model import METHODS, PRODUCTS, Account, Payment
 from ..money import FEN, ZERO, parse_money, sum_money
 from ..policy import GRADES, PolicyValue
 from ..provider import Provider
 from . import strategies as cs
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 __all__ = [
     "EVENT_KINDS",
@@ -714,14 +708,7 @@ def load_golden_case(path: str | Path) -> GoldenCase:
     """
     path = Path(path)
     file = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-    except FileNotFoundError:
-        raise InputError("no such file", file=file) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file: {exc}", file=file) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", file=file) from None
+    data = load_toml(path)
     problems: list[InputProblem] = []
     case = data.pop("case", None)
     if not isinstance(case, Mapping):
