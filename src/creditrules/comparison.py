@@ -41,6 +41,7 @@ import attrs
 from ._api import simulate
 from ._convert import from_dict
 from ._plugins import Registry, get_registry
+from ._toml import load_toml
 from .assessment import Assessment
 from .errors import InputError, InputProblem
 from .model import Account, Event, Payment, Waiver
@@ -388,21 +389,8 @@ def load_scenarios(source: str | os.PathLike[str]) -> tuple[Scenario, ...]:
     Raises:
         InputError: naming the file and the JSON path of every problem.
     """
-    import sys
-
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-
     file = os.fspath(source)
-    try:
-        with open(file, "rb") as handle:
-            data = tomllib.load(handle, parse_float=Decimal)
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", file=file) from None
+    data = load_toml(file)
     try:
         unknown = sorted(set(data) - {"format", "scenario"})
         if unknown:
