@@ -15,7 +15,6 @@ from ._api import (
     simulate,
     verify,
 )
-from ._convert import from_dict, to_dict, to_json
 from ._plugins import DEFAULT_PLUGINS, PluginInfo, PluginWarning, Registry, get_registry
 from ._provider_file import load_provider
 from ._version import __version__
@@ -33,7 +32,7 @@ from .comparison import Comparison, Scenario, ScenarioResult, compare
 from .errors import CreditRulesError, InputError, InputProblem, PluginError, PolicyError
 from .explain import ExplainedFigure, Explanation, PolicyUse, UnfiredRule, available_locales
 from .hookspecs import hookimpl
-from .io import account_schema, dump_account, load_account
+from .io import account_schema, dump_account, from_dict, load_account, to_dict, to_json
 from .ledger import ItemSpec, Ledger
 from .model import (
     Account,
