@@ -75,14 +75,16 @@ def test_a_provider_file_is_assessed_through_the_registry_argument() -> None:
 
 
 def test_simulate_and_compare_take_the_registry_too() -> None:
-    """simulate and compare use the registry they are given."""
+    """Both simulate and compare use the registry they are given."""
     registry = get_registry().with_providers(load_provider(ACME))
     later = creditrules.simulate(
         _account(), [Payment(date(2025, 4, 1), "600.00")], date(2025, 4, 30), registry=registry
     )
     assert later.balance.total == 0
     table = creditrules.compare(
-        _account(), {"pay": [Payment(date(2025, 4, 1), "600.00")]}, as_of=date(2025, 4, 30),
+        _account(),
+        {"pay": [Payment(date(2025, 4, 1), "600.00")]},
+        as_of=date(2025, 4, 30),
         registry=registry,
     )
     assert table.row("pay").balance == 0
@@ -201,7 +203,7 @@ def test_a_non_class_event_type_is_refused_at_registration() -> None:
 
 
 def test_actions_are_planned_on_first_access_and_kept() -> None:
-    """assess does not plan; reading actions plans once; equality and pickling hold."""
+    """Assessing does not plan; reading actions plans once; equality and pickling hold."""
     account = _account("generic")
     first = assess(account, date(2025, 3, 31))
     assert first._actions is None  # nothing planned yet
@@ -216,8 +218,13 @@ def test_actions_are_planned_on_first_access_and_kept() -> None:
 def test_a_hand_built_assessment_has_no_actions_and_cannot_explain() -> None:
     """An assessment built without the composer has no plan and says why it cannot explain."""
     result = assess(_account("generic"), date(2025, 3, 31))
-    bare = Assessment(**{a.alias: getattr(result, a.name) for a in attrs.fields(Assessment)
-                         if a.name not in ("_actions", "_services")})
+    bare = Assessment(
+        **{
+            a.alias: getattr(result, a.name)
+            for a in attrs.fields(Assessment)
+            if a.name not in ("_actions", "_services")
+        }
+    )
     assert bare.actions == ()
-    with pytest.raises(LookupError, match="creditrules.assess"):
+    with pytest.raises(LookupError, match=r"creditrules\.assess"):
         bare.explain()

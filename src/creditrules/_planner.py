@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .assessment import Assessment, DueItemResult, Episode
-from .bureau import Bureau, Citation, month_end
+from .bureau import Bureau, Citation
 from .model import (
     Account,
     Agreement,
@@ -31,7 +31,7 @@ from .model import (
     Waiver,
     add_months,
 )
-from .money import FEN, ZERO, parse_money, sum_money
+from .money import EXACT, FEN, ZERO, format_money, parse_money, sum_money
 from .policy import PolicySet
 from .remediation import (
     _COMPLAINT,
@@ -47,11 +47,9 @@ from .remediation import (
     NegotiatedPlan,
     _ceil_div,
     _checklist,
-    _exact,
     _known_at,
     _plural,
     _policy_citation,
-    _yuan,
     negotiation_policy,
     rank,
 )
@@ -217,9 +215,9 @@ class Planner:
         figures = []
         saved = effect.cost_saved
         if saved is not None and saved > 0:
-            figures.append(f"{_yuan(saved)} less in interest, fees and penalty")
+            figures.append(f"{format_money(saved)} less in interest, fees and penalty")
         elif saved is not None and saved < 0:
-            figures.append(f"{_yuan(-saved)} more in fees and interest")
+            figures.append(f"{format_money(-saved)} more in fees and interest")
         avoided = effect.negative_months_avoided
         if avoided:
             figures.append(
@@ -287,12 +285,13 @@ class Planner:
         return [
             Action(
                 code="pay_overdue_now",
-                title=f"Pay {_yuan(amount)} past due today, penalty included",
+                title=f"Pay {format_money(amount)} past due today, penalty included",
                 deadline=self.as_of,
                 amount=amount,
                 effect=effect,
                 steps=[
-                    f"Pay {_yuan(amount)} to {self.creditor} today, through the creditor's own "
+                    f"Pay {format_money(amount)} to {self.creditor} today, through the "
+                    "creditor's own "
                     "app or bank account: everything past due, with the penalty accrued "
                     "to today.",
                     "An overdue ends only when everything past due, penalty included, is "
@@ -336,12 +335,13 @@ class Planner:
         return [
             Action(
                 code="pay_within_grace",
-                title=f"Pay {_yuan(amount)} by {deadline}, within the grace period",
+                title=f"Pay {format_money(amount)} by {deadline}, within the grace period",
                 deadline=deadline,
                 amount=amount,
                 effect=effect,
                 steps=[
-                    f"Pay {_yuan(amount)} to {self.creditor} on or before {deadline}, the last "
+                    f"Pay {format_money(amount)} to {self.creditor} on or before {deadline}, "
+                    "the last "
                     f"day of the grace period after the due date {due}.",
                     "Pay all of it: an item not paid in full when the grace period ends is "
                     "overdue from its due date.",
@@ -394,12 +394,13 @@ class Planner:
         return [
             Action(
                 code="pay_before_report",
-                title=f"Pay {_yuan(amount)} by {snap}, before the report for {month}",
+                title=f"Pay {format_money(amount)} by {snap}, before the report for {month}",
                 deadline=snap,
                 amount=amount,
                 effect=effect,
                 steps=[
-                    f"Pay {_yuan(amount)} to {self.creditor} on or before {snap}: everything "
+                    f"Pay {format_money(amount)} to {self.creditor} on or before {snap}: "
+                    "everything "
                     f"due before that day, with the penalty accrued to {snap}.",
                     "Paying earlier costs less: the penalty grows every day until you pay.",
                     *self.penalty_caveat(),
@@ -457,13 +458,14 @@ class Planner:
         return [
             Action(
                 code="pay_off",
-                title=f"If you can: repay the whole loan ({_yuan(amount)} today)",
+                title=f"If you can: repay the whole loan ({format_money(amount)} today)",
                 amount=amount,
                 effect=effect,
                 steps=[
                     f"Ask {self.creditor} for the amount to repay the whole loan today "
                     "(提前还款 / 结清) and check it against this one.",
-                    f"Pay {_yuan(amount)}, then ask for a settlement certificate (结清证明).",
+                    f"Pay {format_money(amount)}, then ask for a settlement certificate "
+                    "(结清证明).",
                     *(
                         ["Interest is owed only to the day you repay (民法典 Art. 677)."]
                         if prepay
@@ -502,16 +504,17 @@ class Planner:
                 Action(
                     code="one_time_relief",
                     title=f"Repay in full by {relief.ended_by} to qualify for the one-time "
-                    f"relief ({_yuan(amount)} today)",
+                    f"relief ({format_money(amount)} today)",
                     deadline=relief.ended_by,
                     amount=amount,
                     effect=effect,
                     steps=[
                         f"Pay everything past due, penalty included, to {self.creditor} by "
-                        f"{relief.ended_by} at the latest: {_yuan(amount)} today, more later "
+                        f"{relief.ended_by} at the latest: {format_money(amount)} today, more "
+                        "later "
                         "as the penalty grows.",
                         f"The largest amount ever past due must stay within "
-                        f"{_yuan(relief.max_overdue_amount)}; it includes the penalty, so "
+                        f"{format_money(relief.max_overdue_amount)}; it includes the penalty, so "
                         "waiting can disqualify you.",
                         "You do not apply: the relief is automatic and free. Anyone asking "
                         "for money to obtain it is a fraud.",
@@ -535,7 +538,9 @@ class Planner:
             return []
         events: tuple[Event, ...] = (Waiver(self.as_of, "penalty", penalty),)
         episode = self.a.current_episode
-        lead = f"If {self.creditor} agrees, the {_yuan(penalty)} of penalty owed is not owed."
+        lead = (
+            f"If {self.creditor} agrees, the {format_money(penalty)} of penalty owed is not owed."
+        )
         effect = self.measure(
             lead,
             events,
@@ -546,7 +551,7 @@ class Planner:
         return [
             Action(
                 code="request_penalty_waiver",
-                title=f"Ask {self.creditor} to waive the {_yuan(penalty)} of penalty",
+                title=f"Ask {self.creditor} to waive the {format_money(penalty)} of penalty",
                 amount=penalty,
                 effect=effect,
                 steps=[
@@ -782,6 +787,7 @@ class Planner:
             assessment=bare,
             account=self.account,
             provider=self.provider,
+            registry=self.registry,
         ):
             for action in contributed:
                 action = attrs.evolve(action, origin=plugin)
@@ -881,7 +887,7 @@ def negotiate(
         )
     provider_name = planner.provider.display_name
     policy = negotiation_policy(planner.policies, day, provider_name=provider_name)
-    with localcontext(_exact()):
+    with localcontext(EXACT):
         needed = int((owed / limit).to_integral_value(rounding=ROUND_CEILING))
         monthly = _ceil_div(owed, max(1, min(needed, policy.max_term_months)))
         # As few installments of that amount as cover the debt; the last one takes the rest.
@@ -910,8 +916,8 @@ def negotiate(
     horizon = planner.next_snapshot(draft.last_due)
     lead = (
         f"Kept as agreed, the plan repays everything by {draft.last_due}: "
-        f"{_yuan(draft.total)} in all, {_yuan(draft.extra_cost)} more than repaying "
-        f"everything on {as_of} ({_yuan(pay_now)})."
+        f"{format_money(draft.total)} in all, {format_money(draft.extra_cost)} more than repaying "
+        f"everything on {as_of} ({format_money(pay_now)})."
     )
     effect = planner.measure(
         lead,

@@ -23,6 +23,7 @@ import pluggy
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from ._plugins import Registry
     from .assessment import Assessment
     from .bureau import Bureau
     from .model import Account
@@ -123,7 +124,7 @@ def register_commands(cli: Any) -> None:
 
 @hookspec
 def provider_actions(
-    assessment: Assessment, account: Account, provider: Provider
+    assessment: Assessment, account: Account, provider: Provider, registry: Registry
 ) -> Iterable[Action] | None:
     """Contribute remediation actions, e.g. a provider's own hardship programme.
 
@@ -146,6 +147,9 @@ def provider_actions(
             reads them — which would call this hook again: don't.
         account: The account as known at ``assessment.as_of`` (later events left out).
         provider: The account's provider.
+        registry: The registry the assessment was made with: pass it on
+            (``creditrules.simulate(..., registry=registry)``) rather than
+            fetching the installed one.
 
     Returns:
         The plugin's actions, in any order.

@@ -196,7 +196,7 @@ class Waiver:
 
 @attrs.frozen
 class AccountClosed:
-    """The borrower closed the account (e.g. closing a pay-later account). Nothing more is billed."""
+    """The borrower closed the account (e.g. a pay-later account). Nothing more is billed."""
 
     type: ClassVar[str] = "account_closed"
     date: date = attrs.field(validator=v.is_date)

@@ -40,9 +40,9 @@ the plan is a :class:`~creditrules.Agreement` event, so
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_CEILING, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -54,14 +54,12 @@ from .model import (
     Event,
     Payment,
     PlannedPayment,
-    add_months,
 )
-from .money import FEN, PRECISION, ZERO, parse_money, sum_money
+from .money import EXACT, FEN, ZERO, format_money, sum_money
 from .policy import Policy, PolicySet
 
 if TYPE_CHECKING:
-    from .assessment import Episode
-    from .rules import RuleSet
+    pass
 
 __all__ = [
     "CATALOGUE",
@@ -502,17 +500,10 @@ class NegotiatedPlan:
 
 # ----------------------------------------------------------------- helpers
 
-def _yuan(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
-
-
-def _exact() -> Context:
-    return Context(prec=PRECISION, rounding=ROUND_HALF_UP)
-
 
 def _ceil_div(amount: Decimal, parts: Decimal | int) -> Decimal:
     """``amount / parts`` rounded up to the fen, computed in the project's exact context."""
-    with localcontext(_exact()):
+    with localcontext(EXACT):
         return (amount / parts).quantize(FEN, rounding=ROUND_CEILING)
 
 
@@ -612,11 +603,15 @@ def _checklist(
             "Propose a concrete plan: the monthly amount, the number of months and the dates."
         )
     else:
-        down = f"{_yuan(plan.down_payment)} on {plan.start}, then " if plan.down_payment > 0 else ""
+        down = (
+            f"{format_money(plan.down_payment)} on {plan.start}, then "
+            if plan.down_payment > 0
+            else ""
+        )
         steps.append(
             f"Propose this plan: {down}{_plural(plan.term_months, 'monthly payment')} of "
-            f"{_yuan(plan.monthly)} from {plan.first_due} to {plan.last_due} "
-            f"(total {_yuan(plan.total)})."
+            f"{format_money(plan.monthly)} from {plan.first_due} to {plan.last_due} "
+            f"(total {format_money(plan.total)})."
         )
     steps.append(
         "Get the agreement in writing before you pay. For a card plan Art. 70 requires at "

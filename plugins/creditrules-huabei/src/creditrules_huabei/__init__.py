@@ -26,7 +26,16 @@ from typing import Any
 import attrs
 
 import creditrules
-from creditrules import Account, Action, Assessment, Context, Provider, Rule, hookimpl
+from creditrules import (
+    Account,
+    Action,
+    Assessment,
+    Context,
+    Provider,
+    Registry,
+    Rule,
+    hookimpl,
+)
 
 from ._actions import installment_actions
 from ._installments import RULE_ID, BillInstallment, convert, installment_problems
@@ -100,7 +109,7 @@ def adjust_timeline(provider: Provider, context: Context) -> None:
 
 @hookimpl
 def provider_actions(
-    assessment: Assessment, account: Account, provider: Provider
+    assessment: Assessment, account: Account, provider: Provider, registry: Registry
 ) -> Iterable[Action] | None:
     """Offer to convert an open Huabei bill into installments (``convert_to_installments``).
 
@@ -113,10 +122,11 @@ def provider_actions(
         assessment: The assessment the actions are for.
         account: The account as known at ``assessment.as_of``.
         provider: The account's provider; the hook acts only for ``huabei``.
+        registry: The registry the assessment was made with (its bureau, its simulations).
 
     Returns:
         The actions, or ``None`` for another provider's account.
     """
     if provider.id != PROVIDER_ID:
         return None
-    return installment_actions(assessment, account, provider)
+    return installment_actions(assessment, account, provider, registry)

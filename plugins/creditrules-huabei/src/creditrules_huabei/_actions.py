@@ -44,7 +44,7 @@ _BASELINE = "paying nothing more"
 
 
 def installment_actions(
-    assessment: Assessment, account: Account, provider: Provider
+    assessment: Assessment, account: Account, provider: Provider, registry: Registry
 ) -> list[Action]:
     """Offer to convert each bill that can still be converted into installments.
 
@@ -58,6 +58,7 @@ def installment_actions(
         assessment: The assessment the actions are for.
         account: The account as known at ``assessment.as_of``.
         provider: The Huabei provider (its policy holds the fee table).
+        registry: The registry in force (its bureau's snapshot days; its simulations).
 
     Returns:
         One ``convert_to_installments`` action per qualifying bill.
@@ -69,7 +70,6 @@ def installment_actions(
     if not table or account.product != "revolving":
         return []
     found: list[Action] = []
-    registry: Registry | None = None
     for bill in account.bills:
         item = _open_item(assessment, bill)
         if item is None:
@@ -79,8 +79,6 @@ def installment_actions(
         converted = attrs.evolve(account, events=(*account.events, _as_event(event)))
         if installment_problems(converted, provider.policy):
             continue
-        if registry is None:  # the hook is not handed the registry in force
-            registry = creditrules.get_registry()
         horizon = _snapshot_on_or_after(bill.due_date, policies, registry.bureau(policy.bureau))
         found.append(_action(assessment, account, provider, policy, item, event, horizon, registry))
     return found
