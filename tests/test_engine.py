@@ -476,6 +476,26 @@ def test_revolved_rest_falls_due_with_the_next_bill() -> None:
     assert result.overdue.principal == D("1100.00")
 
 
+def test_payment_goes_to_an_overdue_revolved_rest_before_later_bills() -> None:
+    """A revolved rest past due is older than the next month's bill: payments go to it first."""
+    account = revolving(
+        "1000.00",
+        "200.00",
+        "300.00",
+        payments=(Payment(DUE, "100.00"), Payment(date(2025, 5, 2), "500.00")),
+        minimum_payment_ratio="0.1",
+        revolving_daily_rate="0.0005",
+    )
+    result = assess(account, as_of=date(2025, 5, 2))
+    # The 900 revolved on 10 March falls due on 10 April (with the 200 bill, opened later)
+    # and is unpaid: it owes more than 500 on 2 May, so the whole payment goes to it and
+    # none to the April bill or to the 300 bill that opened on 1 May.
+    rest = result.item("revolved-2025-03-10")
+    assert sum(a.amount for a in rest.allocations if a.source == "payment") == D("500.00")
+    assert result.item("bill-2025-04-10").paid.total == ZERO
+    assert result.item("bill-2025-05-10").paid.total == ZERO
+
+
 def test_minimum_payment_missed_makes_the_bill_overdue() -> None:
     """99.99 of a 1,000 bill (minimum 100.00) is not enough: the bill is overdue."""
     account = attrs.evolve(_minimum_account(), payments=(Payment(DUE, "99.99"),))

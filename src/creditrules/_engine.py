@@ -8,6 +8,7 @@ with the number of checkpoints, never with the number of calendar days.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -139,6 +140,11 @@ def _overlap(t0: date, t1: date, first: date, last: date | None = None) -> int:
     return max(0, (hi - lo).days + 1)
 
 
+def _item_order(item: _Item) -> tuple[date, date, str]:
+    spec = item.spec
+    return (spec.due_date, spec.open_date, spec.id)
+
+
 @attrs.define(eq=False)
 class _Item:
     spec: ItemSpec
@@ -230,7 +236,9 @@ class _Replay:
             spec=spec, grace_end=grace_end, due_policy=policy, out=dict(due), charged=dict(due)
         )
         self.items.append(item)
-        self.live.append(item)
+        # The working set stays in due-date order (oldest first, A.5), also for items
+        # created mid-replay such as a revolved rest, which falls due before later bills.
+        bisect.insort(self.live, item, key=_item_order)
         for day in (spec.open_date, spec.due_date, grace_end):
             self._checkpoint(day)
         return item
