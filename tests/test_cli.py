@@ -322,7 +322,7 @@ def test_rules_lists_phases_with_their_mechanics() -> None:
     assert lines[replay].split()[0].isdigit()
     assert "[creditrules]" in lines[replay]
     assert any("· penalty.accrual" in line for line in lines[replay:])
-    assert "domain brief A.4" in result.output
+    assert "creditrules conventions A.4" in result.output
 
 
 def test_rules_json_parses() -> None:
@@ -338,7 +338,7 @@ def test_rules_json_parses() -> None:
         "kind": "mechanic",
         "part_of": "timeline.replay",
         "description": creditrules.CORE_RULES["penalty.accrual"].description,
-        "citation": "domain brief A.4",
+        "citation": creditrules.policy.convention("A.4"),
         "origin": "creditrules",
     }
 

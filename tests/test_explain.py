@@ -42,6 +42,7 @@ from creditrules._plugins import Registry, reset_registry
 from creditrules.cli import build_cli
 from creditrules.errors import PluginError
 from creditrules.explain import explain
+from creditrules.policy import convention
 from creditrules.rules import CORE_RULES, Context, RuleText
 from creditrules.testing import strategies as cs
 
@@ -88,7 +89,7 @@ def test_penalty_figure_gives_days_base_and_rate() -> None:
     assert figure.value == "1.25"
     assert figure.rule == "penalty.accrual"
     assert figure.description == get_registry().rules["penalty.accrual"].description
-    assert figure.citation == "domain brief A.4"
+    assert figure.citation == convention("A.4")
     assert "500.00 × 0.0005 × 5 days = 1.25" in figure.text
     used = {p.name: p for p in figure.policy}
     assert used["penalty_daily_rate"].value == "0.0005"
@@ -611,7 +612,7 @@ def test_as_text_renders_rules_sources_and_policy() -> None:
     text = result.explain(include_not_fired=True).as_text()
     assert text.startswith("Explanation of demo as of 2025-03-31\n")
     assert "  Rule penalty.accrual: Penalty accrues per day" in text
-    assert "  Source: domain brief A.4\n" in text
+    assert f"  Source: {convention('A.4')}\n" in text
     assert "  Policy penalty_daily_rate (daily penalty rate) = 0.0005: your account file, " in text
     assert "\nRules that did not fire\n" in text
     zh = result.explain("zh_CN", include_not_fired=True).as_text()
@@ -703,7 +704,7 @@ def test_cli_explain_all_and_json(tmp_path: Path) -> None:
         "value": "4",
         "rule": "timeline.replay",
         "description": get_registry().rules["timeline.replay"].description,
-        "citation": "domain brief A.2–A.6",
+        "citation": convention("A.2–A.6"),
         "text": "On 2025-03-14, the bill due 2025-03-10 is still unpaid: 4 days past due (day 1 "
         "is the day after the due date).",
         "policy": [],

@@ -154,11 +154,12 @@ def test_unknown_attribute_of_a_policy_is_an_attribute_error() -> None:
 
 
 def test_every_parameter_has_a_sourced_default() -> None:
-    """The default layer has one value per parameter, graded D, citing the brief."""
+    """The default layer has one value per parameter, graded D, citing its published convention."""
     assert [v.name for v in DEFAULT_LAYER] == list(PARAMETERS)
     for value in DEFAULT_LAYER:
         assert value.grade == "D"
-        assert "domain brief" in value.source
+        assert value.source.startswith("creditrules conventions ")
+        assert "(docs/explanation/" in value.source and "#" in value.source
     for parameter in PARAMETERS.values():
         assert parameter.doc and parameter.spec
 

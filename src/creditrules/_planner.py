@@ -32,7 +32,7 @@ from .model import (
     add_months,
 )
 from .money import EXACT, FEN, ZERO, format_money, parse_money, sum_money
-from .policy import PolicySet
+from .policy import PolicySet, convention
 from .remediation import (
     _COMPLAINT,
     _DISPUTE,
@@ -825,7 +825,7 @@ def _cite(bureau: Bureau, subject: str) -> Citation:
     except KeyError:
         if subject == "dispute":
             return _DISPUTE
-        return Citation(subject, f"{bureau.display_name}: {subject}", "domain brief A.7", "D")
+        return Citation(subject, f"{bureau.display_name}: {subject}", convention("A.7"), "D")
 
 
 def _reporter(provider: Provider, account: Account) -> str:

@@ -38,6 +38,7 @@ import attrs
 
 from ._validators import to_tuple
 from .money import parse_money
+from .policy import convention
 
 if TYPE_CHECKING:
     from .assessment import Episode
@@ -147,7 +148,7 @@ class FlagRules:
             "flags",
             "Lenders decline on three consecutive negative months (连三) or six in total "
             "(累六) within the latest 24 months.",
-            "underwriting practice described by secondary explainers (domain brief A.9)",
+            "underwriting practice described by secondary explainers; " + convention("A.9"),
             "C",
             note="sources disagree on a 12- or 24-month window for 累六; 24 is used",
         )

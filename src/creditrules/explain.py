@@ -52,7 +52,7 @@ import attrs
 
 from ._convert import ACCOUNT_FILE_SOURCE
 from ._i18n import DOMAIN, LOCALE_DIR, N_, Messages, available_locales, translation
-from .policy import PARAMETERS
+from .policy import PARAMETERS, convention
 from .record import DecisionRecord
 
 if TYPE_CHECKING:
@@ -264,10 +264,7 @@ def _policy_line(tr: Messages, use: PolicyUse) -> str:
             "stated in your account file (from your contract); creditrules cannot verify it"
         )
     elif use.layer == "default" and use.name in PARAMETERS:
-        source = tr._(
-            "creditrules engine convention (domain brief {section})",
-            section=PARAMETERS[use.name].spec,
-        )
+        source = convention(PARAMETERS[use.name].spec)
     layer = tr._(_LAYERS[use.layer]) if use.layer in _LAYERS else use.layer
     label = _PARAMETER_LABELS.get(use.name)
     if label is None:

@@ -58,6 +58,7 @@ from ._toml import load_toml, loads_toml
 from .errors import InputError, InputProblem
 from .model import Account
 from .money import parse_money, parse_rate
+from .policy import convention
 
 __all__ = [
     "FORMAT",
@@ -103,7 +104,7 @@ def load_account(source: str | os.PathLike[str], *, registry: Registry | None = 
     Args:
         source: Path of the file, or the TOML text itself.
         registry: The registry whose event types the file may use (plugins'
-            events such as ``bill_installment``); ``None`` for the installed
+            events such as ``acme_deferral``); ``None`` for the installed
             plugins' (:func:`creditrules.get_registry`).
 
     Returns:
@@ -562,7 +563,7 @@ def _policy_schema() -> dict[str, Any]:
             "additionalProperties": False,
         }
         properties[name] = {
-            "description": f"{parameter.doc} (domain brief {parameter.spec}; engine default "
+            "description": f"{parameter.doc} ({convention(parameter.spec)}; engine default "
             f"{parameter.dump(parameter.default)!r})",
             "anyOf": [
                 value,
@@ -593,7 +594,7 @@ def account_schema(*, plugins: bool = True, registry: Registry | None = None) ->
 
     Args:
         plugins: Include the event types that plugins register (e.g.
-            ``bill_installment``); ``False`` gives the core format only.
+            ``acme_deferral``); ``False`` gives the core format only.
         registry: The registry whose plugins' event types to include; ``None``
             for the installed plugins' (:func:`creditrules.get_registry`).
 

@@ -45,6 +45,7 @@ __all__ = [
     "Policy",
     "PolicySet",
     "PolicyValue",
+    "convention",
 ]
 
 Grade = Literal["A", "B", "C", "D"]
@@ -148,7 +149,8 @@ class Parameter:
             ``ValueError`` with a user-facing message.
         default: The engine default, used when no layer sets the value.
         doc: One line saying what the parameter means.
-        spec: The section of the domain brief that defines the convention.
+        spec: The section of the engine conventions that defines it (``A.3``; see
+            :func:`convention`).
         dump: Turns the typed value back into plain data (for JSON/TOML).
     """
 
@@ -161,6 +163,44 @@ class Parameter:
 
 
 #: Every parameter the engine understands, by name.
+#: Where each engine convention is published, by section number.
+_CONVENTION_PAGES: Mapping[str, str] = {
+    "A.1": "docs/explanation/conventions.md#conventions-money",
+    "A.2": "docs/explanation/conventions.md#conventions-days-past-due",
+    "A.3": "docs/explanation/conventions.md#conventions-grace",
+    "A.4": "docs/explanation/conventions.md#conventions-penalty",
+    "A.5": "docs/explanation/conventions.md#conventions-allocation",
+    "A.6": "docs/explanation/conventions.md#conventions-episodes",
+    "A.7": "docs/explanation/report.md#report-status-codes",
+    "A.8": "docs/explanation/report.md#report-retention",
+    "A.9": "docs/explanation/report.md#report-flags",
+    "A.10": "docs/explanation/conventions.md#conventions-provenance",
+    "B.1": "docs/explanation/conventions.md#conventions-revolving",
+    "B.2": "docs/explanation/conventions.md#conventions-loan-terms",
+    "B.5": "docs/explanation/conventions.md#conventions-negotiation",
+    "B.6": "docs/explanation/conventions.md#conventions-day-count",
+}
+
+
+def convention(section: str) -> str:
+    """Cite an engine convention of creditrules by its section, with its published page.
+
+    Args:
+        section: A section number such as ``"A.4"`` or ``"B.1"``, or a range such as
+            ``"A.2–A.6"`` (cited by its first section's page).
+
+    Returns:
+        The citation text, e.g. ``creditrules conventions A.4
+        (docs/explanation/conventions.md#conventions-penalty)``.
+
+    >>> convention("A.3")
+    'creditrules conventions A.3 (docs/explanation/conventions.md#conventions-grace)'
+    """
+    first = section.replace("–", "-").split("-")[0].split(",")[0].strip()
+    page = _CONVENTION_PAGES.get(first, "docs/explanation/conventions.md")
+    return f"creditrules conventions {section} ({page})"
+
+
 PARAMETERS: Mapping[str, Parameter] = {
     p.name: p
     for p in (
@@ -378,7 +418,7 @@ def _default_values() -> tuple[PolicyValue, ...]:
         PolicyValue(
             p.name,
             p.default,
-            source=f"creditrules engine convention (domain brief {p.spec})",
+            source=convention(p.spec),
             grade="D",
             note="engine default; no provider or account value was given",
         )

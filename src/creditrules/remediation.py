@@ -118,7 +118,7 @@ _REPAIR_SCAMS = Citation(
     "'Credit repair' (征信修复) of a true record does not exist; services that charge for "
     "it are scams. Only wrong or missing information is corrected, free of charge, "
     "through a dispute.",
-    "public warnings of PBOC branches and the Credit Reference Center (domain brief B.4)",
+    "public warnings of PBOC branches and the Credit Reference Center; 征信业管理条例 Art. 25",
     "B",
 )
 _CARD_PLANS = Citation(
@@ -135,20 +135,22 @@ _ONLINE_LENDERS = Citation(
     "negotiation",
     "No rule obliges an online lender to agree a repayment plan: with them, negotiation "
     "is practice, not a right.",
-    "domain brief B.5 (no equivalent of Art. 70 was found for online lenders)",
+    "商业银行信用卡业务监督管理办法 Art. 70 binds banks' cards; no equivalent rule was found "
+    "for online lenders",
     "C",
 )
 _NEGOTIATION_STEPS = Citation(
     "negotiation_steps",
     "Contact the lender early, explain the cause, provide evidence (income proof, medical "
     "records), propose a concrete plan, get it in writing, then keep to it.",
-    "seed article 004, read critically (domain brief B.5)",
+    "common practice of negotiated repayment (协商还款); a written agreement is what "
+    "binds the lender (民法典 Art. 469)",
     "C",
 )
 _WAIVER_PRACTICE = Citation(
     "penalty_waiver",
     "Lenders may waive penalty interest (减免罚息) at their discretion; no rule obliges them.",
-    "domain brief B.5 (practice; no legal right found)",
+    "lenders' practice; no legal right to a waiver was found",
     "C",
 )
 _EARLY_REPAYMENT = Citation(

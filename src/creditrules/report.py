@@ -59,7 +59,7 @@ __all__ = [
     "build_report",
 ]
 
-#: The underwriting flags a report may raise (domain brief A.9).
+#: The underwriting flags a report may raise (creditrules conventions A.9).
 FLAGS: tuple[str, ...] = ("three_consecutive", "six_cumulative", "current_overdue")
 #: The statuses of a negative record.
 RECORD_STATUSES: tuple[str, ...] = ("visible", "relieved", "expired")

@@ -31,7 +31,7 @@ from .assessment import RuleFiring
 from .errors import PluginError
 from .ledger import ItemSpec, Ledger
 from .model import Account, Event
-from .policy import PolicySet
+from .policy import PolicySet, convention
 from .provider import Provider
 
 if TYPE_CHECKING:
@@ -367,7 +367,7 @@ def _core_rules() -> RuleSet:
             Rule(
                 "items.bills",
                 "Each bill of a revolving account is a due item.",
-                "domain brief A.2",
+                convention("A.2"),
                 _engine.bill_items,
                 texts=_why_not(N_("The account has no bills: it is not a revolving account.")),
             ),
@@ -375,7 +375,7 @@ def _core_rules() -> RuleSet:
                 "items.schedule",
                 "An installment loan's schedule (to the fen, last period absorbs rounding) "
                 "gives one due item per period.",
-                "domain brief A.2; issue spec §3",
+                convention("A.2") + "; " + convention("A.1"),
                 _engine.schedule_items,
                 texts=_why_not(
                     N_("The account has no loan schedule: it is not an installment loan.")
@@ -386,7 +386,7 @@ def _core_rules() -> RuleSet:
                 "Events are replayed in date order; same-day events in a fixed order "
                 "(waivers, payments, guarantor, write-off, closing), so input order never "
                 "matters.",
-                "domain brief A.5",
+                convention("A.5"),
                 _engine.order_events,
                 texts=_why_not(N_("The account has no payments or other events.")),
             ),
@@ -402,61 +402,61 @@ def _core_rules() -> RuleSet:
                 "timeline.replay",
                 "Replays the account interval by interval: accrual, posting, allocation, "
                 "grace, days past due and episodes.",
-                "domain brief A.2–A.6",
+                convention("A.2–A.6"),
                 _engine.replay,
             ),
             mechanic(
                 "grace.period",
                 "An item fully paid within grace counts as on time: no episode, and no "
                 "penalty if the policy waives it.",
-                "domain brief A.3",
+                convention("A.3"),
                 _no_grace_waiver,
             ),
             mechanic(
                 "grace.missed",
                 "An item unpaid at the end of grace is delinquent; penalty runs from "
                 "D+1 or from the end of grace, as the policy says.",
-                "domain brief A.3",
+                convention("A.3"),
                 _grace_never_missed,
             ),
             mechanic(
                 "penalty.accrual",
                 "Penalty accrues per day on the policy's base at its daily rate, from "
                 "D+1 through the payment date inclusive, in closed form per interval.",
-                "domain brief A.4",
+                convention("A.4"),
                 _no_penalty,
             ),
             mechanic(
                 "penalty.unknown",
                 "No penalty rate is known for the item: penalty is not computed.",
-                "domain brief A.4, B.3",
+                convention("A.4"),
                 _rate_always_known,
             ),
             mechanic(
                 "accrual.posting",
                 "Accruals are rounded half-up to the fen and posted at each payment "
                 "or waiver and at the as-of date.",
-                "domain brief A.1",
+                convention("A.1"),
                 N_("No interest or penalty accrued."),
             ),
             mechanic(
                 "payment.waterfall",
                 "A payment goes to the oldest open item first, and within it in the "
                 "policy's allocation order.",
-                "domain brief A.5",
+                convention("A.5"),
                 N_("No payment was made."),
             ),
             mechanic(
                 "payment.credit",
                 "Money beyond everything due is kept as credit and applied to later "
                 "items as they open.",
-                "domain brief A.5",
+                convention("A.5"),
                 N_("No payment exceeded what was due."),
             ),
             mechanic(
                 "early_repayment.interest_to_date",
                 "Repaying an installment loan early charges interest only to the repayment date.",
-                "民法典 Art. 677; domain brief B.2",
+                "民法典 Art. 677",
                 _not_repaid_early,
             ),
             mechanic(
@@ -464,34 +464,37 @@ def _core_rules() -> RuleSet:
                 "A revolving bill paid at least to the minimum by the end of grace is "
                 "not overdue; the rest revolves into a new item that bears revolving "
                 "interest from D+1 and falls due with the next bill.",
-                "domain brief B.1",
+                "revolving consumer credit as secondary explainers describe it (a minimum "
+                "payment, then revolving interest on the rest); the provider sets the figures",
                 _no_minimum_payment,
             ),
             mechanic(
                 "waiver.applied",
                 "A waiver forgives a component of the oldest items first.",
-                "domain brief A.5",
+                convention("A.5"),
                 N_("The lender waived nothing."),
             ),
             mechanic(
                 "agreement.plan",
                 "A signed repayment plan (协商还款) replaces everything owed on its date; a "
                 "shortfall is waived, an excess is a plan fee.",
-                "商业银行信用卡业务监督管理办法 Art. 70 (cards); domain brief B.5",
+                "商业银行信用卡业务监督管理办法 Art. 70 (cards); no equivalent rule was found "
+                "for online lenders",
                 N_("No negotiated repayment plan was signed."),
             ),
             mechanic(
                 "guarantor.compensation",
                 "A guarantor paid the lender (代偿): the debt is now owed to the "
                 "guarantor and keeps running.",
-                "domain brief B.3",
+                "court case, 2025: the guarantor pays the funder and the claim passes to "
+                "it (digipub.cc/dy/article/KJ3EILPC05566TBX.html)",
                 N_("No guarantor paid the lender on your behalf."),
             ),
             mechanic(
                 "episode.tracking",
                 "An episode runs from the first day an item is past due beyond grace "
                 "until everything past due, penalty included, is paid.",
-                "domain brief A.6",
+                convention("A.6"),
                 N_("Nothing was ever past due beyond grace: no overdue episode."),
             ),
         )

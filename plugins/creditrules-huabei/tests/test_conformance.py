@@ -54,7 +54,7 @@ class TestHuabeiConformance(ProviderConformance):
         get none. With a bill installment due between a bill and the rest of it that
         revolves after a minimum payment, paying that minimum late rather than on time
         can lower the penalty: the next payment then pays the older bill's principal
-        rather than the installment's penalty (the waterfall, domain brief A.5).
+        rather than the installment's penalty (the waterfall, conventions A.5).
         """
         accounts = super().account_strategy(
             account_policy=account_policy, with_payments=with_payments, with_events=with_events

@@ -83,7 +83,7 @@ def test_every_policy_value_and_fact_is_sourced_and_graded() -> None:
 
 
 def test_policy_values_match_the_brief() -> None:
-    """The provider's values are those of domain brief B.1, with their grades."""
+    """The provider's values are the sourced Huabei figures, with their grades."""
     values = creditrules_huabei.get_provider().policy_at(date(2025, 3, 1))
     assert values["penalty_daily_rate"].value == Decimal("0.0005")
     assert values["penalty_daily_rate"].grade == "B"
@@ -427,7 +427,8 @@ def test_action_only_for_huabei_accounts() -> None:
     result = assess(account, date(2025, 3, 5))
     assert "convert_to_installments" not in [a.code for a in result.actions]
     generic = creditrules.get_registry().provider("generic")
-    assert creditrules_huabei.provider_actions(result, account, generic) is None
+    registry = creditrules.get_registry()
+    assert creditrules_huabei.provider_actions(result, account, generic, registry) is None
 
 
 # ---------------------------------------------------------------- account files

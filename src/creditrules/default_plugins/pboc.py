@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..bureau import Bureau, Citation, FlagRules, ReliefPolicy, StatusCode
 from ..hookspecs import hookimpl
+from ..policy import convention
 
 __all__ = ["CSC_ORDINANCE", "PARSING_CODE", "PBOC", "RELIEF_2025", "RELIEF_2025_URL"]
 
@@ -70,34 +71,34 @@ _CITATIONS = (
     Citation(
         "status",
         "Monthly repayment-status codes, first match wins: / C B D 1–7 M * N.",
-        f"{PARSING_CODE}; domain brief A.7",
+        f"{PARSING_CODE}; {convention('A.7')}",
         "D",
         note="the order and the severity ranks of D and B are creditrules' reading",
     ),
     Citation(
         "days_past_due",
         "Days past due count from the due date; grace only decides whether an item counts.",
-        "domain brief A.2–A.3",
+        convention("A.2–A.3"),
         "D",
     ),
     Citation(
         "snapshot",
         "One snapshot per calendar month, on its last day, unless the provider's "
         "policy names another day.",
-        "domain brief A.7",
+        convention("A.7"),
         "D",
     ),
     Citation(
         "history_window",
         "The second-generation report shows the latest 60 months.",
-        "domain brief A.7",
+        convention("A.7"),
         "C",
     ),
     Citation(
         "ended_on",
         "The bad behaviour ends on the day everything past due, penalty included, is paid "
         "(the end of the overdue episode).",
-        "domain brief A.6",
+        convention("A.6"),
         "D",
     ),
     Citation(

@@ -93,7 +93,7 @@ def register_rules(register: Callable[..., None]) -> None:
             "statement and due dates is replaced by N installments due monthly after it, "
             "principal and fee (the amount × the fee rate of the policy's table, or the "
             "event's quoted rate) split to the fen, the last absorbing the rounding.",
-            "en.doing.city/2406/892c10a480ad94be.html (grade C); domain brief B.1",
+            "en.doing.city/2406/892c10a480ad94be.html (grade C)",
             part_of="provider.adjust",
         )
     )
