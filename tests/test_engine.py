@@ -496,6 +496,18 @@ def test_payment_goes_to_an_overdue_revolved_rest_before_later_bills() -> None:
     assert result.item("bill-2025-05-10").paid.total == ZERO
 
 
+def test_rest_revolved_at_the_end_of_grace_bears_interest_once_per_day() -> None:
+    """With 3 days' grace the rest revolves on 13 March; its interest still runs once a day."""
+    account = attrs.evolve(
+        _minimum_account(), policy=(*_minimum_account().policy, pv("grace_days", 3))
+    )
+    result = assess(account, as_of=date(2025, 3, 31))
+    rest = result.item("revolved-2025-03-10")
+    # 900 × 0.0005 × 21 days (11th–31st March): 11th–13th are charged when it revolves on
+    # the 13th, the rest as the days pass, none of them twice (it was 10.35, 23 days).
+    assert rest.charged.interest == D("9.45")
+
+
 def test_minimum_payment_missed_makes_the_bill_overdue() -> None:
     """99.99 of a 1,000 bill (minimum 100.00) is not enough: the bill is overdue."""
     account = attrs.evolve(_minimum_account(), payments=(Payment(DUE, "99.99"),))

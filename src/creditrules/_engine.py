@@ -194,6 +194,8 @@ class _Replay:
         self.live: list[_Item] = []
         self.credit = ZERO
         self.checkpoints: list[date] = []
+        #: The checkpoint being replayed (None while setting up).
+        self.today: date | None = None
         self.seen: set[date] = set()
         self.episodes: list[dict[str, Any]] = []
         self.owed_to = ctx.account.funder or ctx.account.provider
@@ -219,7 +221,9 @@ class _Replay:
 
     # -- set-up ---------------------------------------------------------
     def _checkpoint(self, day: date) -> None:
-        if day <= self.as_of and day not in self.seen:
+        # A day already replayed (e.g. the opening of a rest revolved at the end of
+        # grace, the day after its due date) is not visited again: time only moves on.
+        if day <= self.as_of and day not in self.seen and (self.today is None or day > self.today):
             self.seen.add(day)
             heapq.heappush(self.checkpoints, day)
 
@@ -251,6 +255,7 @@ class _Replay:
             t0 = self.as_of
         while self.checkpoints:
             t1 = heapq.heappop(self.checkpoints)
+            self.today = t1
             self.live = [i for i in self.live if not i.settled]
             self._accrue(t0, t1)
             before = self._pre_event_stats(t1)
