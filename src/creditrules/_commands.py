@@ -500,7 +500,7 @@ def compare_command(
         except InputError as exc:
             raise InputError(exc.problems, file=f"--scenario {index}") from None
     if scenarios_file is not None:
-        scenarios.extend(load_scenarios(scenarios_file))
+        scenarios.extend(load_scenarios(scenarios_file, registry=registry))
     if not scenarios:
         raise click.UsageError("give at least one --scenario or a --scenarios-file")
     registry = _with_provider_files(registry, provider_files)

@@ -39,7 +39,7 @@ from typing import Any
 import attrs
 
 from ._api import simulate
-from ._convert import from_dict
+from ._convert import check_keys, from_dict
 from ._plugins import Registry, get_registry
 from ._toml import load_toml
 from .assessment import Assessment
@@ -335,12 +335,12 @@ component='penalty', amount=Decimal('5.00'), note='')))
     return Scenario(name if name is not None else body, events)
 
 
-def _scenario_from_table(table: Any, path: str) -> Scenario:
+def _scenario_from_table(table: Any, path: str, registry: Registry) -> Scenario:
     if not isinstance(table, Mapping):
         raise InputError("expected a table with a name and events", path=path)
-    unknown = sorted(set(table) - {"name", "events"})
+    unknown = check_keys(table, ("name", "events"), path)
     if unknown:
-        raise InputError(f"unknown key {unknown[0]!r}; a scenario has name and events", path=path)
+        raise InputError(unknown)
     name = table.get("name")
     if not isinstance(name, str) or not name.strip():
         raise InputError("a scenario needs a name", path=f"{path}.name")
@@ -354,7 +354,7 @@ def _scenario_from_table(table: Any, path: str) -> Scenario:
             events.extend(parse_scenario(item, name=name).events)
             continue
         try:
-            events.append(from_dict(Event, item))
+            events.append(from_dict(Event, item, converter=registry.converter))
         except InputError as exc:
             raise InputError(
                 [InputProblem(where + p.path.removeprefix("$"), p.message) for p in exc.problems]
@@ -362,7 +362,9 @@ def _scenario_from_table(table: Any, path: str) -> Scenario:
     return Scenario(name, tuple(events))
 
 
-def load_scenarios(source: str | os.PathLike[str]) -> tuple[Scenario, ...]:
+def load_scenarios(
+    source: str | os.PathLike[str], *, registry: Registry | None = None
+) -> tuple[Scenario, ...]:
     """Read scenarios from a TOML file.
 
     Each ``[[scenario]]`` has a ``name`` and ``events``: text as for
@@ -382,6 +384,8 @@ def load_scenarios(source: str | os.PathLike[str]) -> tuple[Scenario, ...]:
 
     Args:
         source: Path of the file.
+        registry: Whose event types the event tables may use (default: the installed
+            plugins').
 
     Returns:
         The scenarios, in file order.
@@ -391,18 +395,16 @@ def load_scenarios(source: str | os.PathLike[str]) -> tuple[Scenario, ...]:
     """
     file = os.fspath(source)
     data = load_toml(file)
+    registry = registry if registry is not None else get_registry()
     try:
-        unknown = sorted(set(data) - {"format", "scenario"})
+        unknown = check_keys(data, ("format", "scenario"), "$")
         if unknown:
-            raise InputError(
-                f"unknown key {unknown[0]!r}; list scenarios as [[scenario]]",
-                path=f"$.{unknown[0]}",
-            )
+            raise InputError(unknown)
         tables = data.get("scenario", [])
         if not isinstance(tables, list) or not tables:
             raise InputError("no scenarios: add [[scenario]] tables", path="$.scenario")
         return tuple(
-            _scenario_from_table(table, f"$.scenario[{index}]")
+            _scenario_from_table(table, f"$.scenario[{index}]", registry)
             for index, table in enumerate(tables)
         )
     except InputError as exc:

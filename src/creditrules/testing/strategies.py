@@ -52,7 +52,7 @@ from ..model import (
     WrittenOff,
     add_months,
 )
-from ..money import FEN, PRECISION, ZERO, parse_money, parse_rate, sum_money
+from ..money import EXACT, FEN, ZERO, parse_money, parse_rate, sum_money
 from ..policy import COMPONENTS, GRADES, PARAMETERS, PolicySet, PolicyValue
 from ..provider import Provider, check_account
 from ..schedule import build_schedule
@@ -117,17 +117,13 @@ _FUNDERS = ("", "南京银行", "Example Bank")
 _ONE_DAY = timedelta(days=1)
 
 
-def _exact() -> decimal.Context:
-    return decimal.Context(prec=PRECISION, rounding=decimal.ROUND_HALF_UP)
-
-
 def _from_fen(fen: int) -> Decimal:
-    with decimal.localcontext(_exact()):
+    with decimal.localcontext(EXACT):
         return Decimal(fen).scaleb(-2)
 
 
 def _ceil_fen(value: Decimal) -> Decimal:
-    with decimal.localcontext(_exact()):
+    with decimal.localcontext(EXACT):
         return value.quantize(FEN, rounding=decimal.ROUND_CEILING)
 
 
@@ -232,7 +228,7 @@ def rates(
     _check_bounds(parse_rate(min_value), parse_rate(max_value))
 
     def to_rate(units: int) -> Decimal:
-        with decimal.localcontext(_exact()):
+        with decimal.localcontext(EXACT):
             return Decimal(units).scaleb(-places)
 
     return st.integers(bounds[0], bounds[1]).map(to_rate)
@@ -716,17 +712,17 @@ def _payment_histories(
         if behaviour == "on_time":
             paid = pay(_day_between(draw, item.open_date, item.due_date), item.total)
         elif behaviour == "late":
-            with decimal.localcontext(_exact()):
+            with decimal.localcontext(EXACT):
                 owed = _ceil_fen(item.total * (1 + rate * late_by))
             paid = pay(item.due_date + timedelta(days=late_by), owed)
         elif behaviour == "partial":
             percent = draw(st.integers(1, 99))
-            with decimal.localcontext(_exact()):
+            with decimal.localcontext(EXACT):
                 part = max(FEN, _ceil_fen(item.total * percent / 100))
             day = _day_between(draw, item.open_date, item.due_date + timedelta(days=late_by))
             paid = pay(day, part if item.total > 0 else ZERO)
         elif behaviour == "minimum":
-            with decimal.localcontext(_exact()):
+            with decimal.localcontext(EXACT):
                 part = _ceil_fen(item.total * ratio)
             paid = pay(_day_between(draw, item.open_date, item.due_date), part)
         elif behaviour == "missed":
@@ -738,7 +734,7 @@ def _payment_histories(
                 rest = item.opening_balance + item.interest
             else:
                 rest = sum_money(i.total for i in items[index:])
-            with decimal.localcontext(_exact()):
+            with decimal.localcontext(EXACT):
                 margin = _ceil_fen(shortfall * rate * max_days_late)
             pay(day, shortfall + rest + margin)
             break
