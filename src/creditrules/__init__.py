@@ -48,6 +48,7 @@ from .model import (
     Waiver,
     WrittenOff,
 )
+from .portfolio import AssessmentFailure, AssessmentSummary, assess_many, to_table
 from .policy import PARAMETERS, AppliedValue, Policy, PolicySet, PolicyValue
 from .provider import Provider, ProviderFact, check_account
 from .record import DecisionRecord, PluginVersion
@@ -74,7 +75,9 @@ __all__ = [
     "Allocation",
     "AppliedValue",
     "Assessment",
+    "AssessmentFailure",
     "AssessmentServices",
+    "AssessmentSummary",
     "Bill",
     "Bureau",
     "Citation",
@@ -131,6 +134,7 @@ __all__ = [
     "__version__",
     "account_schema",
     "assess",
+    "assess_many",
     "available_locales",
     "build_report",
     "build_schedule",
@@ -148,5 +152,6 @@ __all__ = [
     "simulate",
     "to_dict",
     "to_json",
+    "to_table",
     "verify",
 ]

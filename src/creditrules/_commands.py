@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 import warnings
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +36,7 @@ from ._newprovider import write_provider_package
 from ._plugins import PluginWarning, Registry, get_registry
 from ._provider_file import load_provider
 from ._render.assessment import render_assessment
+from ._render.batch import SHOWN_FAILURES, BatchProgress, batch_summary, failure_lines
 from ._render.common import console, error
 from ._render.explanation import decision_record, report_figures
 from ._render.registry import (
@@ -61,6 +64,7 @@ from .errors import CreditRulesError, InputError, PluginError
 from .io import load_account
 from .model import Account
 from .money import parse_money
+from .portfolio import AssessmentFailure, assess_many, iter_sources, open_writer
 
 __all__ = ["EXIT_INPUT", "CreditRulesGroup", "build_cli", "cli", "pass_registry", "run"]
 
@@ -515,6 +519,139 @@ def compare_command(
         _echo_json(comparison_data(table, registry))
     else:
         console().print(render_comparison(table))
+
+
+@cli.command(name="batch")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--as-of",
+    "as_of",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Assess every account at the end of this day.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Where to write one row per account: *.parquet, *.csv or *.jsonl.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes to assess with on this machine (1: in this process).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Assess on the Dask cluster of this scheduler (tcp://host:8786; extra 'dask').",
+)
+@click.option(
+    "--errors",
+    "errors_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Where to list the accounts that could not be assessed: *.jsonl or *.csv.",
+)
+@click.option(
+    "--actions",
+    is_flag=True,
+    help="Also plan each account's actions (first action and amount); several times slower.",
+)
+@_provider_file_option
+@pass_registry
+@click.pass_context
+def batch_command(
+    ctx: click.Context,
+    registry: Registry,
+    inputs: tuple[Path, ...],
+    as_of: datetime,
+    out: Path,
+    workers: int,
+    scheduler: str | None,
+    errors_file: Path | None,
+    actions: bool,
+    provider_files: tuple[Path, ...],
+) -> None:
+    """Assess a portfolio: account files, folders of them, or JSON Lines files.
+
+    Writes one row per account (figures, report flags, record hash) to --out as
+    it goes, with a progress bar on a terminal, then says how many were assessed
+    and how fast. An account that cannot be assessed does not stop the others:
+    it is listed in --errors (or on stderr) with its file and JSON path, and the
+    exit status is 1. Each line of a *.jsonl input is one account file's table
+    as JSON.
+    """
+    if scheduler is not None and workers > 1:
+        raise click.UsageError("give --workers or --scheduler, not both")
+    registry = _with_provider_files(registry, provider_files)
+    if next(iter_sources(inputs), None) is None:
+        raise click.UsageError("no account files found in " + ", ".join(map(str, inputs)))
+    failures: list[AssessmentFailure] = []
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        try:
+            writer = stack.enter_context(open_writer(out, failures=False, registry=registry))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--out'") from None
+        except ImportError as exc:  # Parquet without the portfolio extra
+            raise click.UsageError(str(exc)) from None
+        errors = None
+        if errors_file is not None:
+            try:
+                errors = stack.enter_context(open_writer(errors_file, failures_only=True))
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="'--errors'") from None
+        executor: Executor | None = None
+        if workers > 1:
+            executor = stack.enter_context(ProcessPoolExecutor(workers))
+        elif scheduler is not None:
+            try:
+                import distributed  # lazy: optional dependency (extra "dask")
+            except ImportError:
+                raise click.UsageError(
+                    "--scheduler needs Dask; install it with: pip install 'creditrules[dask]'"
+                ) from None
+            try:
+                client = stack.enter_context(
+                    distributed.Client(  # type: ignore[no-untyped-call]
+                        scheduler, timeout="20s", set_as_default=False
+                    )
+                )
+            except (OSError, ValueError) as exc:
+                raise click.BadParameter(
+                    f"cannot reach a Dask scheduler at {scheduler}: {exc}",
+                    param_hint="'--scheduler'",
+                ) from None
+            executor = client.get_executor()
+        progress = stack.enter_context(BatchProgress(lambda: sum(1 for _ in iter_sources(inputs))))
+        for result in assess_many(
+            iter_sources(inputs), _day(as_of), executor=executor, registry=registry, actions=actions
+        ):
+            writer.write(result)
+            if isinstance(result, AssessmentFailure):
+                if errors is not None:
+                    errors.write(result)
+                elif len(failures) < SHOWN_FAILURES:
+                    failures.append(result)
+            progress.advance(result)
+    for line in failure_lines(failures, progress.failed if errors_file is None else 0):
+        error(line)
+    console().print(
+        batch_summary(
+            done=progress.done,
+            failed=progress.failed,
+            seconds=time.perf_counter() - started,
+            out=out,
+            errors=errors_file if progress.failed else None,
+        )
+    )
+    if progress.failed:
+        ctx.exit(1)  # some accounts failed: 1, apart from bad arguments (2)
 
 
 def _assess_file(file: Path, as_of: datetime | None, registry: Registry) -> Assessment:
