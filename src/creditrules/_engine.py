@@ -22,7 +22,7 @@ import bisect
 import heapq
 from collections.abc import Iterable
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -745,8 +745,9 @@ class _Replay:
             i.charged["principal"] + i.charged["interest"] + i.charged["fees"] for i in all_due
         )
         paid = sum_money(i.paid["principal"] + i.paid["interest"] + i.paid["fees"] for i in all_due)
-        # A minimum is rounded up to the fen: a small bill never has a minimum of 0.00.
-        minimum = exact(billed * ratio).quantize(FEN, rounding=ROUND_CEILING)
+        # A minimum is rounded half-up to the fen, with a floor of 0.01 on a bill that is
+        # not zero (conventions A.1: 10% of 2,345.61 is 234.56, of 0.04 is 0.01).
+        minimum = max(to_fen(billed * ratio), FEN) if billed > 0 else ZERO
         if paid < minimum or policy.revolving_daily_rate is None:
             for item in group:
                 self._miss_grace(item, day)
