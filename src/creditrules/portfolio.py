@@ -368,8 +368,9 @@ def _assess_one(
             return AssessmentSummary.of(
                 assessment, registry=registry, actions=task.actions, index=index, file=file
             )
-        if task.actions:
-            _ = assessment.actions  # planned here, so they travel with the assessment
+        if task.actions or task.recipe is not None:
+            # planned here: an assessment sent back from a worker has no services to plan with
+            _ = assessment.actions
         return assessment
     except Exception as exc:
         # one account's failure, even a bug of ours or of a plugin, must not stop the batch
@@ -517,7 +518,9 @@ def assess_many(
             same, plus the providers added with
             :meth:`~creditrules.Registry.with_providers`.
         summary: Give an :class:`AssessmentSummary` per account (small to send
-            back); ``False`` for the whole :class:`~creditrules.Assessment`.
+            back); ``False`` for the whole :class:`~creditrules.Assessment` (from
+            an executor, with its actions planned in the worker, since an
+            assessment sent back cannot plan them later).
         actions: Plan the actions (the summary's ``first_action`` columns, or the
             assessment's ``actions`` already planned). Planning simulates the
             account several times: it costs several assessments.
