@@ -48,8 +48,8 @@ from .model import (
     Waiver,
     WrittenOff,
 )
-from .portfolio import AssessmentFailure, AssessmentSummary, assess_many, to_table
 from .policy import PARAMETERS, AppliedValue, Policy, PolicySet, PolicyValue
+from .portfolio import AssessmentFailure, AssessmentSummary, assess_many, to_table
 from .provider import Provider, ProviderFact, check_account
 from .record import DecisionRecord, PluginVersion
 from .remediation import (

@@ -648,7 +648,8 @@ def batch_command(
             seconds=time.perf_counter() - started,
             out=out,
             errors=errors_file if progress.failed else None,
-        )
+        ),
+        soft_wrap=True,
     )
     if progress.failed:
         ctx.exit(1)  # some accounts failed: 1, apart from bad arguments (2)
