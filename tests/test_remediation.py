@@ -260,7 +260,10 @@ def test_convert_to_installments_where_the_provider_offers_it() -> None:
     assert action.detail("fee") == "75.00" and action.detail("periods") == "3"
     assert action.citations[0].subject == "bill_installment_fees"
     converted = simulate(account, action.events, date(2025, 5, 31))
-    assert converted.days_past_due == 0 and converted.charged.fees == D("75.00")
+    assert converted.days_past_due == 0
+    # The fee is charged period by period: by the last period all 75.00 is charged
+    # (before issue 13, `charged` counted every period's fee from the first day).
+    assert simulate(account, action.events, date(2025, 8, 31)).charged.fees == D("75.00")
     assert (action.effect.negative_months_avoided, action.effect.cost_saved) == (1, D("-43.50"))
     # Not offered by a provider without bill installments, nor after the due date.
     assert "convert_to_installments" not in _codes(assess(_revolving(), date(2025, 3, 5)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import attrs
 
@@ -13,12 +13,13 @@ from . import report as _report
 from ._engine import summarize
 from ._explain import build_explanation
 from ._plugins import Registry, get_registry
-from .assessment import Assessment, Components
+from .assessment import Assessment, Components, DueItemResult
 from .bureau import Bureau
 from .errors import InputError, InputProblem, PolicyError
 from .explain import Explanation
-from .model import Account, Event
-from .policy import PolicySet
+from .model import Account, Event, Payment
+from .money import EXACT, ZERO, sum_money
+from .policy import PARAMETERS, Policy, PolicySet
 from .provider import Provider, check_account
 from .record import build_record
 from .remediation import Action, NegotiatedPlan
@@ -88,15 +89,7 @@ class _Composer:
                 f"{account.provider!r}"
             )
         billed, overdue = summarize(ledger.items, as_of)
-        overridden = {value.name for value in account.policy}
-        for name, why in provider.unknown:
-            if name not in overridden:
-                context.unknown(f"{name}: {why}")
-        if any(f.rule == "penalty.unknown" for f in context.firings):
-            context.unknown(
-                "penalty: no penalty rate is known for this provider; give penalty_daily_rate "
-                "from your contract in the account's [policy] table"
-            )
+        _unknowns(context, provider, account, ledger.items)
         bureau_id = policies.at(as_of).bureau
         try:
             bureau = self.registry.bureau(bureau_id)
@@ -110,7 +103,13 @@ class _Composer:
             days_past_due=ledger.days_past_due,
             balance=Components.sum((billed, ledger.unopened)),
             overdue=overdue,
-            charged=Components.sum(i.charged for i in ledger.items),
+            payoff=self.payoff(account, as_of, context),
+            # Charged up to as_of: what was billed by then (an installment is billed when
+            # its period starts) and the principal lent but not yet billed — never the
+            # interest or fees of periods not yet started.
+            charged=Components.sum(
+                (*(i.charged for i in ledger.items if i.open_date <= as_of), ledger.unopened)
+            ),
             paid=Components.sum(i.paid for i in ledger.items),
             credit=ledger.credit,
             episodes=ledger.episodes,
@@ -118,7 +117,8 @@ class _Composer:
             rules=tuple(context.firings),
             ruleset=rules.ids,
             policy=policies.at(as_of).applied,
-            unknowns=tuple(context.unknowns),
+            unknowns=tuple(dict.fromkeys(context.unknowns)),
+            warnings=_warnings(policies.at(as_of), account),
             owed_to=ledger.owed_to,
             closed_on=ledger.closed_on,
             written_off_on=ledger.written_off_on,
@@ -138,6 +138,49 @@ class _Composer:
             bureau=bureau.id,
         )
         return attrs.evolve(assessment, report=report, record=record)
+
+    def payoff(self, account: Account, as_of: date, context: Context) -> Decimal:
+        """What a payment on ``as_of`` must be to leave nothing owed (conventions, figures).
+
+        Everything not settled, less the credit; where the provider's early-repayment
+        rule restructures a loan (``overpayment = "prepay"``), the engine's own quote of
+        that day — one replay with that payment, the figure the planner uses too.
+        """
+        ledger = context.ledger
+        assert ledger is not None
+        # Bills not yet issued are not owed yet; a loan's (or a plan's) later installments are.
+        live = [
+            i
+            for i in ledger.items
+            if _planner.live(i) and (i.open_date <= as_of or i.kind in ("installment", "agreement"))
+        ]
+        everything = sum_money(i.outstanding.total for i in live) - ledger.credit
+        if everything <= 0:
+            return ZERO
+        if (
+            account.loan is None
+            or context.policies.at(as_of).overpayment != "prepay"
+            or all(i.due_date <= as_of for i in live)
+        ):
+            return everything
+        probe = self.rules.run(
+            Context(
+                account=account.with_events((Payment(as_of, everything),)),
+                as_of=as_of,
+                policies=context.policies,
+                provider=context.provider,
+                registry=self.registry,
+            )
+        )
+        for firing in probe.firings:
+            if (
+                firing.rule == "early_repayment.interest_to_date"
+                and firing.fact("payoff_date") == as_of.isoformat()
+            ):
+                quote = Decimal(firing.fact("payoff_amount")) - ledger.credit
+                if 0 < quote <= everything:
+                    return quote
+        return everything
 
     def simulate(self, account: Account, events: Sequence[Event], as_of: date) -> Assessment:
         return self.assess(account.with_events(tuple(events)), as_of)
@@ -191,6 +234,85 @@ class _Services:
 
 def _no_services() -> None:
     return None
+
+
+#: Policy parameters about what an overdue costs: they matter once something went past due.
+_OVERDUE_PARAMETERS = frozenset(
+    name for name, parameter in PARAMETERS.items() if parameter.spec in ("A.3", "A.4")
+)
+_PAST_DUE = frozenset(("overdue", "in_grace", "paid_in_grace", "paid_late"))
+
+
+def _unknowns(
+    context: Context, provider: Provider, account: Account, items: Sequence[DueItemResult]
+) -> None:
+    """Add the provider's unknowns that matter for this account, each once.
+
+    An unknown matters when a rule that fired read it, or, for the grace and penalty
+    parameters (conventions A.3, A.4), when something went past due; a parameter the
+    account sets is known.
+    """
+    overridden = {value.name for value in account.policy}
+    read = {name for firing in context.firings for name in firing.policy}
+    past_due = any(i.status in _PAST_DUE for i in items)
+    penalty_unknown = any(f.rule == "penalty.unknown" for f in context.firings)
+    said_penalty = False
+    for name, why in provider.unknown:
+        if name in overridden:
+            continue
+        if name in read or (past_due and name in _OVERDUE_PARAMETERS):
+            context.unknown(f"{name}: {why}")
+            said_penalty = said_penalty or name in ("penalty_daily_rate", "penalty_rate_multiplier")
+    if penalty_unknown and not said_penalty:
+        context.unknown(
+            "penalty: no penalty rate is known for this provider; give penalty_daily_rate "
+            "from your contract in the account's [policy] table"
+        )
+
+
+#: The APR line regulators hold licensed lenders to (conventions, figures: warnings).
+APR_LINE = Decimal("0.24")
+
+
+def _warnings(policy: Policy, account: Account) -> tuple[str, ...]:
+    """Rates in force above the 24% APR line, each named with its annual equivalent.
+
+    The figures are computed with the values as given; a rate far above the line is
+    more likely a typing error (a percentage given as a fraction) than a contract.
+    """
+    found: list[str] = []
+    basis = Decimal(policy.day_basis)
+    loan = account.loan
+
+    def above(name: str, annual: Decimal, given: str) -> None:
+        if annual > APR_LINE:
+            found.append(
+                f"{name} = {given} is {_percent(annual)} a year, above the 24% APR line "
+                "regulators hold licensed lenders to (4 × LPR binds private lending only): "
+                "computed as given — check the value against your contract"
+            )
+
+    if loan is not None:
+        given = f"{loan.daily_rate} a day" if loan.daily_rate is not None else f"{loan.annual}"
+        above("loan rate", loan.annual, given)
+    for name in ("penalty_daily_rate", "revolving_daily_rate"):
+        rate = getattr(policy, name)
+        if rate is not None:
+            above(name, rate * basis, str(rate))
+    multiplier = policy.penalty_rate_multiplier
+    if policy.penalty_daily_rate is None and multiplier is not None and loan is not None:
+        above(
+            "penalty_rate_multiplier",
+            multiplier * loan.annual,
+            f"{multiplier} × the loan rate",
+        )
+    return tuple(found)
+
+
+def _percent(annual: Decimal) -> str:
+    with localcontext(EXACT):
+        value = (annual * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    return f"{value:f}%"
 
 
 def _composer(registry: Registry | None, ruleset: RuleSet | None) -> _Composer:

@@ -59,14 +59,29 @@ if TYPE_CHECKING:
     from ._plugins import Registry
     from .provider import Provider
 
-__all__ = ["Planner", "Simulate", "negotiate", "payoff_amount", "plan"]
+__all__ = ["Planner", "Simulate", "live", "negotiate", "payoff_amount", "plan"]
 
 #: Assess an account with extra events at a date: what the planner measures effects with.
 Simulate = Callable[[Account, Sequence[Event], date], Assessment]
 
 
-def _live(item: DueItemResult) -> bool:
+def live(item: DueItemResult) -> bool:
+    """Whether ``item`` is still owed (not settled, revolved or cancelled)."""
     return item.settled_on is None and item.status not in ("cancelled", "revolved")
+
+
+def committed_cost(assessment: Assessment) -> Decimal:
+    """The net cost so far plus what the schedule already sets for periods not yet started.
+
+    An action's effect counts what it commits the borrower to: converting a bill into
+    installments costs their fees even before the first period is billed.
+    """
+    later = sum_money(
+        i.charged.interest + i.charged.fees + i.charged.penalty
+        for i in assessment.items
+        if i.open_date > assessment.as_of
+    )
+    return assessment.net_cost + later
 
 
 def _month_key(day: date) -> str:
@@ -153,7 +168,7 @@ class Planner:
         record = _record_of(after.report, episode_start)
         effect = Effect(
             text=text,
-            cost_saved=before.net_cost - after.net_cost,
+            cost_saved=committed_cost(before) - committed_cost(after),
             negative_months_avoided=self.negative_months(before) - self.negative_months(after),
             record_disappears_on=record.hidden_from if record is not None else None,
             horizon=horizon,
@@ -174,14 +189,14 @@ class Planner:
         """
         if check_at is not None and start > 0:
             after = self.sim((Payment(day, start),), check_at)
-            if not any(i.id in ids and _live(i) for i in after.items):
+            if not any(i.id in ids and live(i) for i in after.items):
                 return start, after
         amount = start
         for _ in range(4):
             if amount <= 0:
                 return None
             after = self.sim((Payment(day, amount),), day)
-            left = sum_money(i.outstanding.total for i in after.items if i.id in ids and _live(i))
+            left = sum_money(i.outstanding.total for i in after.items if i.id in ids and live(i))
             if left <= 0:
                 return amount, after
             amount += left
@@ -226,12 +241,26 @@ class Planner:
                 else f"{_plural(-avoided, 'negative month')} more on the credit report"
             )
         if figures and effect.horizon is not None:
-            parts.append(f"Compared with {baseline} until {effect.horizon}: {', '.join(figures)}.")
+            if effect.horizon == self.as_of:  # no date is compared with itself
+                parts.append(f"Compared with {baseline}, today: {', '.join(figures)}.")
+            else:
+                parts.append(
+                    f"Compared with {baseline} until {effect.horizon}: {', '.join(figures)}."
+                )
         if effect.record_disappears_on is not None:
             parts.append(f"The negative record disappears on {effect.record_disappears_on}.")
         elif effect.episode_start is not None and not has_record:
             parts.append("No negative record of this overdue is reported.")
         return " ".join(parts)
+
+    def with_penalty(self, to: str) -> str:
+        """How an amount stands to the penalty, in one voice with :meth:`penalty_caveat`.
+
+        ``to`` names the day the penalty is accrued to (``today``, ``that day``, …).
+        """
+        if self.penalty_unknown:
+            return "any penalty not included (its rate is unknown)"
+        return f"with the penalty accrued to {to}"
 
     def penalty_caveat(self) -> list[str]:
         if not self.penalty_unknown:
@@ -267,7 +296,7 @@ class Planner:
         episode = self.a.current_episode
         if episode is None:
             return []
-        ids = {i.id for i in self.a.items if _live(i) and i.due_date < self.as_of}
+        ids = {i.id for i in self.a.items if live(i) and i.due_date < self.as_of}
         settled = self.settle(ids, self.as_of, self.a.overdue.total, check_at=self.snapshot)
         if settled is None:
             return []
@@ -285,15 +314,15 @@ class Planner:
         return [
             Action(
                 code="pay_overdue_now",
-                title=f"Pay {format_money(amount)} past due today, penalty included",
+                title=f"Pay {format_money(amount)} past due today"
+                + (", before any penalty" if self.penalty_unknown else ", penalty included"),
                 deadline=self.as_of,
                 amount=amount,
                 effect=effect,
                 steps=[
                     f"Pay {format_money(amount)} to {self.creditor} today, through the "
-                    "creditor's own "
-                    "app or bank account: everything past due, with the penalty accrued "
-                    "to today.",
+                    "creditor's own app or bank account: everything past due, "
+                    f"{self.with_penalty('today')}.",
                     "An overdue ends only when everything past due, penalty included, is "
                     "paid: a partial payment lowers the penalty but does not end it.",
                     "Keep the receipt, and check in the app that nothing is left past due.",
@@ -373,7 +402,7 @@ class Planner:
         base = self.sim((), snap)
         if base.report is None or not self.bureau.is_negative(base.report.history.get(month, "N")):
             return []
-        due = [i for i in base.items if _live(i) and i.due_date < snap]
+        due = [i for i in base.items if live(i) and i.due_date < snap]
         settled = self.settle(
             {i.id for i in due}, snap, sum_money(i.outstanding.total for i in due)
         )
@@ -385,8 +414,8 @@ class Planner:
         episode = self.a.current_episode
         events: tuple[Event, ...] = (Payment(snap, amount),)
         lead = (
-            f"The report for {month} is taken on {snap}: paid in full by then, with the "
-            f"penalty accrued to that day, {month} shows no negative status."
+            f"The report for {month} is taken on {snap}: paid in full by then, "
+            f"{self.with_penalty('that day')}, {month} shows no negative status."
         )
         effect = self.measure(
             lead, events, snap, episode_start=episode.start if episode is not None else None
@@ -400,8 +429,7 @@ class Planner:
                 effect=effect,
                 steps=[
                     f"Pay {format_money(amount)} to {self.creditor} on or before {snap}: "
-                    "everything "
-                    f"due before that day, with the penalty accrued to {snap}.",
+                    f"everything due before that day, {self.with_penalty(str(snap))}.",
                     "Paying earlier costs less: the penalty grows every day until you pay.",
                     *self.penalty_caveat(),
                 ],
@@ -416,8 +444,8 @@ class Planner:
         a = self.a
         if self.account.loan is None or (a.current_episode is None and a.written_off_on is None):
             return []
-        live = [i for i in a.items if _live(i)]
-        future = sorted((i for i in live if i.due_date >= self.as_of), key=lambda i: i.due_date)
+        owed = [i for i in a.items if live(i)]
+        future = sorted((i for i in owed if i.due_date >= self.as_of), key=lambda i: i.due_date)
         if not future:
             return []
         amount = payoff_amount(self)
@@ -450,11 +478,11 @@ class Planner:
             return []
         prepay = self.policy.overpayment == "prepay"
         citations = [_EARLY_REPAYMENT] if prepay else []
-        citations.append(
-            _policy_citation(
-                self.policy, "overpayment", "What a payment beyond everything due does."
-            )
+        overpayment = _policy_citation(
+            self.policy, "overpayment", "What a payment beyond everything due does."
         )
+        if all(c.source != overpayment.source for c in citations):
+            citations.append(overpayment)
         return [
             Action(
                 code="pay_off",
@@ -509,10 +537,13 @@ class Planner:
                     amount=amount,
                     effect=effect,
                     steps=[
-                        f"Pay everything past due, penalty included, to {self.creditor} by "
-                        f"{relief.ended_by} at the latest: {format_money(amount)} today, more "
-                        "later "
-                        "as the penalty grows.",
+                        f"Pay everything past due to {self.creditor} by {relief.ended_by} at "
+                        f"the latest: {format_money(amount)} today, "
+                        + (
+                            "any penalty not included (its rate is unknown)."
+                            if self.penalty_unknown
+                            else "penalty included; more later as the penalty grows."
+                        ),
                         f"The largest amount ever past due must stay within "
                         f"{format_money(relief.max_overdue_amount)}; it includes the penalty, so "
                         "waiting can disqualify you.",
@@ -581,7 +612,7 @@ class Planner:
                 code="negotiate_plan",
                 title="If you cannot pay: negotiate a repayment plan (协商还款) with "
                 f"{self.creditor}",
-                amount=a.balance.total,
+                amount=payoff_amount(self),
                 effect=Effect(
                     "A signed plan replaces everything owed by monthly installments; "
                     "creditrules treats the overdue as ended on the day it is signed (how "
@@ -842,18 +873,16 @@ def plan(planner: Planner) -> tuple[Action, ...]:
 
 
 def payoff_amount(planner: Planner) -> Decimal:
-    """What repaying everything on the assessment date takes (interest to date if allowed)."""
-    a = planner.a
-    everything = sum_money(i.outstanding.total for i in a.items if _live(i)) - a.credit
-    if everything <= 0:
-        return ZERO
-    probe = planner.sim((Payment(planner.as_of, everything),), planner.as_of)
-    for firing in probe.fired("early_repayment.interest_to_date"):
-        if firing.fact("payoff_date") == planner.as_of.isoformat():
-            quote = Decimal(firing.fact("payoff_amount")) - a.credit
-            if 0 < quote <= everything:
-                return quote
-    return everything
+    """What repaying everything on the assessment date takes: the assessment's ``payoff``.
+
+    The composer computes it once (:attr:`creditrules.Assessment.payoff`); the
+    planner reads it, so the plan's amounts are the figure ``assess`` shows.
+    """
+    payoff = planner.a.payoff
+    if payoff is None:  # an assessment read back from data saved without it
+        owed = sum_money(i.outstanding.total for i in planner.a.items if live(i))
+        return max(ZERO, owed - planner.a.credit)
+    return payoff
 
 
 def negotiate(

@@ -1,10 +1,12 @@
 """Results of an assessment: frozen values that compare with ``==``.
 
-An :class:`Assessment` says, at its ``as_of`` date, what is owed
+An :class:`Assessment` says, at its ``as_of`` date, what repaying everything
+that day takes (:attr:`~Assessment.payoff`), what is owed
 (:attr:`~Assessment.balance`), what is past due (:attr:`~Assessment.overdue`)
 and for how long (:attr:`~Assessment.days_past_due`), what every due item was
 charged and paid, the overdue :class:`Episode` s, and which rules produced
-those figures (:attr:`~Assessment.rules`).
+those figures (:attr:`~Assessment.rules`). Each figure is defined once, in
+:ref:`conventions-figures`, and every command shows the same value.
 """
 
 from __future__ import annotations
@@ -95,7 +97,9 @@ class Allocation:
 
     Attributes:
         date: When it was applied.
-        source: ``payment``, ``credit`` (an earlier overpayment), ``waiver`` or ``guarantor``.
+        source: ``payment``, ``credit`` (an earlier overpayment), ``waiver``,
+            ``guarantor``, or ``refund`` (interest paid beyond the interest to the day of
+            an early repayment, given back as credit: its amount is negative).
         component: ``principal``, ``interest``, ``fees`` or ``penalty``.
         amount: The amount applied.
     """
@@ -218,9 +222,22 @@ class Assessment:
         provider: The provider id whose policy was applied.
         as_of: The assessment date (state at the end of that day).
         days_past_due: DPD at ``as_of``: days since the due date of the oldest unpaid item.
-        balance: Everything owed: outstanding on billed items plus principal not yet due.
-        overdue: The part of the balance that is past due.
-        charged: Everything charged so far, by component.
+        payoff: What a payment on ``as_of`` must be to leave nothing owed and nothing
+            past due: everything past due with the penalty and interest accrued to that
+            day, the current bills or installments, and the principal not yet billed —
+            less any credit — under the provider's early-repayment rule (interest only
+            to that day where the provider charges it so; otherwise the installments'
+            scheduled interest too). ``None`` on an assessment read back from data saved
+            before this figure existed.
+        balance: Owed at ``as_of`` on the lender's statements: what is billed and
+            unpaid (penalty included) plus the principal of installments not yet
+            billed. It is not what clears the debt: see ``payoff``.
+        overdue: The part of the balance that is past due; paying it ends the current
+            overdue episode.
+        charged: What has been charged up to ``as_of``, by component: the bills and
+            installments billed by then (an installment is billed when its period
+            starts) and the penalty and interest accrued to that day; never the
+            interest of periods not yet started.
         paid: Everything paid so far (payments and credit applied), by component.
         credit: Money paid beyond what was due, kept for later items.
         episodes: The overdue episodes, oldest first.
@@ -228,7 +245,11 @@ class Assessment:
         rules: The rules that fired, in order, with their figures.
         ruleset: Ids of the rules in force, in the order they ran.
         policy: The policy values in force at ``as_of``, each with its layer and source.
-        unknowns: Things the engine could not compute and why (e.g. an unknown penalty rate).
+        unknowns: Things the engine could not compute and why (e.g. an unknown penalty
+            rate), each once, and only those that matter for this account.
+        warnings: Policy values in force that are outside what the regulatory caps make
+            plausible (e.g. a penalty above the 24% APR line), each naming the value and
+            the cap; the figures are computed with the values as given.
         owed_to: Who the debt is owed to now (the provider, or a guarantor after 代偿).
         closed_on: Day the account was closed, if it was.
         written_off_on: Day the debt was written off, if it was.
@@ -260,6 +281,8 @@ class Assessment:
     ruleset: tuple[str, ...]
     policy: tuple[AppliedValue, ...]
     unknowns: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    payoff: Decimal | None = None
     owed_to: str = ""
     closed_on: date | None = None
     written_off_on: date | None = None
@@ -316,7 +339,7 @@ class Assessment:
 
     @property
     def net_cost(self) -> Decimal:
-        """What the debt cost beyond principal, less what was waived (or forgiven by a plan)."""
+        """The cost so far less what was waived (or forgiven by a plan)."""
         waived = sum_money(
             item.waived.interest + item.waived.fees + item.waived.penalty for item in self.items
         )
@@ -324,7 +347,7 @@ class Assessment:
 
     @property
     def cost(self) -> Decimal:
-        """What the debt cost beyond principal: interest, fees and penalty charged."""
+        """The cost so far: interest, fees and penalty charged up to ``as_of``."""
         return sum_money((self.charged.interest, self.charged.fees, self.charged.penalty))
 
     @property

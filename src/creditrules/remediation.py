@@ -306,7 +306,9 @@ class Effect:
     Attributes:
         text: The effect in one or two sentences.
         cost_saved: Interest, fees and penalty (net of waivers) saved by the
-            horizon; negative if the action costs money (a conversion fee).
+            horizon, counting what the schedule already sets for periods not yet
+            started (an installment fee); negative if the action costs money (a
+            conversion fee).
         negative_months_avoided: How many fewer months the credit report records
             with a negative status by the horizon.
         record_disappears_on: With the action, the day the negative record of the
