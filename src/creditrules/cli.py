@@ -14,6 +14,8 @@ Commands::
                      [--json] [--provider-file PATH ...]
     creditrules compare FILE --scenario TEXT ... [--scenarios-file PATH] [--as-of YYYY-MM-DD]
                         [--json] [--provider-file PATH ...]
+    creditrules batch INPUT... --as-of YYYY-MM-DD --out FILE [--workers N]
+                      [--scheduler ADDRESS] [--errors FILE] [--actions] [--provider-file PATH ...]
 
 Plugins add commands through the ``register_commands(cli)`` hook. Bad input —
 a missing file, a TOML error, an invalid value, an unknown provider — is one

@@ -28,7 +28,7 @@ with the work. Every assessment's decision record names the plugins that made it
 ... )
 >>> [row] = assess_many([account], date(2025, 3, 15))
 >>> row.account_id, row.days_past_due, row.overdue_total, row.worst_status
-('demo', 5, Decimal('500.00'), '*')
+('demo', 5, Decimal('500.00'), '1')
 """
 
 from __future__ import annotations
