@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -11,8 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner, Result
+from rich.console import Console
 
-from creditrules import Account, assess, dump_account, load_account
+from creditrules import Account, AssessmentFailure, assess, dump_account, load_account
+from creditrules._render.batch import BatchProgress
 from creditrules._toml import loads_toml
 from creditrules.cli import build_cli
 
@@ -211,3 +214,16 @@ def test_provider_files_reach_the_workers(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert out.read_text("utf-8").count(",acme,") == len(revolving)
+
+
+def test_on_a_terminal_the_progress_bar_counts_accounts_and_failures() -> None:
+    """On a terminal the bar shows accounts done of the total and the failures so far."""
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=120)
+    failure = AssessmentFailure(index=0, account_id=None, file="bad.toml", message="x @ $")
+    with BatchProgress(lambda: 2, console=terminal) as progress:
+        progress.advance(failure)
+        progress.advance(failure)
+    assert (progress.done, progress.failed) == (2, 2)
+    shown = screen.getvalue()
+    assert "2/2" in shown and "2 failed" in shown and "accounts/s" in shown
