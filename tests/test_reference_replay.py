@@ -1,4 +1,4 @@
-"""The optimised replay equals a straightforward reference replay, figure for figure.
+"""The optimised replay and report equal straightforward references, figure for figure.
 
 The reference below is the replay as it was before it was made linear (issue 10): every
 due item is in the working list from the start, and every checkpoint scans all of them
@@ -7,6 +7,9 @@ due item is in the working list from the start, and every checkpoint scans all o
 easy to check against the conventions line by line. The property test assesses generated
 accounts with both replays and compares the whole assessments: every amount, date, status,
 episode, rule firing, report month and record.
+
+Likewise the credit-report grid is computed in one pass over the items sorted by date; the
+reference grid below asks every item about every month, as the conventions read.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ from creditrules.model import (
     add_months,
 )
 from creditrules.money import FEN, ZERO, exact, sum_money, to_fen
-from creditrules.policy import COMPONENTS, Policy
+from creditrules.policy import COMPONENTS, Policy, PolicySet
+from creditrules.report import _Builder
 from creditrules.rules import Context
 from creditrules.testing import strategies as cs
 
@@ -795,6 +799,66 @@ def _with_reference(account: Account, as_of: date) -> Assessment:
     return assess(account, as_of, ruleset=registry.rules.replace(rule), registry=registry)
 
 
+class _ReferenceGrid(_Builder):
+    """The report builder with the month codes computed by scanning every item."""
+
+    def nothing_owed(self, day: date) -> bool:
+        return all(not i.unpaid_at(day) for i in self.items)
+
+    def code(self, start: date, day: date) -> str:
+        if day < self.account.opened_on:
+            return "/"
+        owed_nothing = self.nothing_owed(day)
+        closed = self.a.closed_on is not None and self.a.closed_on <= day
+        if owed_nothing and (self.closes or closed):
+            return "C"
+        written_off = self.a.written_off_on
+        if written_off is not None and written_off <= day and not owed_nothing:
+            return "B"
+        if any(start < g <= day for g in self.guarantor_days):
+            return "D"
+        dpd = max(
+            ((day - i.due).days for i in self.items if i.grace_end < day and i.unpaid_at(day)),
+            default=0,
+        )
+        if dpd > 0:
+            return self.bureau.dpd_code(dpd)
+        for i in self.items:
+            settled = i.settled_on
+            if (
+                settled is not None
+                and not i.revolved
+                and start < settled <= day
+                and settled > i.grace_end >= start
+            ):
+                return "M"
+        due_now = any(start < i.due <= day for i in self.items)
+        arrears = any(i.due < day and i.unpaid_at(day) for i in self.items)
+        if not due_now and not arrears:
+            return "*"
+        return "N"
+
+    def episode_of(self, start: date, day: date) -> int | None:
+        episodes = self.a.episodes
+        for index in range(len(episodes) - 1, -1, -1):
+            e = episodes[index]
+            if e.start <= day and (e.end is None or e.end > day):
+                return index
+        for index in range(len(episodes) - 1, -1, -1):
+            e = episodes[index]
+            if e.start <= day and (e.end is None or e.end > start):
+                return index
+        return None
+
+
+def _reference_report(assessment: Assessment, account: Account) -> creditrules.Report:
+    registry = creditrules.get_registry()
+    provider = registry.provider(account.provider)
+    policies = PolicySet(provider=provider.policy, account=account.policy)
+    bureau = registry.bureau(policies.at(assessment.as_of).bureau)
+    return _ReferenceGrid(assessment, account, bureau, policies).build()
+
+
 def _same(account: Account, as_of: date) -> None:
     fast, reference = assess(account, as_of), _with_reference(account, as_of)
     assert fast.items == reference.items
@@ -802,6 +866,7 @@ def _same(account: Account, as_of: date) -> None:
     assert fast.rules == reference.rules
     assert fast.report == reference.report
     assert fast == reference
+    assert fast.report == _reference_report(fast, account)
 
 
 # ---------------------------------------------------------------- the tests

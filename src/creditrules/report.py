@@ -16,7 +16,9 @@ stores in ``assessment.report``:
   the computed one — the basis of a dispute (异议).
 
 The grid is computed once per month from the due items' due dates, grace ends
-and settlement dates, never per day.
+and settlement dates, never per day, in one pass: the months are walked in order
+over the items sorted by those dates, with running counts, so its cost grows with
+the number of months plus the number of items, not with their product.
 
 >>> from datetime import date
 >>> from creditrules import Account, Bill, Payment, assess
@@ -35,6 +37,8 @@ and settlement dates, never per day.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
@@ -271,6 +275,87 @@ def _settled_on(item: DueItemResult) -> date | None:
     return item.settled_on
 
 
+class _Sweep:
+    """The items' state at a day, for days visited in increasing order (one pass).
+
+    ``unpaid``, ``due_between`` and ``settled_in_grace_window`` answer by bisection;
+    the two running sets — items past grace and unpaid (for days past due), items past
+    due and unpaid (arrears) — take items in as the days pass their grace end or due
+    date and drop them (lazily, from heaps) once settled. A day earlier than the last
+    one starts the sweep again, so any order of days gives the right answer.
+    """
+
+    def __init__(self, items: list[_Item]) -> None:
+        self.items = items
+        self.settled_days = sorted(i.settled_on for i in items if i.settled_on is not None)
+        self.dues = sorted(i.due for i in items)
+        #: Items that count as "paid after grace" (code M) in the month they settle.
+        self.late = sorted(
+            (i.settled_on, i.grace_end)
+            for i in items
+            if i.settled_on is not None and not i.revolved and i.settled_on > i.grace_end
+        )
+        self.by_grace_end = sorted(items, key=lambda i: i.grace_end)
+        self.by_due = sorted(items, key=lambda i: i.due)
+        self.reset()
+
+    def reset(self) -> None:
+        self.day: date | None = None
+        self.next_grace = 0
+        self.next_due = 0
+        #: (due, n, settled) of items past grace, unpaid when last looked at.
+        self.past_grace: list[tuple[date, int, date]] = []
+        #: (settled, n) of items past due, unpaid when last looked at.
+        self.past_due: list[tuple[date, int]] = []
+
+    def advance(self, day: date) -> None:
+        if self.day is not None and day < self.day:
+            self.reset()
+        self.day = day
+        while self.next_grace < len(self.by_grace_end):
+            item = self.by_grace_end[self.next_grace]
+            if item.grace_end >= day:
+                break
+            self.next_grace += 1
+            if item.unpaid_at(day):
+                heapq.heappush(
+                    self.past_grace, (item.due, self.next_grace, item.settled_on or date.max)
+                )
+        while self.next_due < len(self.by_due):
+            item = self.by_due[self.next_due]
+            if item.due >= day:
+                break
+            self.next_due += 1
+            if item.unpaid_at(day):
+                heapq.heappush(self.past_due, (item.settled_on or date.max, self.next_due))
+        while self.past_grace and self.past_grace[0][2] <= day:
+            heapq.heappop(self.past_grace)
+        while self.past_due and self.past_due[0][0] <= day:
+            heapq.heappop(self.past_due)
+
+    def unpaid(self, day: date) -> int:
+        """How many items are unpaid at the end of ``day``."""
+        return len(self.items) - bisect.bisect_right(self.settled_days, day)
+
+    def due_between(self, start: date, day: date) -> bool:
+        """Whether some item falls due in ``(start, day]``."""
+        return bisect.bisect_right(self.dues, day) > bisect.bisect_right(self.dues, start)
+
+    def settled_in_grace_window(self, start: date, day: date) -> bool:
+        """Whether an item was paid in ``(start, day]``, after a grace ending in that month."""
+        low = bisect.bisect_right(self.late, (start, date.max))
+        high = bisect.bisect_right(self.late, (day, date.max))
+        return any(grace_end >= start for _, grace_end in self.late[low:high])
+
+    def oldest_past_grace(self) -> date | None:
+        """The due date of the oldest item past grace and unpaid at the current day."""
+        return self.past_grace[0][0] if self.past_grace else None
+
+    def arrears(self) -> bool:
+        """Whether an item past due is unpaid at the current day."""
+        return bool(self.past_due)
+
+
 class _Builder:
     def __init__(
         self, assessment: Assessment, account: Account, bureau: Bureau, policies: PolicySet
@@ -297,6 +382,10 @@ class _Builder:
         )
         #: An installment loan closes itself when paid off (revolving needs an event).
         self.closes = account.product == "installment" and bool(self.items)
+        self.sweep = _Sweep(self.items)
+        starts = [e.start for e in assessment.episodes]
+        #: Episode starts, if in order (they are, from the core replay): bisected.
+        self.episode_starts = starts if starts == sorted(starts) else None
 
     def cite(self, subject: str) -> list[Citation]:
         """The bureau's citation for ``subject``, if it gives one (as a 0/1-item list)."""
@@ -311,12 +400,14 @@ class _Builder:
         return snapshot_day(self.policies, self.bureau, *_ym(index))
 
     def nothing_owed(self, day: date) -> bool:
-        return all(not i.unpaid_at(day) for i in self.items)
+        return self.sweep.unpaid(day) == 0
 
     def code(self, start: date, day: date) -> str:
         """The code of the month whose reporting period is ``(start, day]``."""
         if day < self.account.opened_on:
             return "/"
+        sweep = self.sweep
+        sweep.advance(day)
         owed_nothing = self.nothing_owed(day)
         closed = self.a.closed_on is not None and self.a.closed_on <= day
         if owed_nothing and (self.closes or closed):
@@ -324,26 +415,16 @@ class _Builder:
         written_off = self.a.written_off_on
         if written_off is not None and written_off <= day and not owed_nothing:
             return "B"
-        if any(start < g <= day for g in self.guarantor_days):
+        guarantor = self.guarantor_days
+        if bisect.bisect_right(guarantor, day) > bisect.bisect_right(guarantor, start):
             return "D"
-        dpd = max(
-            ((day - i.due).days for i in self.items if i.grace_end < day and i.unpaid_at(day)),
-            default=0,
-        )
+        oldest = sweep.oldest_past_grace()
+        dpd = (day - oldest).days if oldest is not None else 0
         if dpd > 0:
             return self.bureau.dpd_code(dpd)
-        for i in self.items:
-            settled = i.settled_on
-            if (
-                settled is not None
-                and not i.revolved
-                and start < settled <= day
-                and settled > i.grace_end >= start
-            ):
-                return "M"
-        due_now = any(start < i.due <= day for i in self.items)
-        arrears = any(i.due < day and i.unpaid_at(day) for i in self.items)
-        if not due_now and not arrears:
+        if sweep.settled_in_grace_window(start, day):
+            return "M"
+        if not sweep.due_between(start, day) and not sweep.arrears():
             return "*"
         return "N"
 
@@ -405,11 +486,14 @@ class _Builder:
     def episode_of(self, start: date, day: date) -> int | None:
         """Index of the episode a negative month ``(start, day]`` belongs to."""
         episodes = self.a.episodes
-        for index in range(len(episodes) - 1, -1, -1):
+        # Episodes in order of start: only those up to ``begun`` started by ``day``.
+        starts = self.episode_starts
+        begun = len(episodes) if starts is None else bisect.bisect_right(starts, day)
+        for index in range(begun - 1, -1, -1):
             e = episodes[index]
             if e.start <= day and (e.end is None or e.end > day):
                 return index
-        for index in range(len(episodes) - 1, -1, -1):
+        for index in range(begun - 1, -1, -1):
             e = episodes[index]
             if e.start <= day and (e.end is None or e.end > start):
                 return index
