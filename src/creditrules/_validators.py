@@ -1,4 +1,11 @@
-"""attrs validators and converters shared by the model (private)."""
+"""attrs validators and converters shared by the model (private).
+
+Also the supported ranges of input values (see ``docs/explanation/conventions.md``,
+section "Supported ranges"): every date, count and rate an account or provider file
+gives is checked against them on construction, so that nothing later runs past the
+end of :class:`datetime.date`, overflows the exact decimal context, or runs for a
+time set by a value rather than by the size of the input.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,103 @@ from typing import Any
 import attrs
 
 from .money import parse_money, parse_rate
+
+#: The first day creditrules computes with: dates of accounts, events, policy
+#: versions and the as-of date lie in ``[MIN_DATE, MAX_DATE]``.
+MIN_DATE = date(1970, 1, 1)
+#: The last day creditrules computes with (see :data:`MIN_DATE`).
+MAX_DATE = date(2199, 12, 31)
+#: Longest grace period, in days (``grace_days``).
+MAX_GRACE_DAYS = 365
+#: Longest loan, bill-installment plan or negotiated plan, in months or periods
+#: (thirty years; the run time of an assessment grows with it).
+MAX_TERM_MONTHS = 360
+#: Most bills, payments, events or reported months in one account (each list).
+MAX_ITEMS = 1000
+#: Largest daily rate (penalty, revolving interest, a loan's contract rate): 5 % a day.
+MAX_DAILY_RATE = Decimal("0.05")
+#: Largest annual rate (a loan's ``annual_rate``, ``penalty_cap``): 1,825 % a year,
+#: :data:`MAX_DAILY_RATE` over 365 days.
+MAX_ANNUAL_RATE = Decimal("18.25")
+#: Largest multiple of a contract rate (``penalty_rate_multiplier``).
+MAX_MULTIPLIER = Decimal("10")
+#: Largest share or fee rate of an amount (``minimum_payment_ratio``, fee tables): 100 %.
+MAX_SHARE = Decimal("1")
+
+
+def date_problem(value: date, what: str = "date") -> str | None:
+    """Say why ``value`` is outside the supported date window, or ``None`` if it is inside.
+
+    Args:
+        value: The date.
+        what: What the date is, for the message (``"as-of date"``).
+
+    Returns:
+        A message naming the window, or ``None``.
+    """
+    if MIN_DATE <= value <= MAX_DATE:
+        return None
+    return (
+        f"{what} {value.isoformat()} is outside the supported range "
+        f"{MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
+    )
+
+
+def bounded_rate(maximum: Decimal, unit: str = "", *, fraction: bool = True) -> Any:
+    """Converter: an exact non-negative rate of at most ``maximum``.
+
+    Args:
+        maximum: The largest rate accepted.
+        unit: How to read the maximum in the message (``" a day"``).
+        fraction: Whether the rate is a fraction (the message then says how to
+            write one); ``False`` for a multiplier.
+
+    Returns:
+        A function turning a raw value into the rate, raising ``ValueError``.
+    """
+
+    def convert(value: Any) -> Decimal:
+        parsed = parse_rate(value)
+        if parsed > maximum:
+            hint = "; give the rate as a fraction (0.0005 is 0.05 %)" if fraction else ""
+            raise ValueError(f"{parsed} is above the supported maximum of {maximum}{unit}{hint}")
+        return parsed
+
+    return convert
+
+
+def optional_bounded_rate(maximum: Decimal, unit: str = "", *, fraction: bool = True) -> Any:
+    """Like :func:`bounded_rate` but keeps ``None``."""
+    convert = bounded_rate(maximum, unit, fraction=fraction)
+
+    def convert_optional(value: Any) -> Decimal | None:
+        return None if value is None else convert(value)
+
+    return convert_optional
+
+
+def at_most(maximum: int, unit: str = "") -> Any:
+    """Validator: a whole number (not a bool) of at most ``maximum``."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{attribute.name} must be a whole number, got {value!r}")
+        if value > maximum:
+            raise ValueError(f"{attribute.name} must be at most {maximum}{unit}, got {value}")
+
+    return check
+
+
+def max_items(maximum: int = MAX_ITEMS) -> Any:
+    """Validator: a sequence of at most ``maximum`` entries."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if len(value) > maximum:
+            raise ValueError(
+                f"{attribute.name} has {len(value)} entries; at most {maximum} are supported"
+            )
+
+    return check
 
 
 def money(value: Any) -> Decimal:
@@ -44,9 +148,12 @@ def positive(instance: Any, attribute: attrs.Attribute[Any], value: Decimal | in
 
 
 def is_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Require a :class:`datetime.date` (not a datetime)."""
+    """Require a :class:`datetime.date` (not a datetime) within the supported window."""
     if not isinstance(value, date) or hasattr(value, "hour"):
         raise TypeError(f"{attribute.name} must be a date (YYYY-MM-DD), got {value!r}")
+    problem = date_problem(value, attribute.name)
+    if problem is not None:
+        raise ValueError(problem)
 
 
 def optional_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -69,3 +176,13 @@ def one_of(*choices: Any) -> Any:
 def to_tuple(value: Any) -> tuple[Any, ...]:
     """Freeze a sequence into a tuple."""
     return tuple(value)
+
+
+def optional_daily_rate(value: Any) -> Decimal | None:
+    """A daily rate of at most :data:`MAX_DAILY_RATE`, or ``None``."""
+    return None if value is None else bounded_rate(MAX_DAILY_RATE, " a day")(value)
+
+
+def optional_annual_rate(value: Any) -> Decimal | None:
+    """An annual rate of at most :data:`MAX_ANNUAL_RATE`, or ``None``."""
+    return None if value is None else bounded_rate(MAX_ANNUAL_RATE, " a year")(value)

@@ -107,22 +107,24 @@ class LoanTerms:
 
     Attributes:
         principal: Amount lent.
-        term_months: Number of monthly installments.
+        term_months: Number of monthly installments (1 to 360).
         method: ``equal_installment`` (等额本息), ``equal_principal`` (等额本金) or
             ``interest_first`` (先息后本).
         start_date: Day the money was lent; interest runs from it.
-        annual_rate: Nominal annual rate, or ``None``.
-        daily_rate: Contract daily rate, or ``None``.
+        annual_rate: Nominal annual rate, or ``None`` (at most 18.25, i.e. 1,825 %).
+        daily_rate: Contract daily rate, or ``None`` (at most 0.05, i.e. 5 % a day).
         day_basis: 360 or 365 days per year.
         due_day: Day of month installments fall due (default: start date's day).
     """
 
     principal: Decimal = attrs.field(converter=v.money, validator=v.positive)
-    term_months: int = attrs.field(validator=[attrs.validators.instance_of(int), v.positive])
+    term_months: int = attrs.field(
+        validator=[attrs.validators.instance_of(int), v.positive, v.at_most(v.MAX_TERM_MONTHS)]
+    )
     method: str = attrs.field(validator=v.one_of(*METHODS))
     start_date: date = attrs.field(validator=v.is_date)
-    annual_rate: Decimal | None = attrs.field(default=None, converter=v.optional_rate)
-    daily_rate: Decimal | None = attrs.field(default=None, converter=v.optional_rate)
+    annual_rate: Decimal | None = attrs.field(default=None, converter=v.optional_annual_rate)
+    daily_rate: Decimal | None = attrs.field(default=None, converter=v.optional_daily_rate)
     day_basis: int = attrs.field(default=360, validator=v.one_of(360, 365))
     due_day: int | None = attrs.field(default=None)
 
@@ -262,14 +264,17 @@ class Agreement:
 
     Attributes:
         date: The day the agreement takes effect (after that day's payments).
-        installments: The plan, due dates strictly increasing and after ``date``.
+        installments: The plan, due dates strictly increasing and after ``date``
+            (at most 360).
         counterparty: Who agreed it (the lender, a guarantor, a collector).
         note: Free text (e.g. the agreement's reference).
     """
 
     type: ClassVar[str] = "agreement"
     date: date = attrs.field(validator=v.is_date)
-    installments: tuple[PlannedPayment, ...] = attrs.field(converter=_plan)
+    installments: tuple[PlannedPayment, ...] = attrs.field(
+        converter=_plan, validator=v.max_items(v.MAX_TERM_MONTHS)
+    )
     counterparty: str = attrs.field(default="", kw_only=True)
     note: str = attrs.field(default="", kw_only=True)
 
@@ -324,10 +329,16 @@ class ReportedMonth:
     def _check_month(self, attribute: Any, value: str) -> None:
         try:
             year, month = value.split("-")
-            if len(year) != 4 or not 1 <= int(month) <= 12:
+            if len(year) != 4 or len(month) != 2 or not 1 <= int(month) <= 12:
                 raise ValueError
-        except ValueError:
+            first = date(int(year), int(month), 1)
+        except (ValueError, AttributeError):
             raise ValueError(f"month must be YYYY-MM, got {value!r}") from None
+        if v.date_problem(first) is not None:
+            raise ValueError(
+                f"month {value} is outside the supported range "
+                f"{v.MIN_DATE:%Y-%m} to {v.MAX_DATE:%Y-%m}"
+            )
 
 
 class AccountProblems(ValueError):
@@ -372,12 +383,18 @@ class Account:
     provider: str = attrs.field(validator=attrs.validators.min_len(1))
     product: str = attrs.field(validator=v.one_of(*PRODUCTS))
     opened_on: date = attrs.field(validator=v.is_date)
-    bills: tuple[Bill, ...] = attrs.field(default=(), converter=v.to_tuple)
+    bills: tuple[Bill, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.max_items())
     loan: LoanTerms | None = attrs.field(default=None)
-    payments: tuple[Payment, ...] = attrs.field(default=(), converter=v.to_tuple)
-    events: tuple[Event, ...] = attrs.field(default=(), converter=v.to_tuple)
+    payments: tuple[Payment, ...] = attrs.field(
+        default=(), converter=v.to_tuple, validator=v.max_items()
+    )
+    events: tuple[Event, ...] = attrs.field(
+        default=(), converter=v.to_tuple, validator=v.max_items()
+    )
     policy: tuple[PolicyValue, ...] = attrs.field(default=(), converter=_policy_values)
-    reported: tuple[ReportedMonth, ...] = attrs.field(default=(), converter=v.to_tuple)
+    reported: tuple[ReportedMonth, ...] = attrs.field(
+        default=(), converter=v.to_tuple, validator=v.max_items()
+    )
     funder: str = attrs.field(default="", kw_only=True)
     guarantor: str = attrs.field(default="", kw_only=True)
     name: str = attrs.field(default="", kw_only=True)
@@ -445,6 +462,33 @@ class Account:
                     )
                 )
         return found
+
+    def as_of_problems(self, as_of: date) -> list[tuple[str, str]]:
+        """List why ``as_of`` cannot be this account's assessment date (empty when it can).
+
+        The as-of date must lie in the supported window (``1970-01-01`` to
+        ``2199-12-31``) and not before the account opened. The problems are
+        ``(json_path, message)`` pairs; an as-of date before the opening is reported
+        at ``$.account.opened_on``, the value it contradicts.
+
+        Args:
+            as_of: The assessment date.
+
+        Returns:
+            ``(json_path, message)`` pairs.
+        """
+        problem = v.date_problem(as_of, "the as-of date")
+        if problem is not None:
+            return [("$", problem)]
+        if as_of < self.opened_on:
+            return [
+                (
+                    "$.account.opened_on",
+                    f"the as-of date {as_of} is before the account opened on "
+                    f"{self.opened_on}; assess it on or after that day",
+                )
+            ]
+        return []
 
     @property
     def total_paid(self) -> Decimal:

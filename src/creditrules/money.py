@@ -25,6 +25,7 @@ from decimal import Decimal
 __all__ = [
     "EXACT",
     "FEN",
+    "MAX_AMOUNT",
     "PRECISION",
     "ZERO",
     "exact",
@@ -40,6 +41,9 @@ __all__ = [
 FEN = Decimal("0.01")
 #: Zero, at fen scale.
 ZERO = Decimal("0.00")
+#: The largest amount an input may give (one trillion yuan): amounts stay far from
+#: the :data:`PRECISION` digits of exact arithmetic, whatever accrues on them.
+MAX_AMOUNT = Decimal("1000000000000.00")
 #: Digits of precision used for exact intermediate arithmetic.
 PRECISION = 34
 #: The exact context: :data:`PRECISION` digits, rounding half-up. Use it as
@@ -106,7 +110,11 @@ def format_money(amount: Decimal | int | str) -> str:
 
 def is_fen(amount: Decimal) -> bool:
     """Tell whether ``amount`` is finite and has no digits below the fen."""
-    return amount.is_finite() and amount == amount.quantize(FEN, rounding=decimal.ROUND_DOWN)
+    if not amount.is_finite():
+        return False
+    with decimal.localcontext(EXACT) as context:
+        context.traps[decimal.InvalidOperation] = False
+        return amount == amount.quantize(FEN, rounding=decimal.ROUND_DOWN)
 
 
 def parse_money(value: object) -> Decimal:
@@ -123,7 +131,8 @@ def parse_money(value: object) -> Decimal:
         The amount at fen scale.
 
     Raises:
-        ValueError: if the value is not an exact amount of whole fen.
+        ValueError: if the value is not an exact amount of whole fen, or is
+            larger than :data:`MAX_AMOUNT` in size.
     """
     if isinstance(value, bool):
         raise ValueError(f"expected an amount of money, got {value!r}")
@@ -142,6 +151,10 @@ def parse_money(value: object) -> Decimal:
         raise ValueError(f"expected an amount of money, got {type(value).__name__}")
     if not amount.is_finite():
         raise ValueError(f"{value!r} is not a finite amount")
+    if abs(amount) > MAX_AMOUNT:
+        raise ValueError(
+            f"amount {value} is too large; amounts up to {format_money(MAX_AMOUNT)} are supported"
+        )
     if not is_fen(amount):
         raise ValueError(f"{value!r} has digits below the fen (0.01); round it yourself first")
     return to_fen(amount)
@@ -159,8 +172,14 @@ def parse_rate(value: object) -> Decimal:
     Raises:
         ValueError: for floats, non-numbers and negative rates.
     """
-    if isinstance(value, (bool, float)):
+    if isinstance(value, bool):
+        raise ValueError(
+            f'expected a rate as a decimal number (e.g. "0.0005"), got {str(value).lower()}'
+        )
+    if isinstance(value, float):
         raise ValueError(f"rate {value!r} must be given as a string or Decimal, not a float")
+    if not isinstance(value, (Decimal, int, str)):
+        raise ValueError(f"expected a rate as a decimal number, got {type(value).__name__}")
     try:
         rate = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except decimal.InvalidOperation:

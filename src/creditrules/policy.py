@@ -31,9 +31,19 @@ from typing import Any, Literal
 
 import attrs
 
-from ._validators import optional_date
+from ._validators import (
+    MAX_ANNUAL_RATE,
+    MAX_DAILY_RATE,
+    MAX_GRACE_DAYS,
+    MAX_MULTIPLIER,
+    MAX_SHARE,
+    MAX_TERM_MONTHS,
+    bounded_rate,
+    optional_bounded_rate,
+    optional_date,
+)
 from .errors import PolicyError
-from .money import parse_money, parse_rate
+from .money import parse_money
 
 __all__ = [
     "COMPONENTS",
@@ -57,12 +67,16 @@ COMPONENTS: tuple[str, ...] = ("penalty", "fees", "interest", "principal")
 LAYERS: tuple[str, ...] = ("default", "provider", "account")
 
 
-def _int(minimum: int) -> Callable[[Any], int]:
+def _int(minimum: int, maximum: int) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool):
+            raise ValueError(f"expected a whole number, got {str(value).lower()}")
+        if not isinstance(value, int):
             raise ValueError(f"expected a whole number, got {value!r}")
         if value < minimum:
             raise ValueError(f"must be at least {minimum}, got {value}")
+        if value > maximum:
+            raise ValueError(f"must be at most {maximum}, got {value}")
         return value
 
     return parse
@@ -121,10 +135,18 @@ def _fee_table(value: Any) -> tuple[tuple[int, Decimal], ...]:
             number = int(periods)
             if number < 2:
                 raise ValueError(f"a plan needs at least 2 periods, got {periods!r}")
-            table.append((number, parse_rate(fee)))
+            if number > MAX_TERM_MONTHS:
+                raise ValueError(f"a plan has at most {MAX_TERM_MONTHS} periods, got {periods!r}")
+            table.append((number, _share(fee)))
     except (TypeError, ValueError) as exc:
         raise ValueError(f"expected a table of periods → fee rate: {exc}") from None
     return tuple(sorted(table))
+
+
+_daily = optional_bounded_rate(MAX_DAILY_RATE, " a day")
+_annual = optional_bounded_rate(MAX_ANNUAL_RATE, " a year")
+_multiplier = optional_bounded_rate(MAX_MULTIPLIER, " times the contract rate", fraction=False)
+_share = bounded_rate(MAX_SHARE, " (100 %)")
 
 
 def _dump_fee_table(value: tuple[tuple[int, Decimal], ...]) -> dict[str, str]:
@@ -206,7 +228,7 @@ PARAMETERS: Mapping[str, Parameter] = {
     for p in (
         Parameter(
             "grace_days",
-            _int(0),
+            _int(0, MAX_GRACE_DAYS),
             0,
             "Days after the due date within which full payment counts as on time.",
             "A.3",
@@ -227,14 +249,14 @@ PARAMETERS: Mapping[str, Parameter] = {
         ),
         Parameter(
             "penalty_daily_rate",
-            _optional(parse_rate),
+            _daily,
             None,
             "Daily penalty rate as a fraction (0.0005 = 0.05 %/day); unset = unknown.",
             "A.4",
         ),
         Parameter(
             "penalty_rate_multiplier",
-            _optional(parse_rate),
+            _multiplier,
             None,
             "Penalty daily rate as a multiple of the loan's contract daily rate "
             "(used when penalty_daily_rate is unset).",
@@ -249,7 +271,7 @@ PARAMETERS: Mapping[str, Parameter] = {
         ),
         Parameter(
             "penalty_cap",
-            _optional(parse_rate),
+            _annual,
             None,
             "Cap on the annualised penalty rate (fraction per year, over day_basis days).",
             "A.4",
@@ -278,7 +300,7 @@ PARAMETERS: Mapping[str, Parameter] = {
         ),
         Parameter(
             "minimum_payment_ratio",
-            _optional(parse_rate),
+            _optional(bounded_rate(MAX_SHARE, " (100 %)")),
             None,
             "Share of a bill that, paid by the due date, keeps a revolving account "
             "current (the rest revolves); unset = no minimum-payment facility.",
@@ -286,7 +308,7 @@ PARAMETERS: Mapping[str, Parameter] = {
         ),
         Parameter(
             "revolving_daily_rate",
-            _optional(parse_rate),
+            _daily,
             None,
             "Daily interest on the revolved rest of a bill after a minimum payment.",
             "B.1",
@@ -301,7 +323,7 @@ PARAMETERS: Mapping[str, Parameter] = {
         ),
         Parameter(
             "max_term_months",
-            _optional(_int(1)),
+            _optional(_int(1, MAX_TERM_MONTHS)),
             None,
             "Longest loan term the provider offers.",
             "B.2",
@@ -316,7 +338,7 @@ PARAMETERS: Mapping[str, Parameter] = {
         # -- negotiation (remediation) --------------------------------------
         Parameter(
             "negotiation_max_term_months",
-            _optional(_int(1)),
+            _optional(_int(1, MAX_TERM_MONTHS)),
             None,
             "Longest negotiated repayment plan (协商还款) the lender agrees to; unset = unknown.",
             "B.5",

@@ -28,6 +28,12 @@ __all__ = ["RULE_ID", "BillInstallment", "convert", "installment_problems"]
 
 #: The rule id recorded when a bill is converted.
 RULE_ID = "huabei.bill_installment"
+#: The most periods a conversion may have: creditrules' longest supported plan
+#: (360 months, ``docs/explanation/conventions.md#supported-ranges``). Huabei itself
+#: lists 3, 6, 9 and 12; the bound keeps the work of a conversion bounded by the file.
+MAX_PERIODS = 360
+#: The largest fee rate of a conversion: 100 % of the amount converted.
+MAX_FEE_RATE = Decimal("1")
 
 
 def _is_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -44,12 +50,22 @@ def _bill_ref(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
 
 
 def _periods(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-        raise ValueError(f"{attribute.name} must be a whole number of at least 2, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 2 <= value <= MAX_PERIODS:
+        raise ValueError(
+            f"{attribute.name} must be a whole number from 2 to {MAX_PERIODS}, got {value!r}"
+        )
 
 
 def _optional_rate(value: Any) -> Decimal | None:
-    return None if value is None else parse_rate(value)
+    if value is None:
+        return None
+    rate = parse_rate(value)
+    if rate > MAX_FEE_RATE:
+        raise ValueError(
+            f"fee_rate {rate} is above 1 (100 % of the amount converted); give it as a "
+            "fraction (0.088 is 8.8 %)"
+        )
+    return rate
 
 
 def _optional_money(value: Any) -> Decimal | None:
@@ -74,9 +90,11 @@ class BillInstallment:
     Attributes:
         date: Day the bill was converted.
         bill: The bill converted: its id, or its due date as a string ("2025-03-10").
-        periods: Number of monthly installments (Huabei lists 3, 6, 9 and 12).
+        periods: Number of monthly installments (Huabei lists 3, 6, 9 and 12; 2 to
+            :data:`MAX_PERIODS` are accepted).
         fee_rate: The total fee rate you were quoted (0.088 = 8.8 % of the amount
-            converted), overriding the provider's table; per-user pricing varies.
+            converted, at most 1), overriding the provider's table; per-user pricing
+            varies.
         amount: The amount converted, if not the whole bill; the rest stays due on the
             bill's due date.
         note: Free text kept with the event.
