@@ -13,7 +13,7 @@ from . import report as _report
 from ._engine import summarize
 from ._explain import build_explanation
 from ._plugins import Registry, get_registry
-from .assessment import Assessment, Components, DueItemResult
+from .assessment import Assessment, Components, DueItemResult, RateWarning
 from .bureau import Bureau
 from .errors import InputError, InputProblem, PolicyError
 from .explain import Explanation
@@ -270,49 +270,47 @@ def _unknowns(
         )
 
 
-#: The APR line regulators hold licensed lenders to (conventions, figures: warnings).
+#: The APR line regulators hold licensed lenders to (conventions: figures, warnings).
 APR_LINE = Decimal("0.24")
 
 
-def _warnings(policy: Policy, account: Account) -> tuple[str, ...]:
-    """Rates in force above the 24% APR line, each named with its annual equivalent.
+def _warnings(policy: Policy, account: Account) -> tuple[RateWarning, ...]:
+    """Rates in force above the 24% APR line, each with its annual equivalent.
 
     The figures are computed with the values as given; a rate far above the line is
     more likely a typing error (a percentage given as a fraction) than a contract.
     """
-    found: list[str] = []
+    found: list[RateWarning] = []
     basis = Decimal(policy.day_basis)
     loan = account.loan
 
     def above(name: str, annual: Decimal, given: str) -> None:
         if annual > APR_LINE:
-            found.append(
-                f"{name} = {given} is {_percent(annual)} a year, above the 24% APR line "
-                "regulators hold licensed lenders to (4 × LPR binds private lending only): "
-                "computed as given — check the value against your contract"
-            )
+            with localcontext(EXACT):  # to 0.01 % a year
+                shown = annual.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+            found.append(RateWarning(name, given, shown, APR_LINE))
 
     if loan is not None:
         given = f"{loan.daily_rate} a day" if loan.daily_rate is not None else f"{loan.annual}"
         above("loan rate", loan.annual, given)
-    for name in ("penalty_daily_rate", "revolving_daily_rate"):
-        rate = getattr(policy, name)
-        if rate is not None:
-            above(name, rate * basis, str(rate))
-    multiplier = policy.penalty_rate_multiplier
-    if policy.penalty_daily_rate is None and multiplier is not None and loan is not None:
-        above(
-            "penalty_rate_multiplier",
-            multiplier * loan.annual,
-            f"{multiplier} × the loan rate",
-        )
+    revolving = policy.revolving_daily_rate
+    if revolving is not None:
+        above("revolving_daily_rate", revolving * basis, f"{revolving} a day")
+    # The penalty as the engine applies it (conventions A.4): the daily rate given, or
+    # the multiple of the loan's daily rate, within penalty_cap if there is one.
+    penalty, name, given = policy.penalty_daily_rate, "penalty_daily_rate", ""
+    if penalty is not None:
+        given = f"{penalty} a day"
+    elif policy.penalty_rate_multiplier is not None and loan is not None:
+        multiplier = policy.penalty_rate_multiplier
+        penalty, name = multiplier * loan.daily, "penalty_rate_multiplier"
+        given = f"{multiplier} × the loan's daily rate"
+    if penalty is not None:
+        annual = penalty * basis
+        if policy.penalty_cap is not None:
+            annual = min(annual, policy.penalty_cap)
+        above(name, annual, given)
     return tuple(found)
-
-
-def _percent(annual: Decimal) -> str:
-    with localcontext(EXACT):
-        value = (annual * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
-    return f"{value:f}%"
 
 
 def _composer(registry: Registry | None, ruleset: RuleSet | None) -> _Composer:

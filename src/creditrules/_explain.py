@@ -247,7 +247,9 @@ class _Builder:
     def build(self) -> tuple[ExplainedFigure, ...]:
         self.days_past_due()
         self.totals()
+        self.warnings()
         self.firings()
+        self.minimum_missed()
         self.credit()
         self.episodes()
         self.report()
@@ -318,16 +320,137 @@ class _Builder:
             else:
                 text = tr._(something, date=day, total=_money(components.total), **parts)
             self.add(label, _money(components.total), "timeline.replay", text)
+        self.payoff()
         charged = a.charged
         text = tr._(
-            "Cost beyond principal so far: interest {interest} + fees {fees} + penalty "
-            "{penalty} = {total}.",
+            "Cost beyond principal charged up to {date}: interest {interest} + fees {fees} + "
+            "penalty {penalty} = {total}. Interest of periods not yet started is not counted.",
+            date=day,
             interest=_money(charged.interest),
             fees=_money(charged.fees),
             penalty=_money(charged.penalty),
             total=_money(a.cost),
         )
         self.add("cost", _money(a.cost), "timeline.replay", text)
+
+    def payoff(self) -> None:
+        """What repaying everything on the as-of date takes (the assessment's ``payoff``)."""
+        tr, a = self.tr, self.a
+        payoff = a.payoff
+        if payoff is None:
+            return
+        day = tr.date(a.as_of)
+        if payoff == 0:
+            text = tr._("Nothing is needed to repay everything on {date}.", date=day)
+            self.add("payoff", _money(payoff), "timeline.replay", text)
+            return
+        text = tr._(
+            "To repay everything on {date}: {amount}. Paid that day, it leaves nothing owed "
+            "and nothing past due: what is billed and unpaid with the penalty accrued to that "
+            "day, and the principal not yet billed, less any credit.",
+            date=day,
+            amount=_money(payoff),
+        )
+        policy: tuple[PolicyUse, ...] = ()
+        live = [i for i in a.items if i.kind == "installment" and i.open_date > a.as_of]
+        if any(f.rule == "early_repayment.interest_to_date" for f in a.rules) or (
+            live and self.param("overpayment", a.as_of) == "prepay"
+        ):
+            text = tr.then(
+                text,
+                tr._(
+                    "Interest runs only to that day (the provider's early-repayment rule), so "
+                    "it can be less than the balance."
+                ),
+            )
+            policy = self.policy(("overpayment",), (a.as_of,))
+        elif live:
+            text = tr.then(
+                text,
+                tr._(
+                    "It includes the interest the schedule sets for the installments still to "
+                    "come: no early-repayment rule of the provider is known that leaves it out."
+                ),
+            )
+            policy = self.policy(("overpayment",), (a.as_of,))
+        self.add("payoff", _money(payoff), "timeline.replay", text, policy)
+
+    def warnings(self) -> None:
+        """Rates above the 24% APR line: computed as given, named with the line."""
+        tr = self.tr
+        for warning in self.a.warnings:
+            text = tr._(
+                "{name} = {given} is {annual} a year, above the {cap} APR line regulators hold "
+                "licensed lenders to. The figures are computed with it as given: check it "
+                "against your contract.",
+                name=warning.name,
+                given=warning.given,
+                annual=_percent(warning.annual),
+                cap=_percent(warning.cap),
+            )
+            self.add(
+                f"warning:{warning.name}",
+                _percent(warning.annual),
+                "policy.sanity",
+                text,
+                about=(
+                    tr._(
+                        "Licensed lenders are held to a 24% APR line; 4 × the one-year LPR "
+                        "binds private lending only."
+                    ),
+                    _APR_LINE_SOURCE,
+                    "C",
+                ),
+            )
+
+    def minimum_missed(self) -> None:
+        """A bill that received less than its minimum payment: by how much it missed."""
+        tr, a = self.tr, self.a
+        groups: dict[date, list[DueItemResult]] = {}
+        for item in a.items:
+            if item.kind == "bill" and item.status in ("overdue", "paid_late"):
+                groups.setdefault(item.due_date, []).append(item)
+        for due, bills in groups.items():
+            ratio = self.param("minimum_payment_ratio", due)
+            if ratio is None:
+                continue
+            deadline = self.grace_end(bills[0])
+            billed = sum(
+                (i.charged.principal + i.charged.interest + i.charged.fees for i in bills), ZERO
+            )
+            paid = sum(
+                (
+                    x.amount
+                    for i in bills
+                    for x in i.allocations
+                    if x.date <= deadline
+                    and x.component != "penalty"
+                    and x.source in ("payment", "credit")
+                ),
+                ZERO,
+            )
+            minimum = max(to_fen(billed * Decimal(ratio)), Decimal("0.01")) if billed else ZERO
+            if not 0 < paid < minimum:
+                continue
+            text = tr._(
+                "The bill due {due} received {paid} by {deadline}, {short} less than the "
+                "minimum payment of {minimum} ({ratio} of {billed}): the rest could not revolve, "
+                "so the bill is past due from the day after its due date.",
+                due=tr.date(due),
+                paid=_money(paid),
+                deadline=tr.date(deadline),
+                short=_money(minimum - paid),
+                minimum=_money(minimum),
+                ratio=_percent(Decimal(ratio)),
+                billed=_money(billed),
+            )
+            self.add(
+                f"minimum:{due.isoformat()}",
+                _money(minimum),
+                "revolving.minimum_payment",
+                text,
+                self.policy(("minimum_payment_ratio",), (due,)),
+            )
 
     def firings(self) -> None:
         fired = self.a.rules
@@ -545,11 +668,11 @@ class _Builder:
         day = date.fromisoformat(firing.subject.split()[-1])
         guarantor = firing.fact("guarantor")
         text = tr._(
-            "On {date} the guarantor {guarantor} paid the lender on your behalf: the {amount} "
-            "still owed is now owed to the guarantor, and it keeps running.",
+            "On {date} the guarantor {guarantor} paid the lender on your behalf: everything "
+            "still owed, past due or not yet due, is now owed to the guarantor, and it keeps "
+            "running.",
             date=tr.date(day),
             guarantor=guarantor,
-            amount=_money(firing.fact("owed_now")),
         )
         self.add(f"owed_to:{day.isoformat()}", guarantor, "guarantor.compensation", text)
 
@@ -891,6 +1014,11 @@ class _Builder:
         for action in getattr(self.a, "actions", None) or ():
             code = str(getattr(action, "code", ""))
             name = tr._(_ACTIONS[code]) if code in _ACTIONS else str(getattr(action, "title", code))
+            relief = self.relief_of(self.bureau, _detail(action, "relief")) if self.bureau else None
+            if code == "wait_for_expiry" and relief is not None:
+                name = tr._(
+                    "Wait for the record to be hidden by {relief}", relief=tr._(relief.name)
+                )
             amount = getattr(action, "amount", None)
             deadline = getattr(action, "deadline", None)
             money = _money(amount) if amount is not None else ""
@@ -949,6 +1077,21 @@ class _Builder:
                 tr._("The negative record then disappears on {date}.", date=tr.date(gone))
             )
         return sentences
+
+
+def _detail(action: Any, key: str) -> str | None:
+    """One of an action's details, or ``None``."""
+    details = getattr(action, "details", None) or {}
+    value = dict(details).get(key)
+    return None if value is None else str(value)
+
+
+#: Where the 24% APR line and the 4 × LPR cap come from (conventions: warnings).
+_APR_LINE_SOURCE = (
+    "最高人民法院关于审理民间借贷案件适用法律若干问题的规定 (2020) Art. 25 (4 × LPR, private "
+    "lending); regulators' 24% APR line for licensed lenders; creditrules conventions: "
+    "warnings (docs/explanation/conventions.md#conventions-warnings)"
+)
 
 
 # ------------------------------------------------------------------------------ not fired

@@ -694,37 +694,49 @@ class Planner:
             hidden = record.hidden_from
             if not record.visible or hidden is None or hidden <= self.as_of:
                 continue
-            why = (
-                f"the {record.relief} relief hides it"
-                if record.relief is not None and hidden != record.expires_on
-                else f"5 years after the overdue ended on {record.ended_on}, it is deleted"
-            )
             citations = [_cite(self.bureau, "expires_on")]
-            if record.relief is not None:
-                relief = next((r for r in self.bureau.reliefs if r.id == record.relief), None)
-                if relief is not None:
-                    citations.append(relief.citation)
+            relief = next((r for r in self.bureau.reliefs if r.id == record.relief), None)
+            hidden_by_relief = relief is not None and hidden != record.expires_on
+            if relief is not None:
+                citations.append(relief.citation)
+            details = {
+                "first_month": record.first_month,
+                "last_month": record.last_month,
+                "hidden_from": hidden.isoformat(),
+            }
+            if relief is not None and hidden_by_relief:
+                title = (
+                    f"The record of {record.first_month}–{record.last_month} is hidden by "
+                    f"{relief.name} from {hidden}"
+                )
+                lead = f"On {hidden} {relief.name} hides it, automatically."
+                removes = "Nothing to pay or file: the bureau hides it on that day."
+                details["relief"] = relief.id
+            else:
+                title = (
+                    f"The record of {record.first_month}–{record.last_month} is deleted on {hidden}"
+                )
+                lead = (
+                    f"On {hidden}, {self.bureau.retention_years} years after the overdue "
+                    f"ended on {record.ended_on}, it is deleted, automatically."
+                )
+                removes = "Nothing to pay or file: the bureau deletes it on that day."
             found.append(
                 Action(
                     code="wait_for_expiry",
-                    title=f"The record of {record.first_month}–{record.last_month} "
-                    f"disappears on {hidden}",
+                    title=title,
                     effect=Effect(
-                        f"On {hidden} {why}, automatically.",
+                        lead,
                         record_disappears_on=hidden,
                         episode_start=record.episode_start,
                     ),
                     steps=[
-                        "Nothing to pay or file: the bureau removes it on that day.",
+                        removes,
                         "Nobody can make a true record go earlier, for money or otherwise.",
                         "Keep every other payment on time, so that no new record appears.",
                     ],
                     citations=citations,
-                    details={
-                        "first_month": record.first_month,
-                        "last_month": record.last_month,
-                        "hidden_from": hidden.isoformat(),
-                    },
+                    details=details,
                 )
             )
         return found

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from .money import ZERO, sum_money
+from .money import EXACT, ZERO, sum_money
 from .policy import AppliedValue
 from .record import DecisionRecord
 from .remediation import Action
@@ -34,6 +34,7 @@ __all__ = [
     "Components",
     "DueItemResult",
     "Episode",
+    "RateWarning",
     "RuleFiring",
 ]
 
@@ -195,6 +196,39 @@ class RuleFiring:
         return dict(self.facts)[name]
 
 
+@attrs.frozen
+class RateWarning:
+    """A rate in force above a regulatory line: computed as given, but worth checking.
+
+    Attributes:
+        name: What the rate is: ``loan rate``, or a policy parameter
+            (``penalty_daily_rate``, ``penalty_rate_multiplier``, ``revolving_daily_rate``).
+        given: The value as given (e.g. ``0.5`` a day, or ``1.5 × the loan rate``).
+        annual: Its annual equivalent (a fraction: ``0.243`` is 24.3 %).
+        cap: The line it is above (``0.24``, the APR line regulators hold licensed
+            lenders to; see :ref:`conventions-figures`).
+    """
+
+    name: str
+    given: str
+    annual: Decimal
+    cap: Decimal
+
+    def __str__(self) -> str:
+        annual, cap = _percent(self.annual), _percent(self.cap)
+        return (
+            f"{self.name} = {self.given} is {annual} a year, above the {cap} APR line "
+            "regulators hold licensed lenders to: computed as given; check it against "
+            "your contract"
+        )
+
+
+def _percent(fraction: Decimal) -> str:
+    with localcontext(EXACT):
+        value = (fraction * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    return f"{value:f}%"
+
+
 class AssessmentServices(Protocol):
     """What an assessment asks of the composer that made it (see :func:`creditrules.assess`).
 
@@ -247,9 +281,9 @@ class Assessment:
         policy: The policy values in force at ``as_of``, each with its layer and source.
         unknowns: Things the engine could not compute and why (e.g. an unknown penalty
             rate), each once, and only those that matter for this account.
-        warnings: Policy values in force that are outside what the regulatory caps make
-            plausible (e.g. a penalty above the 24% APR line), each naming the value and
-            the cap; the figures are computed with the values as given.
+        warnings: Rates in force above what the regulatory caps make plausible (e.g. a
+            penalty above the 24% APR line), each naming the value and the cap
+            (:class:`RateWarning`); the figures are computed with the values as given.
         owed_to: Who the debt is owed to now (the provider, or a guarantor after 代偿).
         closed_on: Day the account was closed, if it was.
         written_off_on: Day the debt was written off, if it was.
@@ -281,7 +315,7 @@ class Assessment:
     ruleset: tuple[str, ...]
     policy: tuple[AppliedValue, ...]
     unknowns: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[RateWarning, ...] = ()
     payoff: Decimal | None = None
     owed_to: str = ""
     closed_on: date | None = None

@@ -338,7 +338,7 @@ def _no_minimum_payment(assessment: Assessment) -> str:
     if "items.bills" not in _fired(assessment):
         return N_("The account is not a revolving account.")
     if any(value is not None for value in _ever(assessment, "minimum_payment_ratio")):
-        return N_("No bill was left partly unpaid after a minimum payment.")
+        return N_("No bill received at least its minimum payment while leaving a rest to revolve.")
     return N_("The policy has no minimum-payment facility (minimum_payment_ratio is unset).")
 
 

@@ -63,8 +63,23 @@ def render_assessment(assessment: Assessment, registry: Registry) -> RenderableT
             )
         )
 
+    warnings = assessment.warnings
+    if warnings:
+        parts.append(
+            Panel(
+                Text("\n".join(f"• {w}" for w in warnings)),
+                title="Warning — check these values",
+                title_align="left",
+                border_style="bold red",
+            )
+        )
+
     parts.append(_components_table(assessment))
-    cost = Text("Cost so far (interest + fees + penalty charged): ")
+    if assessment.payoff is not None:
+        payoff = Text(f"To repay everything on {assessment.as_of} (payoff): ")
+        payoff.append(format_money(assessment.payoff), style="bold")
+        parts.append(payoff)
+    cost = Text(f"Cost so far (interest + fees + penalty charged up to {assessment.as_of}): ")
     cost.append(format_money(assessment.cost), style="bold")
     parts.append(cost)
     parts.extend(Text(note) for note in _notes(assessment))
