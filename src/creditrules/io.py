@@ -356,13 +356,16 @@ def _money_schema(minimum: str | None = None) -> dict[str, Any]:
     }
 
 
-def _rate_schema() -> dict[str, Any]:
+def _rate_schema(maximum: Decimal | None = None) -> dict[str, Any]:
+    number: dict[str, Any] = {"type": "number", "minimum": 0}
+    bound = ""
+    if maximum is not None:
+        number["maximum"] = float(maximum)
+        bound = f", at most {maximum}"
     return {
-        "description": 'A non-negative rate as a fraction ("0.0005" = 0.05 %), string or number.',
-        "anyOf": [
-            {"type": "string", "pattern": _RATE_PATTERN},
-            {"type": "number", "minimum": 0},
-        ],
+        "description": 'A non-negative rate as a fraction ("0.0005" = 0.05 %), string or '
+        f"number{bound}.",
+        "anyOf": [{"type": "string", "pattern": _RATE_PATTERN}, number],
     }
 
 
@@ -476,6 +479,10 @@ class _SchemaBuilder:
                 if _validators.non_negative in validators:
                     return _money_schema("non_negative")
                 return _money_schema()
+            if converter is _validators.optional_daily_rate:
+                return _rate_schema(_validators.MAX_DAILY_RATE)
+            if converter is _validators.optional_annual_rate:
+                return _rate_schema(_validators.MAX_ANNUAL_RATE)
             return _rate_schema()
         if type_ is int:
             schema: dict[str, Any] = {"type": "integer"}
@@ -514,8 +521,13 @@ def _parameter_value_schema(parameter: policy.Parameter) -> dict[str, Any]:
     if "parse" in closure and len(closure) == 1:  # _optional(...)
         parse = closure["parse"]
         closure = _closure(parse)
+    if "convert" in closure:  # _validators.optional_bounded_rate(...)
+        parse = closure["convert"]
+        closure = _closure(parse)
     if parse is parse_rate:
         return _rate_schema()
+    if isinstance(closure.get("maximum"), Decimal):  # _validators.bounded_rate(...)
+        return _rate_schema(closure["maximum"])
     if parse is parse_money:
         return _money_schema("non_negative")
     if parse is policy._bool:
@@ -532,13 +544,16 @@ def _parameter_value_schema(parameter: policy.Parameter) -> dict[str, Any]:
         return {
             "type": "object",
             "description": "Number of installments → total fee rate.",
-            "patternProperties": {"^[0-9]+$": _rate_schema()},
+            "patternProperties": {"^[0-9]+$": _rate_schema(_validators.MAX_SHARE)},
             "additionalProperties": False,
         }
     if "choices" in closure:
         return {"enum": list(closure["choices"])}
     if "minimum" in closure:
-        return {"type": "integer", "minimum": closure["minimum"]}
+        integer = {"type": "integer", "minimum": closure["minimum"]}
+        if "maximum" in closure:
+            integer["maximum"] = closure["maximum"]
+        return integer
     default = parameter.default
     if isinstance(default, int) and not isinstance(default, bool):
         return {"type": "integer"}
