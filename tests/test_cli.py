@@ -82,7 +82,7 @@ def test_assess_shows_the_episode_and_the_policy_in_force(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Days past due: 0" in out
-    assert "Cost so far (interest + fees + penalty charged): 2.50" in out
+    assert "Cost so far (interest + fees + penalty charged up to 2025-03-20): 2.50" in out
     assert "2025-03-11  2025-03-15        5     1,002.50" in out
     assert "bill-2025-03-10" in out
     assert "Credit report: no negative record visible" in out

@@ -103,7 +103,8 @@ class ScenarioResult:
         total_cost: Interest, fees and penalty charged, less waivers (:func:`total_cost`).
         penalty: Penalty charged, less waivers.
         paid: Everything paid by the date of the comparison.
-        balance: Everything still owed.
+        balance: Everything still owed (:attr:`Assessment.balance
+            <creditrules.Assessment.balance>`).
         days_past_due: Days past due at the date of the comparison.
         max_days_past_due: The most days past due ever reached.
         negative_months: Months the credit report recorded with a negative status
@@ -115,6 +116,9 @@ class ScenarioResult:
             code (a relieved or expired record's months show ``N``).
         history: The code each month had when it was reported, from the opening month.
         ignored_events: Events dated after the date of the comparison (not applied).
+        payoff: What a payment on the date of the comparison must be to clear the
+            account (:attr:`Assessment.payoff <creditrules.Assessment.payoff>`): 0.00
+            once a scenario repays everything.
     """
 
     name: str
@@ -131,6 +135,7 @@ class ScenarioResult:
     months: Mapping[str, str] = attrs.field(converter=_grid)
     history: Mapping[str, str] = attrs.field(converter=_grid)
     ignored_events: int = 0
+    payoff: Decimal | None = None
 
 
 def _rows(value: Iterable[ScenarioResult]) -> tuple[ScenarioResult, ...]:
@@ -221,6 +226,7 @@ def _row(scenario: Scenario, result: Assessment, registry: Registry) -> Scenario
         months=report.months if report is not None else {},
         history=report.history if report is not None else {},
         ignored_events=result.ignored_events,
+        payoff=result.payoff,
     )
 
 
@@ -325,7 +331,7 @@ component='penalty', amount=Decimal('5.00'), note='')))
     """
     body = text.strip()
     label, colon, rest = body.partition(":")
-    if colon and not re.match(r"^\s*(pay|waive)\b", label, re.IGNORECASE):
+    if colon:  # an event never holds a colon: what comes before one is the name, any name
         body = rest.strip()
         name = name if name is not None else label.strip()
     parts = [p for p in body.split(";") if p.strip()]

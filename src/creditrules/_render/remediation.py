@@ -148,17 +148,20 @@ def render_comparison(table: Comparison) -> RenderableType:
     """Lay out a comparison: one row per scenario."""
     grid = plain_table()
     grid.add_column("scenario", overflow="fold", min_width=12, ratio=1)
-    for title in ("cost", "penalty", "paid", "owed", "DPD", "max", "neg."):
+    for title in ("cost", "penalty", "paid", "to clear", "DPD", "max", "neg."):
         grid.add_column(title, justify="right", no_wrap=True)
     grid.add_column("worst", justify="center", no_wrap=True)
     grid.add_column("clean on", no_wrap=True)
     for row in table:
+        name = Text(row.name)
+        if row.ignored_events:  # said in the table itself, not only under it
+            name.append(f"\n(not applied: dated after {table.as_of})", style="yellow")
         grid.add_row(
-            row.name,
+            name,
             format_money(row.total_cost),
             format_money(row.penalty),
             format_money(row.paid),
-            format_money(row.balance),
+            format_money(row.payoff if row.payoff is not None else row.balance),
             str(row.days_past_due),
             str(row.max_days_past_due),
             str(row.negative_months),
@@ -169,9 +172,10 @@ def render_comparison(table: Comparison) -> RenderableType:
     header.append(f" · scenarios as of {table.as_of}")
     notes = [
         Text(
-            "cost: interest, fees and penalty, less waivers · DPD: days past due now, max: "
-            "the most ever · neg.: months the report recorded as negative · clean on: first "
-            "day nothing negative shows",
+            f"cost: interest, fees and penalty charged up to {table.as_of}, less waivers · "
+            f"to clear: what a payment on {table.as_of} must be to clear the account (its "
+            "payoff) · DPD: days past due now, max: the most ever · neg.: months the "
+            "report recorded as negative · clean on: first day nothing negative shows",
             style="dim",
         )
     ]
@@ -179,7 +183,8 @@ def render_comparison(table: Comparison) -> RenderableType:
     if ignored:
         notes.append(
             Text(
-                f"Events after {table.as_of} were not applied in: {', '.join(ignored)}",
+                f"Events after {table.as_of} were not applied in: {', '.join(ignored)}; "
+                "give --as-of on or after their dates to compare them",
                 style="yellow",
             )
         )
