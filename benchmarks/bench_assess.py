@@ -1,13 +1,23 @@
-"""Benchmark creditrules.assess on fixed accounts; prints median times and ratios.
+"""Benchmark creditrules against a hand-written floor; prints ratios, asserts nothing.
 
-Run:  python benchmarks/bench_assess.py [--number N] [--repeat R]
+Run:  python benchmarks/bench_assess.py [--repeat R] [--quick]
 
-Every case is timed in the same process as a baseline (a one-bill account), so
-the ratios ("× baseline") are comparable across machines even when the absolute
-times are not. The last two cases assess the same account 1 year and 10 years
-after its last event: the replay's cost grows with the number of events, not of
-days, so their ratio should stay near 1 (anything the assessment does per month,
-such as the credit-report grid, shows up here).
+Four tables (see benchmarks/README.md for how to read them):
+
+1. **Stages vs the floor.** For each case, the floor (``floor.py``: the headline
+   figures in minimal Decimal code) is checked equal to creditrules, then each stage
+   of an assessment is timed paired with the floor, in one process: the replay alone,
+   the report grid, the decision record, a default ``assess``, ``assess`` plus reading
+   its actions, ``to_json`` and ``explain`` of an assessment. The ratio printed is the
+   median over ``R`` pairs of (stage time ÷ floor time).
+2. **Scaling.** ``assess`` (and the replay alone) for growing numbers of bills and
+   payments, the same events spread over 1 and over 10 years, and loans of growing
+   term. Sizes beyond the input limits of ``Account`` are timed on the replay alone,
+   fed the due items and payments directly.
+3. **One DPD decision.** Days past due → status code in plain Python and through the
+   built-in bureau (and GoRules ZEN / rule-engine when installed: optional).
+4. **Start-up.** The whole process of ``creditrules assess examples/huabei.toml``
+   against ``python -c pass``.
 
 Nothing is asserted: this is a measurement, not a test.
 """
@@ -15,17 +25,43 @@ Nothing is asserted: this is a measurement, not a test.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import partial
+from pathlib import Path
+from typing import Any
 
 import creditrules
-from creditrules import Account, Bill, Context, LoanTerms, Payment, PolicySet, PolicyValue, assess
+from creditrules import (
+    Account,
+    Bill,
+    Context,
+    LoanTerms,
+    Payment,
+    PolicySet,
+    PolicyValue,
+    assess,
+    build_schedule,
+    to_json,
+)
+from creditrules.ledger import ItemSpec
 from creditrules.model import add_months
+from creditrules.record import build_record
+from creditrules.report import build_report
+
+sys.path.insert(0, str(Path(__file__).parent))
+import floor
+
+ROOT = Path(__file__).resolve().parent.parent
+D = Decimal
+REGISTRY = creditrules.get_registry()
 
 
 def contract(**values: object) -> list[PolicyValue]:
@@ -35,144 +71,402 @@ def contract(**values: object) -> list[PolicyValue]:
     ]
 
 
-def one_bill() -> Account:
-    """Baseline: one bill, paid five days late."""
-    return Account(
-        id="baseline",
-        provider="generic",
-        product="revolving",
-        opened_on=date(2024, 1, 1),
-        bills=[Bill(date(2025, 3, 1), date(2025, 3, 10), "1000.00")],
-        payments=[Payment(date(2025, 3, 15), "1002.50")],
-        policy=contract(penalty_daily_rate="0.0005"),
-    )
+# ---------------------------------------------------------------- cases
 
 
-def loan_12() -> Account:
-    """A 12-installment loan (等额本息) with 12 payments; three of them late."""
+class Case:
+    """An account, its as-of date, and the same account as the floor sees it."""
+
+    def __init__(self, name: str, account: Account, as_of: date) -> None:
+        self.name = name
+        self.account = account
+        self.as_of = as_of
+        self.payments = [(p.date, p.amount) for p in account.payments]
+        policy = PolicySet(
+            provider=REGISTRY.provider(account.provider).policy, account=account.policy
+        ).at(as_of)
+        self.grace = policy.grace
+        self.principal_only = policy.penalty_base == "unpaid_principal"
+        loan = account.loan
+        if loan is not None:
+            self.rate = floor.EXACT.multiply(policy.penalty_rate_multiplier, loan.daily)
+        else:
+            self.rate = policy.penalty_daily_rate
+
+    def items(self) -> list[floor.Item]:
+        loan = self.account.loan
+        if loan is None:
+            return [(b.statement_date, b.due_date, b.amount, D("0.00")) for b in self.account.bills]
+        dues = [loan.due_date(k) for k in range(1, loan.term_months + 1)]
+        return floor.level_schedule(
+            loan.principal, loan.annual, loan.term_months, dues, loan.start_date
+        )
+
+    def floor(self) -> floor.Headline:
+        return floor.headline(
+            self.items(),
+            self.payments,
+            self.as_of,
+            rate=self.rate,
+            grace=self.grace,
+            principal_only=self.principal_only,
+        )
+
+
+def loan_case(term: int = 12) -> Case:
+    """A 等额本息 loan of ``term`` months, one payment a month; 1 in 4 a week late."""
     loan = LoanTerms(
         principal="12000.00",
-        term_months=12,
+        term_months=term,
         method="equal_installment",
         start_date=date(2024, 1, 15),
         annual_rate="0.162",
     )
+    schedule = build_schedule(loan)
     payments = []
-    for period in range(1, 13):
-        due = loan.due_date(period)
-        late = 7 if period in (3, 4, 9) else 0
-        payments.append(Payment(due + timedelta(days=late), "1095.00"))
-    return Account(
-        id="loan-12",
+    for inst in schedule:
+        late = 7 if inst.period % 4 == 3 else 0
+        extra = D("5.00") if late else D("0.00")  # covers a week's penalty
+        payments.append(Payment(inst.due_date + timedelta(days=late), inst.total + extra))
+    account = Account(
+        id=f"loan-{term}",
         provider="generic",
         product="installment",
-        opened_on=date(2024, 1, 15),
+        opened_on=loan.start_date,
         loan=loan,
         payments=payments,
         policy=contract(penalty_rate_multiplier="1.5", penalty_base="unpaid_principal"),
     )
+    return Case(f"loan: {term} installments, {term} payments", account, schedule[-1].due_date)
 
 
-def revolving_24() -> Account:
-    """A revolving account with 24 monthly bills and 24 payments (on time, late, partial)."""
+def bills_case(count: int, *, years: int | None = None, grace: int = 0) -> Case:
+    """``count`` bills and ``count`` payments; every third paid 12 days late, with its penalty.
+
+    Bills are monthly, or spread evenly over ``years`` years.
+    """
+    start = date(2000, 1, 1)
     bills, payments = [], []
-    for month in range(24):
-        statement = add_months(date(2023, 1, 1), month)
+    for k in range(count):
+        if years is None:
+            statement = add_months(start, k)
+        else:
+            statement = start + timedelta(days=k * 365 * years // count)
         due = statement + timedelta(days=9)
-        amount = f"{800 + 37 * month}.00"
+        amount = D(800 + 37 * (k % 24))
         bills.append(Bill(statement, due, amount))
-        if month % 6 == 5:  # late by 12 days, with enough for the penalty
-            payments.append(Payment(due + timedelta(days=12), f"{820 + 37 * month}.00"))
-        elif month % 6 == 2:  # partial on time, rest later
-            payments.append(Payment(due, "300.00"))
+        if k % 3 == 2:
+            payments.append(Payment(due + timedelta(days=12), amount + D("10.00")))
         else:
             payments.append(Payment(due - timedelta(days=2), amount))
-    return Account(
-        id="revolving-24",
+    account = Account(
+        id=f"bills-{count}",
         provider="generic",
         product="revolving",
-        opened_on=date(2022, 12, 1),
+        opened_on=start,
         bills=bills,
         payments=payments,
-        policy=contract(penalty_daily_rate="0.0005", grace_days=3),
+        policy=contract(penalty_daily_rate="0.0005", grace_days=grace),
     )
+    span = f" over {years} years" if years else ""
+    return Case(f"{count} bills, {count} payments{span}", account, payments[-1].date)
 
 
-def last_event(account: Account) -> date:
-    days = [p.date for p in account.payments] + [b.due_date for b in account.bills]
-    return max(days)
+# ---------------------------------------------------------------- stages
 
 
-def replay(account: Account, as_of: date) -> object:
-    """The rules engine alone (items, ordering, replay), without the credit report."""
-    registry = creditrules.get_registry()
-    provider = registry.provider(account.provider)
+def replay(
+    account: Account,
+    as_of: date,
+    items: list[ItemSpec] | None = None,
+    payments: list[Payment] | None = None,
+) -> object:
+    """The rules engine alone (items, ordering, replay): the ledger.
+
+    With ``items`` and ``payments``, the replay rule alone over those (an account of
+    that size is refused on input).
+    """
+    provider = REGISTRY.provider(account.provider)
     policies = PolicySet(provider=provider.policy, account=account.policy)
-    context = Context(account=account, as_of=as_of, policies=policies, provider=provider)
-    return registry.rules.run(context).ledger
+    context = Context(
+        account=account, as_of=as_of, policies=policies, provider=provider, registry=REGISTRY
+    )
+    if items is not None:  # beyond the input limits: the due items given directly
+        context.items = items
+        context.events = list(payments or ())
+        REGISTRY.rules["timeline.replay"].apply(context)  # type: ignore[misc]
+        return context.ledger
+    return REGISTRY.rules.run(context).ledger
 
 
-def median_time(call: Callable[[], object], number: int, repeat: int) -> float:
-    """Median seconds per call over ``repeat`` batches of ``number`` calls."""
-    call()  # warm up (plugins, caches)
-    samples = []
+def stages(case: Case) -> dict[str, Callable[[], object]]:
+    account, as_of = case.account, case.as_of
+    provider = REGISTRY.provider(account.provider)
+    policies = PolicySet(provider=provider.policy, account=account.policy)
+    bureau = REGISTRY.bureau(policies.at(as_of).bureau)
+    done = assess(account, as_of)
+
+    def report() -> object:
+        return build_report(done, account, bureau=bureau, policies=policies)
+
+    def record() -> object:
+        return build_record(
+            account_id=account.id,
+            as_of=as_of,
+            first_day=account.opened_on,
+            policies=policies,
+            rules=REGISTRY.rules,
+            registry=REGISTRY,
+            provider=account.provider,
+            bureau=bureau.id,
+        )
+
+    return {
+        "replay": partial(replay, account, as_of),
+        "report": report,
+        "record": record,
+        "assess": partial(assess, account, as_of),
+        "assess + actions": lambda: assess(account, as_of).actions,
+        "to_json": partial(to_json, done),
+        "explain": done.explain,
+    }
+
+
+def once(call: Callable[[], object], number: int) -> float:
+    start = time.perf_counter()
+    for _ in range(number):
+        call()
+    return (time.perf_counter() - start) / number
+
+
+def batch_size(call: Callable[[], object]) -> int:
+    """Calls per timed batch so that a batch takes about 20 ms."""
+    seconds = once(call, 1)
+    return max(1, min(2000, int(0.02 / max(seconds, 1e-7))))
+
+
+def paired(call: Callable[[], object], base: Callable[[], object], repeat: int) -> float:
+    """Median over ``repeat`` pairs of (time of ``call`` ÷ time of ``base``)."""
+    call(), base()  # warm up
+    n_call, n_base = batch_size(call), batch_size(base)
+    ratios = []
     for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            call()
-        samples.append((time.perf_counter() - start) / number)
-    return statistics.median(samples)
+        ratios.append(once(call, n_call) / once(base, n_base))
+    return statistics.median(ratios)
+
+
+def median_time(call: Callable[[], object], repeat: int) -> float:
+    call()
+    number = batch_size(call)
+    return statistics.median(once(call, number) for _ in range(repeat))
+
+
+# ---------------------------------------------------------------- checks
+
+
+def creditrules_headline(case: Case) -> floor.Headline:
+    result = assess(case.account, case.as_of)
+    episodes = [(e.start, e.end, e.max_days_past_due) for e in result.episodes]
+    return result.days_past_due, result.penalty, episodes
+
+
+def checked(case: Case) -> bool:
+    """Whether the floor gives creditrules' figures on ``case`` (printed if not)."""
+    ours, theirs = case.floor(), creditrules_headline(case)
+    if ours != theirs:
+        print(f"  ! floor differs on {case.name}: floor {ours[:2]} creditrules {theirs[:2]}")
+        for a, b in zip(ours[2], theirs[2], strict=False):
+            if a != b:
+                print(f"    first episode that differs: floor {a} creditrules {b}")
+                break
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- tables
+
+
+def table_stages(cases: list[Case], repeat: int) -> None:
+    print("\n## 1. Stages vs the floor (median of paired runs, × floor)\n")
+    names = list(stages(cases[0]))
+    print("| case | floor | " + " | ".join(names) + " |")
+    print("|---|---:|" + "---:|" * len(names))
+    for case in cases:
+        if not checked(case):
+            continue
+        floor_time = median_time(case.floor, repeat)
+        row = [f"{paired(call, case.floor, repeat):.1f}×" for call in stages(case).values()]
+        print(f"| {case.name} | {floor_time * 1e6:.0f} µs | " + " | ".join(row) + " |")
+
+
+def _ledger_headline(ledger: Any) -> floor.Headline:
+    penalty = sum((i.charged.penalty for i in ledger.items), D("0.00"))
+    episodes = [(e.start, e.end, e.max_days_past_due) for e in ledger.episodes]
+    return ledger.days_past_due, penalty, episodes
+
+
+def _beyond_limit(count: int, repeat: int, previous: float | None) -> float:
+    """The replay alone on ``count`` bills and payments, fed directly (too many for Account)."""
+    small = bills_case(1).account
+    items, payments = _bill_specs(count), _bill_payments(count)
+    as_of = payments[-1].date
+    run = partial(replay, small, as_of, items, payments)
+    floor_items = [(i.open_date, i.due_date, i.principal, i.interest) for i in items]
+    floor_run = partial(
+        floor.headline,
+        floor_items,
+        [(p.date, p.amount) for p in payments],
+        as_of,
+        rate=D("0.0005"),
+    )
+    same = floor_run() == _ledger_headline(run())
+    seconds = median_time(run, max(3, repeat // 3))
+    floor_time = median_time(floor_run, max(3, repeat // 3))
+    growth = f" ({seconds / previous:.1f}×)" if previous else ""
+    print(
+        f"| {count:,} bills + payments (replay alone: above the input limit) | — | "
+        f"{seconds * 1e3:.1f} ms{growth} | {floor_time * 1e3:.2f} ms"
+        f"{'' if same else ' (differs!)'} | {seconds / floor_time:.1f}× (replay) |"
+    )
+    return seconds
+
+
+def table_scaling(repeat: int, quick: bool) -> None:
+    print("\n## 2. Scaling (median times; growth of the replay over the row above)\n")
+    print("| what | assess | replay alone | floor | × floor |")
+    print("|---|---:|---:|---:|---:|")
+    sizes = (10, 100, 1000) if quick else (10, 100, 1000, 10000)
+    previous: float | None = None
+    for count in sizes:
+        try:
+            case = bills_case(count)
+        except ValueError:
+            previous = _beyond_limit(count, repeat, previous)
+            continue
+        same = checked(case)
+        seconds = median_time(partial(assess, case.account, case.as_of), repeat)
+        alone = median_time(partial(replay, case.account, case.as_of), repeat)
+        floor_time = median_time(case.floor, repeat)
+        growth = f" ({alone / previous:.1f}×)" if previous else ""
+        print(
+            f"| {count:,} bills + payments | {seconds * 1e3:.2f} ms | {alone * 1e3:.2f} ms"
+            f"{growth} | {floor_time * 1e3:.2f} ms{'' if same else ' (differs!)'} | "
+            f"{seconds / floor_time:.1f}× (assess) |"
+        )
+        previous = alone
+    size = 300 if quick else 1000
+    one, ten = bills_case(size, years=1), bills_case(size, years=10)
+    t_one = median_time(partial(assess, one.account, one.as_of), repeat)
+    t_ten = median_time(partial(assess, ten.account, ten.as_of), repeat)
+    print(
+        f"| the same {size:,} bills + payments over 1 year → 10 years | "
+        f"{t_one * 1e3:.1f} → {t_ten * 1e3:.1f} ms (**{t_ten / t_one:.2f}×**) | | | |"
+    )
+    for term in (12, 120, 360, 600):
+        try:
+            case = loan_case(term)
+        except ValueError as exc:
+            print(f"| loan of {term} months | refused on input: {exc} | | | |")
+            continue
+        loan = case.account.loan
+        assert loan is not None
+        seconds = median_time(partial(assess, case.account, case.as_of), max(3, repeat // 3))
+        schedule = median_time(partial(build_schedule, loan), repeat)
+        print(
+            f"| loan of {term} months, {term} payments | {seconds * 1e3:.1f} ms | "
+            f"(schedule alone {schedule * 1e3:.2f} ms) | | |"
+        )
+
+
+def _bill_specs(count: int) -> list[ItemSpec]:
+    start = date(2000, 1, 1)
+    specs = []
+    for k in range(count):
+        statement = start + timedelta(days=k * 10)
+        due = statement + timedelta(days=9)
+        specs.append(ItemSpec(f"bill-{k}", "bill", statement, due, D(800 + 37 * (k % 24))))
+    return specs
+
+
+def _bill_payments(count: int) -> list[Payment]:
+    payments = []
+    for spec in _bill_specs(count):
+        k = int(spec.id.split("-")[1])
+        if k % 3 == 2:
+            payments.append(Payment(spec.due_date + timedelta(days=5), spec.principal + 10))
+        else:
+            payments.append(Payment(spec.due_date - timedelta(days=2), spec.principal))
+    return payments
+
+
+def table_decision(repeat: int) -> None:
+    print("\n## 3. One DPD → status decision (median per decision)\n")
+    bureau = REGISTRY.bureau("pboc")
+    days = list(range(1, 200))
+
+    limits = (30, 60, 90, 120, 150, 180)
+
+    def plain() -> list[str]:
+        codes = []
+        for d in days:
+            code = "7"
+            for n, limit in enumerate(limits, start=1):
+                if d <= limit:
+                    code = str(n)
+                    break
+            codes.append(code)
+        return codes
+
+    def ours() -> list[str]:
+        return [bureau.dpd_code(d) for d in days]
+
+    if plain() != ours():
+        print("  ! plain Python and the bureau disagree; the plain codes are wrong")
+
+    print("| engine | µs per decision |\n|---|---:|")
+    for name, call in (("plain Python", plain), ("creditrules bureau.dpd_code", ours)):
+        print(f"| {name} | {median_time(call, repeat) / len(days) * 1e6:.2f} |")
+    print("| GoRules ZEN, rule-engine | not installed: not measured |")
+
+
+def table_startup(repeat: int) -> None:
+    print("\n## 4. Start-up (whole process, median of runs)\n")
+    exe = Path(sys.executable)
+    cli = exe.parent / "creditrules"
+    runs = {
+        "python -c pass": [str(exe), "-c", "pass"],
+        "python -c 'import creditrules'": [str(exe), "-c", "import creditrules"],
+        "creditrules --help": [str(cli), "--help"],
+        "creditrules assess examples/huabei.toml": [str(cli), "assess", "examples/huabei.toml"],
+    }
+    env = {**os.environ, "NO_COLOR": "1"}
+    base: float | None = None
+    print("| command | median | × python -c pass |\n|---|---:|---:|")
+    for name, argv in runs.items():
+        samples = []
+        for _ in range(max(5, repeat // 2)):
+            start = time.perf_counter()
+            subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, check=False)
+            samples.append(time.perf_counter() - start)
+        seconds = statistics.median(samples)
+        base = base or seconds
+        print(f"| {name} | {seconds * 1e3:.0f} ms | {seconds / base:.1f}× |")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--number", type=int, default=20, help="calls per timed batch")
-    parser.add_argument("--repeat", type=int, default=15, help="timed batches (median taken)")
+    parser.add_argument("--repeat", type=int, default=15, help="timed pairs (median taken)")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer runs")
     args = parser.parse_args(argv)
-
-    creditrules.get_registry()  # load plugins once, outside the timings
-    baseline = one_bill()
-    loan, revolving = loan_12(), revolving_24()
-    one_year = last_event(revolving) + timedelta(days=365)
-    ten_years = last_event(revolving) + timedelta(days=3650)
-    cases: list[tuple[str, Account, date]] = [
-        ("baseline: 1 bill, 1 payment", baseline, date(2025, 4, 30)),
-        ("loan: 12 installments, 12 payments", loan, date(2025, 2, 28)),
-        ("revolving: 24 bills, 24 payments", revolving, one_year),
-        ("revolving, as of 1 year after", revolving, one_year),
-        ("revolving, as of 10 years after", revolving, ten_years),
-    ]
-
+    repeat = 5 if args.quick else args.repeat
     print(
         f"creditrules {creditrules.__version__} · Python {platform.python_version()} · "
-        f"median of {args.repeat} × {args.number} calls"
+        f"{platform.machine()} · {os.cpu_count()} cores · {platform.platform(terse=True)}"
     )
-    width = max(len(name) for name, _, _ in cases)
-    print(f"{'case':<{width}}  {'events':>6}  {'items':>5}  {'median':>10}  {'× baseline':>10}")
-    times: dict[str, float] = {}
-    for name, account, as_of in cases:
-        seconds = median_time(partial(assess, account, as_of=as_of), args.number, args.repeat)
-        times[name] = seconds
-        result = assess(account, as_of=as_of)
-        events = len(account.payments) + len(account.events)
-        ratio = seconds / times[cases[0][0]]
-        print(
-            f"{name:<{width}}  {events:>6}  {len(result.items):>5}  "
-            f"{seconds * 1e3:>8.3f}ms  {ratio:>9.1f}×"
-        )
-    growth = times[cases[4][0]] / times[cases[3][0]]
-    engine = [
-        median_time(partial(replay, revolving, day), args.number, args.repeat)
-        for day in (one_year, ten_years)
-    ]
-    print(
-        f"\n10 years vs 1 year after the last event (revolving, 24 bills):\n"
-        f"  assess (engine + credit report): {growth:.2f}×\n"
-        f"  rules engine alone:              {engine[1] / engine[0]:.2f}×  "
-        f"({engine[0] * 1e3:.3f}ms vs {engine[1] * 1e3:.3f}ms)\n"
-        "The replay's cost grows with events, not days: expect about 1 for the engine.\n"
-        "The report adds one snapshot per calendar month, so assess grows a little."
-    )
+    table_stages([loan_case(12), bills_case(24, grace=3), bills_case(1000)], repeat)
+    table_scaling(repeat, args.quick)
+    table_decision(repeat)
+    table_startup(repeat)
     return 0
 
 
