@@ -16,6 +16,7 @@ from creditrules import (
     Bureau,
     Episode,
     PluginError,
+    PluginWarning,
     PolicyValue,
     Registry,
     ReliefPolicy,
@@ -85,12 +86,20 @@ def test_a_plugin_bureau_is_used_when_the_policy_names_it(fresh: None) -> None:
 
 
 def test_two_plugins_one_bureau_id_is_an_error_naming_both(fresh: None) -> None:
-    """Registering the id ``pboc`` twice raises PluginError naming both plugins."""
+    """Registering the id ``pboc`` twice is a PluginError naming both plugins (strict)."""
     with pytest.raises(PluginError) as caught:
-        get_registry(extra=(("copycat", ExampleBureauPlugin(PBOC)),))
+        get_registry(strict=True, extra=(("copycat", ExampleBureauPlugin(PBOC)),))
     message = str(caught.value)
     assert "'pboc'" in message
     assert "creditrules.default_plugins.pboc" in message and "copycat" in message
+
+
+def test_a_second_plugin_claiming_a_bureau_id_is_removed(fresh: None) -> None:
+    """Not strict: the later plugin claiming ``pboc`` is named in a warning and removed."""
+    with pytest.warns(PluginWarning, match="'pboc'.*copycat"):
+        registry = get_registry(extra=(("copycat", ExampleBureauPlugin(PBOC)),))
+    assert registry.bureau_plugin["pboc"] == "creditrules.default_plugins.pboc"
+    assert next(p for p in registry.plugins if p.name == "copycat").error
 
 
 def test_unknown_bureau_lists_the_installed_ones() -> None:

@@ -142,7 +142,7 @@ def test_m_late_but_cured_before_the_snapshot() -> None:
     """``M``: due on the 10th, paid on the 20th: late, cured before month end; not negative."""
     report = report_of(one_bill(date(2025, 3, 10), date(2025, 3, 20)), date(2025, 4, 30))
     assert report.months["2025-03"] == "M"
-    assert report.records == () and report.flags == frozenset()
+    assert report.records == () and report.flags == ()
     assert not PBOC.is_negative("M")
 
 
@@ -229,7 +229,7 @@ def test_interest_free_interest_first_loan_is_never_negative() -> None:
         ),
     )
     report = report_of(account, date(2025, 6, 30))
-    assert report.records == () and report.flags == frozenset()
+    assert report.records == () and report.flags == ()
     assert [report.history[m] for m in ("2025-02", "2025-03", "2025-04", "2025-05")] == [
         "N",
         "N",
@@ -511,7 +511,7 @@ def test_relieved_months_show_n_and_drop_the_flags() -> None:
     assert before.months["2025-05"] == "3" and "three_consecutive" in before.flags
     after = report_of(account, date(2026, 1, 1))
     assert after.months["2025-05"] == "N" and after.history["2025-05"] == "3"
-    assert after.flags == frozenset() and after.max_status == "N"
+    assert after.flags == () and after.max_status == "N"
 
 
 def test_unpaid_record_notes_the_relief_deadline() -> None:
@@ -549,7 +549,7 @@ def test_three_consecutive_and_six_cumulative() -> None:
     """Six negative months in a row raise 连三 and 累六; current_overdue while unpaid."""
     account = one_bill(date(2024, 3, 10), amount="20000.00")
     report = report_of(account, date(2024, 8, 31))
-    assert report.flags == frozenset({"three_consecutive", "six_cumulative", "current_overdue"})
+    assert report.flags == ("three_consecutive", "six_cumulative", "current_overdue")
 
 
 def test_two_months_raise_no_flag() -> None:
@@ -557,7 +557,7 @@ def test_two_months_raise_no_flag() -> None:
     report = report_of(
         one_bill(date(2024, 3, 10), date(2024, 5, 5), amount="20000.00"), date(2024, 8, 31)
     )
-    assert report.flags == frozenset()
+    assert report.flags == ()
     assert report.max_status == "2"
 
 
@@ -565,7 +565,7 @@ def test_flags_look_at_the_latest_24_months_only() -> None:
     """Negative months older than the window raise no flag."""
     account = one_bill(date(2021, 3, 10), date(2021, 10, 20), amount="20000.00")
     assert "six_cumulative" in report_of(account, date(2023, 2, 28)).flags
-    assert report_of(account, date(2023, 12, 31)).flags == frozenset()
+    assert report_of(account, date(2023, 12, 31)).flags == ()
 
 
 def test_flag_window_is_a_bureau_value() -> None:
@@ -574,7 +574,7 @@ def test_flag_window_is_a_bureau_value() -> None:
     assessment = assess(account, date(2022, 9, 30))
     twelve = attrs.evolve(PBOC, flags=attrs.evolve(PBOC.flags, window_months=12))
     assert "six_cumulative" in build_report(assessment, account, bureau=PBOC).flags
-    assert build_report(assessment, account, bureau=twelve).flags == frozenset()
+    assert build_report(assessment, account, bureau=twelve).flags == ()
 
 
 # ---------------------------------------------------------------- discrepancies

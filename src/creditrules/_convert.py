@@ -724,7 +724,7 @@ def make_converter(
     """
     conv = cattrs.Converter(
         detailed_validation=True,
-        unstruct_collection_overrides={Sequence: list, AbstractSet: list},
+        unstruct_collection_overrides={Sequence: list, AbstractSet: sorted_list},
     )
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_unstructure_hook(Decimal, str)
@@ -751,6 +751,18 @@ def make_converter(
     conv.register_structure_hook_factory(_is_account, partial(account_structure_factory, conv))
     conv.register_unstructure_hook_factory(_is_account, partial(account_unstructure_factory, conv))
     return conv
+
+
+def sorted_list(items: Iterable[Any]) -> list[Any]:
+    """A set's members as a list in a defined order (sets iterate in hash order).
+
+    Members are ordered by their JSON text, so that output is byte-identical
+    whatever ``PYTHONHASHSEED`` is.
+
+    >>> sorted_list({"b", "a"})
+    ['a', 'b']
+    """
+    return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, default=str))
 
 
 def _identity_date(value: date) -> date:

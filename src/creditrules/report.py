@@ -104,12 +104,13 @@ def _grid(value: Any) -> _Grid:
     return value if isinstance(value, _Grid) else _Grid(value)
 
 
-def _flags(value: Any) -> frozenset[str]:
-    flags = frozenset(value)
+def _flags(value: Any) -> tuple[str, ...]:
+    """The flags as a tuple in :data:`FLAGS` order, whatever order (or set) they came in."""
+    flags = set(value)
     unknown = flags - set(FLAGS)
     if unknown:
         raise ValueError(f"unknown flags {sorted(unknown)}; known: {', '.join(FLAGS)}")
-    return flags
+    return tuple(flag for flag in FLAGS if flag in flags)
 
 
 @attrs.frozen
@@ -202,7 +203,9 @@ class Report:
         history: The code each month had when it was reported, from the opening
             month, before any relief or expiry.
         records: Negative records, oldest first.
-        flags: Among ``three_consecutive``, ``six_cumulative``, ``current_overdue``.
+        flags: Among ``three_consecutive``, ``six_cumulative``, ``current_overdue``: a
+            tuple in that order (any iterable given is put in that order), so that the
+            report is written the same way on every run.
         max_status: The worst code in :attr:`months`.
         clean_on: First day on which no negative record is visible (the opening day
             if there never was one); ``None`` while something is unpaid.
@@ -218,7 +221,7 @@ class Report:
     months: Mapping[str, str] = attrs.field(converter=_grid)
     history: Mapping[str, str] = attrs.field(converter=_grid)
     records: tuple[NegativeRecord, ...] = ()
-    flags: frozenset[str] = attrs.field(default=frozenset(), converter=_flags)
+    flags: tuple[str, ...] = attrs.field(default=(), converter=_flags)
     max_status: str = "/"
     clean_on: date | None = None
     discrepancies: tuple[Discrepancy, ...] = ()

@@ -28,7 +28,7 @@ import attrs
 from . import _engine
 from ._i18n import N_
 from .assessment import RuleFiring
-from .errors import PluginError
+from .errors import CreditRulesError, InputError, InputProblem, PluginError
 from .ledger import ItemSpec, Ledger
 from .model import Account, Event
 from .policy import PolicySet, convention
@@ -263,13 +263,49 @@ class RuleSet:
         return RuleSet((*self.rules[:index], rule, *self.rules[index:]))
 
     def run(self, context: Context) -> Context:
-        """Run every phase rule over ``context`` in order, and return it."""
+        """Run every phase rule over ``context`` in order, and return it.
+
+        A rule a plugin registered that raises anything but a
+        :class:`~creditrules.CreditRulesError` is stopped there: the assessment
+        fails with a :class:`~creditrules.PluginError` naming the plugin (and its
+        distribution, when the context has a registry) and the rule — never the raw
+        exception. Only accounts the rule applies to are affected.
+
+        Raises:
+            InputError: if the as-of date is outside the supported range or before
+                the account opened (see :meth:`creditrules.Account.as_of_problems`).
+            PluginError: if a plugin's rule raised.
+        """
+        problems = context.account.as_of_problems(context.as_of)
+        if problems:
+            raise InputError([InputProblem(path, message) for path, message in problems])
         provider_id = context.account.provider
         for rule in self.phases():
             assert rule.apply is not None
-            if rule.applies_to(provider_id):
+            if not rule.applies_to(provider_id):
+                continue
+            if rule.origin == "creditrules":
                 rule.apply(context)
+                continue
+            try:
+                rule.apply(context)
+            except CreditRulesError:
+                raise
+            except Exception as exc:
+                raise PluginError(_rule_failure(rule, context, exc)) from exc
         return context
+
+
+def _rule_failure(rule: Rule, context: Context, exc: Exception) -> str:
+    """Word the failure of a plugin's rule: the plugin, its distribution, the rule, the error."""
+    who = f"plugin {rule.origin!r}"
+    if context.registry is not None:
+        who = context.registry.describe(rule.origin)
+    return (
+        f"creditrules {who} failed in its rule {rule.id!r} while assessing account "
+        f"{context.account.id!r} (provider {context.account.provider!r}): "
+        f"{type(exc).__name__}: {exc}"
+    )
 
 
 def _fired(assessment: Assessment) -> frozenset[str]:
