@@ -461,6 +461,14 @@ class Policy:
     """
 
     applied: tuple[AppliedValue, ...]
+    #: The applied values by name (the first of a name wins), built once.
+    _by_name: dict[str, AppliedValue] = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_name: dict[str, AppliedValue] = {}
+        for applied in self.applied:
+            by_name.setdefault(applied.value.name, applied)
+        object.__setattr__(self, "_by_name", by_name)
 
     def __getattr__(self, name: str) -> Any:
         if name in PARAMETERS:
@@ -469,10 +477,10 @@ class Policy:
 
     def origin(self, name: str) -> AppliedValue:
         """Return the applied value of parameter ``name`` with its layer."""
-        for applied in self.applied:
-            if applied.value.name == name:
-                return applied
-        raise KeyError(name)  # pragma: no cover - every parameter has a default
+        try:
+            return self._by_name[name]
+        except KeyError:  # pragma: no cover - every parameter has a default
+            raise KeyError(name) from None
 
     # Typed accessors for the values the engine reads (mypy-friendly).
     @property
