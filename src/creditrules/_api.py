@@ -13,13 +13,13 @@ from . import report as _report
 from ._engine import summarize
 from ._explain import build_explanation
 from ._plugins import Registry, get_registry
-from .assessment import Assessment, Components, DueItemResult, RateWarning
+from .assessment import Assessment, Components, DueItemResult, RateWarning, unknown_matters
 from .bureau import Bureau
 from .errors import InputError, InputProblem, PolicyError
 from .explain import Explanation
 from .model import Account, Event, Payment
 from .money import EXACT, ZERO, sum_money
-from .policy import PARAMETERS, Policy, PolicySet
+from .policy import Policy, PolicySet
 from .provider import Provider, check_account
 from .record import build_record
 from .remediation import Action, NegotiatedPlan
@@ -236,31 +236,19 @@ def _no_services() -> None:
     return None
 
 
-#: Policy parameters about what an overdue costs: they matter once something went past due.
-_OVERDUE_PARAMETERS = frozenset(
-    name for name, parameter in PARAMETERS.items() if parameter.spec in ("A.3", "A.4")
-)
-_PAST_DUE = frozenset(("overdue", "in_grace", "paid_in_grace", "paid_late"))
-
-
 def _unknowns(
     context: Context, provider: Provider, account: Account, items: Sequence[DueItemResult]
 ) -> None:
     """Add the provider's unknowns that matter for this account, each once.
 
-    An unknown matters when a rule that fired read it, or, for the grace and penalty
-    parameters (conventions A.3, A.4), when something went past due; a parameter the
-    account sets is known.
+    See :func:`creditrules.assessment.unknown_matters`; a parameter the account sets
+    is known.
     """
     overridden = {value.name for value in account.policy}
-    read = {name for firing in context.firings for name in firing.policy}
-    past_due = any(i.status in _PAST_DUE for i in items)
     penalty_unknown = any(f.rule == "penalty.unknown" for f in context.firings)
     said_penalty = False
     for name, why in provider.unknown:
-        if name in overridden:
-            continue
-        if name in read or (past_due and name in _OVERDUE_PARAMETERS):
+        if name not in overridden and unknown_matters(name, context.firings, items):
             context.unknown(f"{name}: {why}")
             said_penalty = said_penalty or name in ("penalty_daily_rate", "penalty_rate_multiplier")
     if penalty_unknown and not said_penalty:

@@ -71,17 +71,12 @@ def live(item: DueItemResult) -> bool:
 
 
 def committed_cost(assessment: Assessment) -> Decimal:
-    """The net cost so far plus what the schedule already sets for periods not yet started.
+    """The net cost so far plus the cost to come (what the schedule already sets).
 
     An action's effect counts what it commits the borrower to: converting a bill into
     installments costs their fees even before the first period is billed.
     """
-    later = sum_money(
-        i.charged.interest + i.charged.fees + i.charged.penalty
-        for i in assessment.items
-        if i.open_date > assessment.as_of
-    )
-    return assessment.net_cost + later
+    return assessment.net_cost + assessment.cost_to_come
 
 
 def _month_key(day: date) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import attrs
 
 from .money import EXACT, ZERO, sum_money
-from .policy import AppliedValue
+from .policy import PARAMETERS, AppliedValue
 from .record import DecisionRecord
 from .remediation import Action
 from .report import Report
@@ -36,6 +36,7 @@ __all__ = [
     "Episode",
     "RateWarning",
     "RuleFiring",
+    "unknown_matters",
 ]
 
 
@@ -229,6 +230,34 @@ def _percent(fraction: Decimal) -> str:
     return f"{value:f}%"
 
 
+#: Statuses of an item that went past its due date unpaid.
+_PAST_DUE = frozenset(("overdue", "in_grace", "paid_in_grace", "paid_late"))
+
+
+def unknown_matters(name: str, rules: Iterable[RuleFiring], items: Iterable[DueItemResult]) -> bool:
+    """Whether a policy value the provider does not know matters for this account.
+
+    It matters when a rule that fired read it, or — for the grace and penalty
+    parameters (conventions A.3, A.4) — once something went past its due date
+    unpaid. A name that is not an engine parameter always matters. The composer
+    lists in :attr:`Assessment.unknowns` only the unknowns that matter.
+
+    Args:
+        name: The parameter's name (e.g. ``penalty_daily_rate``).
+        rules: The rule firings of the assessment.
+        items: Its due items.
+
+    Returns:
+        ``True`` if the assessment should say the value is unknown.
+    """
+    parameter = PARAMETERS.get(name)
+    if parameter is None:
+        return True
+    if any(name in firing.policy for firing in rules):
+        return True
+    return parameter.spec in ("A.3", "A.4") and any(i.status in _PAST_DUE for i in items)
+
+
 class AssessmentServices(Protocol):
     """What an assessment asks of the composer that made it (see :func:`creditrules.assess`).
 
@@ -383,6 +412,20 @@ class Assessment:
     def cost(self) -> Decimal:
         """The cost so far: interest, fees and penalty charged up to ``as_of``."""
         return sum_money((self.charged.interest, self.charged.fees, self.charged.penalty))
+
+    @property
+    def cost_to_come(self) -> Decimal:
+        """Interest and fees the schedule already sets for periods not yet started.
+
+        Not part of :attr:`cost` (nothing of it is charged yet), but what a choice
+        commits the borrower to: e.g. the fees of a bill converted into installments.
+        Remediation effects count it (:attr:`creditrules.Effect.cost_saved`).
+        """
+        return sum_money(
+            i.charged.interest + i.charged.fees + i.charged.penalty
+            for i in self.items
+            if i.open_date > self.as_of
+        )
 
     @property
     def penalty(self) -> Decimal:

@@ -116,6 +116,9 @@ class ScenarioResult:
             code (a relieved or expired record's months show ``N``).
         history: The code each month had when it was reported, from the opening month.
         ignored_events: Events dated after the date of the comparison (not applied).
+        cost_to_come: Interest and fees the schedule already sets for periods not yet
+            started (:attr:`Assessment.cost_to_come
+            <creditrules.Assessment.cost_to_come>`), not in ``total_cost``.
         payoff: What a payment on the date of the comparison must be to clear the
             account (:attr:`Assessment.payoff <creditrules.Assessment.payoff>`): 0.00
             once a scenario repays everything.
@@ -135,6 +138,7 @@ class ScenarioResult:
     months: Mapping[str, str] = attrs.field(converter=_grid)
     history: Mapping[str, str] = attrs.field(converter=_grid)
     ignored_events: int = 0
+    cost_to_come: Decimal = ZERO
     payoff: Decimal | None = None
 
 
@@ -226,6 +230,7 @@ def _row(scenario: Scenario, result: Assessment, registry: Registry) -> Scenario
         months=report.months if report is not None else {},
         history=report.history if report is not None else {},
         ignored_events=result.ignored_events,
+        cost_to_come=result.cost_to_come,
         payoff=result.payoff,
     )
 

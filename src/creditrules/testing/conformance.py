@@ -61,7 +61,7 @@ from hypothesis.strategies import SearchStrategy
 from .._api import assess
 from .._plugins import get_registry
 from .._toml import load_toml
-from ..assessment import Assessment
+from ..assessment import Assessment, unknown_matters
 from ..default_plugins.pboc import PBOC
 from ..errors import InputError, InputProblem
 from ..io import dump_account, from_dict, load_account, parse_account, to_dict
@@ -520,7 +520,9 @@ def check_unknowns(account: Account, as_of: date) -> list[str]:
     """Check that what the provider does not know is reported as unknown.
 
     Every parameter in the provider's ``unknown`` list that the account does not set
-    must appear in :attr:`~creditrules.Assessment.unknowns`; and when no penalty rate
+    must appear in :attr:`~creditrules.Assessment.unknowns` exactly once when it
+    matters for the account (:func:`creditrules.assessment.unknown_matters`), and not
+    at all when it does not; and when no penalty rate
     is known at all, no penalty may be charged and, once something is past due, the
     assessment must say the penalty is unknown.
 
@@ -536,10 +538,17 @@ def check_unknowns(account: Account, as_of: date) -> list[str]:
     given_names = {value.name for value in account.policy}
     problems: list[str] = []
     for name, _why in provider.unknown:
-        if name not in given_names and not any(u.startswith(f"{name}:") for u in result.unknowns):
+        said = sum(1 for u in result.unknowns if u.startswith(f"{name}:"))
+        matters = name not in given_names and unknown_matters(name, result.rules, result.items)
+        if matters and said != 1:
             problems.append(
-                f"the assessment as of {as_of} does not say that {name} is unknown, although "
-                f"the provider lists it under unknown"
+                f"the assessment as of {as_of} says {said} times that {name} is unknown, "
+                "although the provider lists it under unknown and it matters for the account"
+            )
+        elif not matters and said:
+            problems.append(
+                f"the assessment as of {as_of} says that {name} is unknown, although it does "
+                "not matter for the account (or the account gives it)"
             )
     if not _penalty_rate_known(provider, account):
         if result.charged.penalty != 0:

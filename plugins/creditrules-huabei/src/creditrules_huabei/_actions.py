@@ -187,7 +187,10 @@ def _measure(
         baseline=_BASELINE,
         registry=registry,
     )
-    cost_saved = baseline.total_cost - converted.total_cost
+    # The fees of the installments count from the start, billed or not (cost_to_come).
+    cost_saved = (baseline.total_cost + baseline.cost_to_come) - (
+        converted.total_cost + converted.cost_to_come
+    )
     avoided = baseline.negative_months - converted.negative_months
     figures = []
     if cost_saved > 0:
