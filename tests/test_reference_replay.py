@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -616,8 +616,8 @@ class _Replay:
             i.charged["principal"] + i.charged["interest"] + i.charged["fees"] for i in all_due
         )
         paid = sum_money(i.paid["principal"] + i.paid["interest"] + i.paid["fees"] for i in all_due)
-        # A minimum is rounded up to the fen: a small bill never has a minimum of 0.00.
-        minimum = exact(billed * ratio).quantize(FEN, rounding=ROUND_CEILING)
+        # A minimum is rounded half-up to the fen, with a floor of 0.01 (conventions A.1).
+        minimum = max(to_fen(billed * ratio), FEN) if billed > 0 else ZERO
         if paid < minimum or policy.revolving_daily_rate is None:
             for item in group:
                 self._miss_grace(item, day)

@@ -205,6 +205,9 @@ class _Replay:
         #: settled at the start of the current checkpoint (pruned once per checkpoint),
         #: so each step looks only at what can still change.
         self.live: list[_Item] = []
+        #: Items past grace and unpaid at the start of the checkpoint (and any that
+        #: became so since): the only ones episodes are made of.
+        self.delinquent: list[_Item] = []
         #: Items not in the working set yet, by the day they join it.
         self.waiting: list[tuple[date, int, _Item]] = []
         #: Items by grace end, by opening date and (bills and rests) by due date.
@@ -295,6 +298,8 @@ class _Replay:
             t1 = heapq.heappop(self.checkpoints)
             self.today = t1
             self.live = [i for i in self.live if not i.settled]
+            if self.delinquent:
+                self.delinquent = [i for i in self.delinquent if not i.settled]
             waiting = self.waiting
             while waiting and waiting[0][0] <= t1:
                 item = heapq.heappop(waiting)[2]
@@ -389,8 +394,10 @@ class _Replay:
                 )
 
     def _pre_event_stats(self, t1: date) -> dict[str, tuple[int, Decimal]]:
+        # Only items that are, or may become today, past grace count for an episode.
+        candidates = [*self.delinquent, *self.by_grace_end.get(t1, ())]
         stats: dict[str, tuple[int, Decimal]] = {}
-        for item in self.live:
+        for item in candidates:
             if item.settled or item.spec.due_date >= t1:
                 continue
             penalty = item.out["penalty"] + to_fen(
@@ -723,6 +730,7 @@ class _Replay:
 
     def _miss_grace(self, item: _Item, day: date) -> None:
         item.delinquent = True
+        self.delinquent.append(item)
         if item.pending:
             item.penalty_exact += item.pending
             item.penalty_days += item.pending_days
@@ -794,12 +802,13 @@ class _Replay:
         )
 
     def _episodes(self, day: date, before: dict[str, tuple[int, Decimal]]) -> None:
-        delinquent_before = [i for i in self.live if i.delinquent and i.spec.id in before]
+        if not self.delinquent:
+            return
+        delinquent = sorted(self.delinquent, key=_item_order)  # in due order, like live
+        delinquent_before = [i for i in delinquent if i.spec.id in before]
         # An item unpaid at the end of its due date is past due from the next day: it joins
         # (or opens) an episode only from then on (A.2, A.6).
-        open_now = [
-            i for i in self.live if i.delinquent and not i.settled and i.spec.due_date < day
-        ]
+        open_now = [i for i in delinquent if not i.settled and i.spec.due_date < day]
         current = self.episodes[-1] if self.episodes and self.episodes[-1]["end"] is None else None
         involved = {i.spec.id: i for i in [*delinquent_before, *open_now]}
         if not involved:
