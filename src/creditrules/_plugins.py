@@ -589,7 +589,9 @@ class _Loader:
             function(callback)
         except PluginError as exc:
             if self.strict:
-                raise
+                raise PluginError(
+                    f"creditrules {self._describe(name)} failed in {hook}: {exc}"
+                ) from exc
             self.fail(name, f"failed in {hook}: {exc}")
         except Exception as exc:
             self.fail(name, f"raised in {hook}: {type(exc).__name__}: {exc}")

@@ -110,6 +110,13 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
     problems += check_keys(head, _PROVIDER_KEYS, "$.provider")
     if "id" not in head:
         problems.append(InputProblem("$.provider.id", "missing required field"))
+    for key in ("id", "name_zh", "name_en", "description"):
+        if key in head and not isinstance(head[key], str):
+            problems.append(
+                InputProblem(
+                    f"$.provider.{key}", f"expected text (a string), got {show(head[key])}"
+                )
+            )
     policy = _policy(data.get("policy", {}), problems)
     facts: list[ProviderFact] = []
     raw_facts = data.get("facts", [])

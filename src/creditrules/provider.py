@@ -28,6 +28,11 @@ def _grade(instance: Any, attribute: Any, value: str) -> None:
         raise ValueError(f"grade must be one of A, B, C, D, got {value!r}")
 
 
+def _text(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{attribute.name} must be text (a string), got {value!r}")
+
+
 @attrs.frozen
 class ProviderFact:
     """A sourced fact about a provider that is not a policy number.
@@ -69,15 +74,15 @@ class Provider:
     """
 
     id: str = attrs.field(validator=attrs.validators.matches_re(r"^[a-z][a-z0-9_-]*$"))
-    name_zh: str = ""
-    name_en: str = ""
+    name_zh: str = attrs.field(default="", validator=_text)
+    name_en: str = attrs.field(default="", validator=_text)
     products: tuple[str, ...] = attrs.field(default=PRODUCTS, converter=to_tuple)
     policy: tuple[PolicyValue, ...] = attrs.field(default=(), converter=to_tuple)
     facts: tuple[ProviderFact, ...] = attrs.field(default=(), converter=to_tuple)
     methods: tuple[str, ...] = attrs.field(default=METHODS, converter=to_tuple)
     required: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=to_tuple)
     unknown: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=to_tuple)
-    description: str = ""
+    description: str = attrs.field(default="", validator=_text)
     validate: Callable[[Account], list[tuple[str, str]]] | None = attrs.field(
         default=None, eq=False, repr=False
     )

@@ -1,0 +1,499 @@
+"""Hardening: no input crashes creditrules, no plugin takes the others down, output is stable.
+
+* Every reproducer of ``tests/corpus/`` ends in a :class:`~creditrules.CreditRulesError`
+  naming the file and the JSON path, quickly.
+* Faulty plugins — one that fails on import, one whose hook or rule raises, ones that
+  pass wrong types, one that claims an id already taken — never change the assessment
+  of a provider they do not own (byte-identical JSON), are named in one warning, and
+  are a :class:`~creditrules.PluginError` (exit status 2 on the command line, no
+  traceback) in strict mode.
+* ``to_json`` writes the same bytes under every ``PYTHONHASHSEED``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from datetime import date
+from importlib.metadata import EntryPoint
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+import creditrules
+from creditrules import (
+    Account,
+    Bill,
+    CreditRulesError,
+    InputError,
+    PluginError,
+    PluginWarning,
+    PolicyValue,
+    Provider,
+    Registry,
+    Rule,
+    _plugins,
+    hookimpl,
+)
+from creditrules._plugins import get_registry, reset_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "corpus"
+EXAMPLES = ROOT / "examples"
+AS_OF = date(2025, 9, 30)
+#: A reproducer must be refused within this many seconds (the issue's bound is one).
+SECONDS = 1.0
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def _header(path: Path) -> dict[str, list[str]]:
+    """The ``# key: value`` lines at the top of a corpus file."""
+    found: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        key, _, value = line[1:].partition(":")
+        found.setdefault(key.strip(), []).append(value.strip())
+    return found
+
+
+def _installed(provider: str) -> bool:
+    return provider in get_registry().providers
+
+
+def _expect_error(run: Callable[[], Any], path: Path) -> CreditRulesError:
+    """Run ``run``; it must raise a CreditRulesError within :data:`SECONDS`."""
+    started = time.perf_counter()
+    with pytest.raises(CreditRulesError) as caught:
+        run()
+    elapsed = time.perf_counter() - started
+    assert elapsed < SECONDS, f"{path.name} took {elapsed:.2f} s to refuse"
+    return caught.value
+
+
+def _check_paths(error: CreditRulesError, path: Path, expected: list[str]) -> None:
+    assert isinstance(error, InputError), f"{path.name}: {type(error).__name__}: {error}"
+    assert error.file is not None and Path(error.file).name == path.name
+    paths = [problem.path for problem in error.problems]
+    assert any(p in expected for p in paths), f"{path.name}: {paths} names none of {expected}"
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "accounts").glob("*.toml")), ids=lambda p: p.stem)
+def test_account_reproducers_are_input_errors(path: Path) -> None:
+    """Each account-file reproducer is an InputError naming the file and the JSON path."""
+    header = _header(path)
+    for needed in header.get("needs", []):
+        if not _installed(needed):
+            pytest.skip(f"needs the {needed} plugin")
+    as_of = date.fromisoformat(header["as-of"][0])
+
+    def run() -> None:
+        try:
+            account = creditrules.load_account(path)
+            creditrules.assess(account, as_of)
+        except InputError as exc:
+            raise InputError(exc.problems, file=exc.file or str(path)) from None
+
+    _check_paths(_expect_error(run, path), path, header["expect"])
+
+
+@pytest.mark.parametrize(
+    "path", sorted((CORPUS / "providers").glob("*.toml")), ids=lambda p: p.stem
+)
+def test_provider_reproducers_are_input_errors(path: Path) -> None:
+    """Each provider-file reproducer is an InputError naming the file and the JSON path."""
+    header = _header(path)
+    error = _expect_error(lambda: creditrules.load_provider(path), path)
+    _check_paths(error, path, header["expect"])
+
+
+def test_the_corpus_holds_every_row_of_the_issue_table() -> None:
+    """The corpus keeps a reproducer of each input row of issue 12's table (1–5, 8)."""
+    rows = {
+        value.split(",")[1].strip()
+        for path in CORPUS.rglob("*.toml")
+        for value in _header(path).get("issue", [])
+        if "row" in value
+    }
+    for row in (1, 2, 3, 4, 5, 8):
+        assert any(r.startswith(f"row {row}:") for r in rows), f"no reproducer of row {row}"
+
+
+# --------------------------------------------------------------------------- faulty plugins
+
+
+def _example_accounts() -> dict[str, Path]:
+    """Example account files by provider id, for the providers installed."""
+    registry = get_registry()
+    found: dict[str, Path] = {}
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        account = creditrules.load_account(path, registry=registry)
+        if account.provider in registry.providers and account.opened_on <= AS_OF:
+            found.setdefault(f"{account.provider}:{path.stem}", path)
+    return found
+
+
+def _outputs(registry: Registry, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """The JSON of each example account's assessment (with its actions) under ``registry``."""
+    out: dict[str, str] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)
+        for key, path in _example_accounts().items():
+            if key.split(":")[0] in skip:
+                continue
+            account = creditrules.load_account(path, registry=registry)
+            assessment = creditrules.assess(account, AS_OF, registry=registry)
+            out[key] = creditrules.to_json(assessment, registry=registry)
+    return out
+
+
+def _load(*extra: tuple[str, object], strict: bool = False) -> tuple[Registry, list[str]]:
+    """A fresh registry with ``extra`` in-process plugins, and the warnings it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PluginWarning)
+        registry = get_registry(reload=True, strict=strict, extra=extra)
+    return registry, [str(w.message) for w in caught if issubclass(w.category, PluginWarning)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_registry() -> Iterator[None]:
+    """Forget in-process plugins after each test."""
+    yield
+    reset_registry()
+
+
+@pytest.fixture(scope="module")
+def baseline() -> dict[str, str]:
+    """The example accounts' JSON with the installed plugins only."""
+    registry, _ = _load()
+    result = _outputs(registry)
+    reset_registry()
+    return result
+
+
+def _faulty_provider(provider_id: str = "faulty") -> Provider:
+    return Provider(
+        id=provider_id,
+        name_en="Faulty",
+        products=("revolving",),
+        policy=(PolicyValue("penalty_daily_rate", "0.0005", source="test terms §1", grade="A"),),
+    )
+
+
+def _faulty_account(provider_id: str = "faulty") -> Account:
+    return Account(
+        id="f",
+        provider=provider_id,
+        product="revolving",
+        opened_on=date(2025, 1, 1),
+        bills=[Bill(date(2025, 3, 1), date(2025, 3, 10), "500.00")],
+    )
+
+
+class RuleAndHooks:
+    """A plugin with its own provider, a rule, ``adjust_timeline`` and ``provider_actions``.
+
+    ``fail`` names the parts that raise: ``"rule"``, ``"adjust_timeline"``,
+    ``"provider_actions"`` (for every provider's assessments, not only its own).
+    """
+
+    def __init__(self, *fail: str) -> None:
+        self.fail = set(fail)
+
+    def _explode(self, context: Any) -> None:
+        if "rule" in self.fail:
+            raise RuntimeError("rule exploded on purpose")
+
+    @hookimpl
+    def register_providers(self, register: Callable[[Provider], None]) -> None:
+        """Register the plugin's own provider."""
+        register(_faulty_provider())
+
+    @hookimpl
+    def register_rules(self, register: Callable[..., None]) -> None:
+        """Register a rule scoped to the plugin's provider."""
+        register(
+            Rule("faulty.explode", "Explodes.", "test", self._explode, providers="faulty"),
+            after="timeline.replay",
+        )
+
+    @hookimpl
+    def adjust_timeline(self, provider: Provider, context: Any) -> None:
+        """Raise when told to."""
+        if "adjust_timeline" in self.fail:
+            raise RuntimeError("hook exploded on purpose")
+
+    @hookimpl
+    def provider_actions(self, assessment: Any, account: Any, provider: Any, registry: Any) -> Any:
+        """Raise (for every account) when told to."""
+        if "provider_actions" in self.fail:
+            raise RuntimeError("actions exploded on purpose")
+        return None
+
+
+def test_a_plugin_that_fails_to_import_changes_no_assessment(
+    baseline: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin failing on import is named in one warning; the others' JSON is unchanged."""
+    installed = list(_plugins.entry_points(group="creditrules"))
+    broken = EntryPoint("broken", "creditrules_no_such_module_for_tests", "creditrules")
+    monkeypatch.setattr(
+        _plugins, "entry_points", lambda group: [*installed, broken] if group else []
+    )
+    registry, caught = _load()
+    assert len(caught) == 1 and "'broken'" in caught[0] and "failed to import" in caught[0]
+    assert next(p for p in registry.plugins if p.name == "broken").error
+    assert _outputs(registry) == baseline
+    with pytest.raises(PluginError, match=r"'broken'.*failed to import"):
+        _load(strict=True)
+
+
+@pytest.mark.parametrize("part", ["rule", "adjust_timeline"])
+def test_a_raising_rule_or_hook_fails_only_its_own_provider(
+    part: str, baseline: dict[str, str]
+) -> None:
+    """A raising rule or adjust_timeline is a PluginError on its own provider's accounts only."""
+    healthy, _ = _load(("faulty-plugin", RuleAndHooks()))
+    expected = _outputs(healthy)
+    registry, caught = _load(("faulty-plugin", RuleAndHooks(part)))
+    assert caught == []
+    assert _outputs(registry) == expected
+    with pytest.raises(PluginError) as error:
+        creditrules.assess(_faulty_account(), AS_OF, registry=registry)
+    message = str(error.value)
+    assert "'faulty-plugin'" in message and "exploded on purpose" in message
+    assert ("'faulty.explode'" in message) == (part == "rule")
+    assert "Traceback" not in message
+
+
+def test_raising_provider_actions_is_a_warning_and_changes_no_assessment() -> None:
+    """provider_actions raising is named in a warning; other accounts' JSON is unchanged."""
+    healthy, _ = _load(("faulty-plugin", RuleAndHooks()))
+    expected = _outputs(healthy)
+    registry, _ = _load(("faulty-plugin", RuleAndHooks("provider_actions")))
+    with pytest.warns(PluginWarning, match="'faulty-plugin'.*provider_actions.*on purpose"):
+        account = creditrules.load_account(EXAMPLES / "generic-revolving.toml")
+        creditrules.assess(account, AS_OF, registry=registry).actions  # noqa: B018
+    assert _outputs(registry) == expected
+    strict, _ = _load(("faulty-plugin", RuleAndHooks("provider_actions")), strict=True)
+    with pytest.raises(PluginError, match=r"'faulty-plugin'.*provider_actions"):
+        creditrules.assess(account, AS_OF, registry=strict).actions  # noqa: B018
+
+
+@attrs.frozen
+class Thing:
+    """An event type for the wrong-type plugins."""
+
+    type = "thing"
+    date: date
+
+
+class WrongTypes:
+    """A plugin that registers a good provider, rule and event type, then one wrong value.
+
+    ``wrong`` names the hook that gets the wrong value: it is called last, so the
+    plugin has registered its other parts by then (to show none of them stays).
+    """
+
+    def __init__(self, wrong: str) -> None:
+        self.wrong = wrong
+
+    @hookimpl
+    def register_event_types(self, register: Callable[[str, type[Any]], None]) -> None:
+        """A good event type, or 42."""
+        register("thing", 42 if self.wrong == "event" else Thing)  # type: ignore[arg-type]
+
+    @hookimpl
+    def register_providers(self, register: Callable[[Any], None]) -> None:
+        """A good provider, then a string for a provider."""
+        register(_faulty_provider("wrongtypes"))
+        if self.wrong == "provider":
+            register("not a provider")
+
+    @hookimpl
+    def register_bureaus(self, register: Callable[[Any], None]) -> None:
+        """A dict for a bureau."""
+        if self.wrong == "bureau":
+            register({"id": "bureau"})
+
+    @hookimpl
+    def register_rules(self, register: Callable[..., None]) -> None:
+        """A good rule, then a string for a rule."""
+        register(Rule("wrongtypes.noop", "Does nothing.", "test", providers="wrongtypes"))
+        if self.wrong == "rule":
+            register("not a rule")
+        if self.wrong == "anchor":
+            register(Rule("wrongtypes.lost", "Lost.", "test"), after="no.such.rule")
+
+
+@pytest.mark.parametrize("wrong", ["event", "provider", "bureau", "rule", "anchor"])
+def test_a_plugin_passing_a_wrong_value_is_removed_whole(
+    wrong: str, baseline: dict[str, str]
+) -> None:
+    """A wrong value in a registration hook removes the whole plugin; others are unchanged."""
+    registry, caught = _load(("wrongtypes", WrongTypes(wrong)))
+    assert len(caught) == 1 and "'wrongtypes'" in caught[0], caught
+    assert "withdrawn" in caught[0] or wrong == "event"
+    assert "wrongtypes" not in registry.providers
+    assert "thing" not in registry.event_types
+    assert not any(rule.origin == "wrongtypes" for rule in registry.rules)
+    info = next(p for p in registry.plugins if p.name == "wrongtypes")
+    assert info.error and info.providers == () and info.rules == ()
+    assert _outputs(registry) == baseline
+    with pytest.raises(PluginError, match="'wrongtypes'"):
+        _load(("wrongtypes", WrongTypes(wrong)), strict=True)
+
+
+def test_an_anchor_error_says_why() -> None:
+    """A rule anchored on an unknown rule is named with the reason, not only the hook."""
+    _, caught = _load(("wrongtypes", WrongTypes("anchor")))
+    assert "anchors on unknown rule 'no.such.rule'" in caught[0]
+
+
+class Claims:
+    """A plugin registering a provider with an id another plugin already has."""
+
+    def __init__(self, provider_id: str) -> None:
+        self.provider_id = provider_id
+
+    @hookimpl
+    def register_providers(self, register: Callable[[Provider], None]) -> None:
+        """Register a copy of the provider ``provider_id`` and one of its own."""
+        register(_faulty_provider("claimsown"))
+        register(attrs.evolve(_faulty_provider(), id=self.provider_id))
+
+
+def test_a_provider_id_claimed_twice_disables_that_id_only(baseline: dict[str, str]) -> None:
+    """A second plugin claiming an id withdraws that id alone; assessing it names both."""
+    taken = "huabei" if _installed("huabei") else "generic"
+    registry, caught = _load(("copycat", Claims(taken)))
+    assert len(caught) == 1 and f"{taken!r}" in caught[0] and "copycat" in caught[0]
+    assert taken not in registry.providers and "claimsown" in registry.providers
+    example = EXAMPLES / ("huabei.toml" if taken == "huabei" else "generic-revolving.toml")
+    account = creditrules.load_account(example, registry=registry)
+    with pytest.raises(PluginError) as error:
+        creditrules.assess(account, AS_OF, registry=registry)
+    message = str(error.value)
+    assert "copycat" in message and f"{taken!r}" in message
+    owner = get_registry(reload=True).describe(get_registry().provider_plugin[taken])
+    assert owner in message  # the first plugin, with its distribution
+    others = {k: v for k, v in baseline.items() if not k.startswith(f"{taken}:")}
+    assert _outputs(registry, skip=(taken,)) == others
+    with pytest.raises(PluginError, match="registered by two plugins"):
+        _load(("copycat", Claims(taken)), strict=True)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "creditrules", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+
+
+FAULTY_MODULE = """
+import creditrules
+
+
+@creditrules.hookimpl
+def register_providers(register):
+    raise ValueError("hook failed on purpose")
+"""
+
+
+def test_strict_cli_with_a_faulty_plugin_exits_2_without_traceback(tmp_path: Path) -> None:
+    """``--strict`` with a plugin raising in a hook: one message, exit status 2, no traceback."""
+    (tmp_path / "faulty_plugin_for_tests.py").write_text(FAULTY_MODULE, encoding="utf-8")
+    dist = tmp_path / "faulty_plugin_for_tests-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: faulty-plugin-for-tests\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text(
+        "[creditrules]\nfaulty = faulty_plugin_for_tests\n", encoding="utf-8"
+    )
+    env = {"PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    example = str(EXAMPLES / "generic-revolving.toml")
+    plain = _run_cli("assess", example, "--as-of", "2025-06-30", "--json", env=env)
+    assert plain.returncode == 0, plain.stderr
+    assert "faulty" in plain.stderr and "Traceback" not in plain.stderr
+    strict = _run_cli("--strict", "assess", example, "--as-of", "2025-06-30", env=env)
+    assert strict.returncode == 2
+    assert "'faulty'" in strict.stderr and "failed on purpose" in strict.stderr
+    assert "Traceback" not in strict.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--as-of", "2025-02-30"), "--as-of"),
+        (("--as-of", "9999-12-31"), "outside the supported range"),
+        (("--as-of", "2020-01-01"), "before the account opened"),
+    ],
+)
+def test_bad_as_of_on_the_command_line_exits_2(args: tuple[str, ...], needle: str) -> None:
+    """A bad --as-of is one message naming what is wrong, exit status 2, no traceback."""
+    result = _run_cli("assess", str(EXAMPLES / "generic-revolving.toml"), *args)
+    assert result.returncode == 2, result.stderr
+    assert needle in result.stderr and "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- stable output
+
+_DUMP = """
+import sys
+from datetime import date
+import creditrules
+for path in sys.argv[1:]:
+    account = creditrules.load_account(path)
+    for as_of in (date(2025, 3, 31), date(2025, 6, 30), date(2025, 9, 30)):
+        if as_of >= account.opened_on:
+            print(creditrules.to_json(creditrules.assess(account, as_of)))
+"""
+
+
+def test_to_json_is_byte_identical_across_hash_seeds() -> None:
+    """The JSON of assessments is the same bytes under PYTHONHASHSEED 1, 6 and 14."""
+    files = [str(p) for p in sorted(EXAMPLES.glob("*.toml"))]
+    outputs = set()
+    for seed in ("1", "6", "14"):
+        result = subprocess.run(
+            [sys.executable, "-c", _DUMP, *files],
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=300,
+            check=True,
+        )
+        assert result.stdout.count(b'"account_id"') >= len(files)
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+
+
+def test_report_flags_have_a_defined_order() -> None:
+    """Report.flags is a tuple in FLAGS order, whatever order it was given in."""
+    from creditrules.report import FLAGS, Report
+
+    report = Report(
+        bureau="pboc",
+        bureau_name="PBOC",
+        as_of=AS_OF,
+        months={},
+        history={},
+        flags=frozenset({"current_overdue", "three_consecutive"}),
+    )
+    assert report.flags == ("three_consecutive", "current_overdue")
+    assert list(report.flags) == [f for f in FLAGS if f in report.flags]
