@@ -7,6 +7,7 @@ import itertools
 import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -334,3 +335,54 @@ def test_interest_first_repays_principal_last(terms: LoanTerms) -> None:
     assert all(item.principal == 0 for item in schedule[:-1])
     assert schedule[-1].principal == terms.principal
     assert len({item.interest for item in schedule}) == 1
+
+
+def _reference_schedule(terms: LoanTerms) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """The schedule as the module docstring states it, in exact fractions of yuan."""
+    with decimal.localcontext(decimal.Context(prec=34)):
+        rate = Fraction(terms.annual) / 12
+
+    def fen(value: Fraction) -> Decimal:
+        whole = math.floor(value * 100 + Fraction(1, 2))
+        return Decimal(whole).scaleb(-2)
+
+    principal = Fraction(terms.principal)
+    n = terms.term_months
+    if terms.method == "equal_installment":
+        growth = (1 + rate) ** n
+        level = fen(principal / n if rate == 0 else principal * rate * growth / (growth - 1))
+    elif terms.method == "equal_principal":
+        level = fen(principal / n)
+    else:
+        level = ZERO
+    rows = []
+    balance = terms.principal
+    for period in range(1, n + 1):
+        interest = fen(Fraction(balance) * rate)
+        if period == n:
+            part = balance
+        elif terms.method == "equal_installment":
+            part = min(level - interest, balance)
+        else:
+            part = min(level, balance)
+        rows.append((part, interest, balance))
+        balance -= part
+    return rows
+
+
+@given(loans())
+def test_schedule_equals_the_exact_fraction_reference(terms: LoanTerms) -> None:
+    """The integer-fen schedule equals a straightforward computation in exact fractions."""
+    schedule = build_schedule(terms)
+    got = [(i.principal, i.interest, i.opening_balance) for i in schedule]
+    assert got == _reference_schedule(terms)
+    assert all(str(i.principal) == str(i.principal.quantize(FEN)) for i in schedule)
+
+
+def test_a_long_schedule_is_built_in_one_pass() -> None:
+    """A 360-month schedule is complete and its principal parts sum to the loan."""
+    terms = loan("1000000.00", "0.0435", 360, "equal_installment")
+    schedule = build_schedule(terms)
+    assert len(schedule) == 360
+    assert sum(i.principal for i in schedule) == Decimal("1000000.00")
+    assert schedule[0].total == equal_installment_amount(terms)

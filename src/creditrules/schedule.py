@@ -15,7 +15,9 @@ always sum exactly to the amount lent.
 Rate arithmetic is done with exact fractions and rounded once, half-up, to the fen:
 the monthly rate of e.g. a 10 % loan (0.1 ÷ 12) has no finite decimal expansion, and
 a truncated rate would round a true half-fen (1,200.60 × 0.1 ÷ 12 = 10.005) the wrong
-way. The ambient :mod:`decimal` context of the caller never changes a result.
+way. The ambient :mod:`decimal` context of the caller never changes a result. Amounts
+are whole numbers of fen during the computation (the rate a ratio of two integers), so
+a schedule costs the same small amount per month, whatever its term.
 
 >>> from datetime import date
 >>> from creditrules.model import LoanTerms
@@ -41,7 +43,7 @@ from fractions import Fraction
 import attrs
 
 from .model import LoanTerms
-from .money import PRECISION, ZERO, sum_money
+from .money import PRECISION, sum_money
 
 __all__ = ["Installment", "build_schedule", "equal_installment_amount", "schedule_totals"]
 
@@ -81,6 +83,23 @@ def _context() -> decimal.Context:
     return decimal.Context(prec=PRECISION, rounding=decimal.ROUND_HALF_UP)
 
 
+_CONTEXT = _context()
+
+
+def _fen_int(amount: Decimal) -> int:
+    """An amount of whole fen as an int (``12.34`` → ``1234``)."""
+    return int(amount.scaleb(2, context=_CONTEXT))
+
+
+def _from_fen(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2, context=_CONTEXT)
+
+
+def _round_half_up(numerator: int, denominator: int) -> int:
+    """``numerator ÷ denominator`` (both > 0, or numerator 0) rounded half-up."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
 def _monthly_rate(loan: LoanTerms) -> Fraction:
     """The monthly rate (annual ÷ 12) as an exact fraction."""
     with decimal.localcontext(_context()):
@@ -88,22 +107,21 @@ def _monthly_rate(loan: LoanTerms) -> Fraction:
     return Fraction(annual) / 12
 
 
-def _to_fen(value: Fraction) -> Decimal:
-    """Round a non-negative exact value half-up to the fen, exactly."""
-    fen = (200 * value.numerator + value.denominator) // (2 * value.denominator)
-    with decimal.localcontext(_context()):
-        return Decimal(fen).scaleb(-2)
+def _level_fen(principal: int, rate: Fraction, term_months: int) -> int:
+    """The level payment ``P·r·g / (g − 1)``, ``g = (1+r)^n``, in fen, rounded once.
 
-
-def _interest(balance: Decimal, rate: Fraction) -> Decimal:
-    return _to_fen(Fraction(balance) * rate)
+    With ``r = a/b``: ``P·a·(b+a)^n / (b·((b+a)^n − b^n))``, in integers, so no
+    fraction of thousands of digits is ever reduced.
+    """
+    if rate == 0:
+        return _round_half_up(principal, term_months)
+    a, b = rate.numerator, rate.denominator
+    grown, base = (b + a) ** term_months, b**term_months
+    return _round_half_up(principal * a * grown, b * (grown - base))
 
 
 def _level_payment(principal: Decimal, rate: Fraction, term_months: int) -> Decimal:
-    if rate == 0:
-        return _to_fen(Fraction(principal) / term_months)
-    growth = (1 + rate) ** term_months
-    return _to_fen(Fraction(principal) * rate * growth / (growth - 1))
+    return _from_fen(_level_fen(_fen_int(principal), rate, term_months))
 
 
 def equal_installment_amount(loan: LoanTerms) -> Decimal:
@@ -152,36 +170,40 @@ def build_schedule(loan: LoanTerms) -> tuple[Installment, ...]:
     """
     rate = _monthly_rate(loan)
     n = loan.term_months
+    total = _fen_int(loan.principal)
     if loan.method == "equal_installment":
-        level = _level_payment(loan.principal, rate, n)
+        level = _level_fen(total, rate, n)
     elif loan.method == "equal_principal":
-        level = _to_fen(Fraction(loan.principal) / n)
+        level = _round_half_up(total, n)
     elif loan.method == "interest_first":
-        level = ZERO
+        level = 0
     else:
         raise ValueError(f"unknown repayment method {loan.method!r}")
 
+    # In fen: interest = balance × a / b, rounded half-up.
+    a2, b = 2 * rate.numerator, rate.denominator
+    b2 = 2 * b
+    level_part = loan.method == "equal_installment"
     installments: list[Installment] = []
-    balance = loan.principal
-    with decimal.localcontext(_context()):
-        for period in range(1, n + 1):
-            interest = _interest(balance, rate)
-            if period == n:
-                principal = balance
-            elif loan.method == "equal_installment":
-                principal = min(level - interest, balance)
-            else:  # equal_principal repays `level`; interest_first repays nothing yet
-                principal = min(level, balance)
-            installments.append(
-                Installment(
-                    period=period,
-                    due_date=loan.due_date(period),
-                    principal=principal,
-                    interest=interest,
-                    opening_balance=balance,
-                )
+    balance = total
+    for period in range(1, n + 1):
+        interest = (a2 * balance + b) // b2
+        if period == n:
+            principal = balance
+        elif level_part:
+            principal = min(level - interest, balance)
+        else:  # equal_principal repays `level`; interest_first repays nothing yet
+            principal = min(level, balance)
+        installments.append(
+            Installment(
+                period=period,
+                due_date=loan.due_date(period),
+                principal=_from_fen(principal),
+                interest=_from_fen(interest),
+                opening_balance=_from_fen(balance),
             )
-            balance -= principal
+        )
+        balance -= principal
     return tuple(installments)
 
 
