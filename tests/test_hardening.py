@@ -36,12 +36,14 @@ from creditrules import (
     PluginWarning,
     PolicyValue,
     Provider,
+    ProviderFact,
     Registry,
     Rule,
     _plugins,
     hookimpl,
 )
 from creditrules._plugins import get_registry, reset_registry
+from creditrules.testing import conformance
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
@@ -497,3 +499,101 @@ def test_report_flags_have_a_defined_order() -> None:
     )
     assert report.flags == ("three_consecutive", "current_overdue")
     assert list(report.flags) == [f for f in FLAGS if f in report.flags]
+
+
+# --------------------------------------------------------------------------- conformance
+
+
+def test_conformance_fails_a_penalty_of_half_a_percent_a_day_and_more() -> None:
+    """Daily penalty rates above the 24 % APR line fail unless a sourced exception is stated."""
+    for rate in ("0.05", "0.001"):
+        provider = Provider(
+            id="p",
+            policy=(PolicyValue("penalty_daily_rate", rate, source="terms §1", grade="B"),),
+        )
+        problems = conformance.check_rate_ceilings(provider)
+        assert len(problems) == 1 and "penalty_daily_rate" in problems[0], problems
+    huge = Provider(
+        id="p",
+        policy=(PolicyValue("penalty_rate_multiplier", "5", source="terms §1", grade="B"),),
+    )
+    assert conformance.check_rate_ceilings(huge)
+    excepted = attrs.evolve(
+        provider,
+        facts=(
+            ProviderFact(
+                "rate_exception.penalty_daily_rate",
+                "The contract states 0.1 % a day.",
+                source="(2025) 京01民终1号",
+                grade="A",
+            ),
+        ),
+    )
+    assert conformance.check_rate_ceilings(excepted) == []
+
+
+class HalfADay:
+    """A plugin whose provider charges a penalty of 0.5 (50 %) a day."""
+
+    @hookimpl
+    def register_providers(self, register: Callable[[Provider], None]) -> None:
+        """Register the implausible provider."""
+        rate = PolicyValue("penalty_daily_rate", "0.5", source="terms §1", grade="B")
+        register(Provider(id="halfaday", policy=(rate,)))
+
+
+def test_conformance_fails_a_provider_charging_half_a_percent_a_day() -> None:
+    """A penalty of 0.5 a day is beyond the supported range: the plugin fails, and is named."""
+    registry, caught = _load(("halfaday", HalfADay()))
+    assert "above the supported maximum of 0.05 a day" in caught[0]
+    problems = conformance.check_plugin_loads(registry, "halfaday")
+    assert problems and "above the supported maximum" in problems[0]
+
+
+def test_conformance_passes_the_bundled_providers_rates() -> None:
+    """The installed providers' rates are within the ceilings and none is both set and unknown."""
+    for provider in get_registry().providers.values():
+        assert conformance.check_rate_ceilings(provider) == [], provider.id
+        assert conformance.check_unknowns_not_set(provider) == [], provider.id
+
+
+def test_conformance_refuses_a_value_both_set_and_unknown() -> None:
+    """A parameter with a value that is also listed under unknown is named."""
+    provider = Provider(
+        id="p",
+        policy=(PolicyValue("grace_days", 3, source="terms §2", grade="B"),),
+        unknown=(("grace_days", "not published"),),
+    )
+    (problem,) = conformance.check_unknowns_not_set(provider)
+    assert "grace_days is listed as unknown" in problem and "3" in problem
+
+
+def test_conformance_fails_a_readme_showing_a_wrong_value() -> None:
+    """A README row naming the parameter with another value, or no grade, fails the check."""
+    provider = Provider(
+        id="p",
+        policy=(
+            PolicyValue("penalty_daily_rate", "0.0005", source="terms §1", grade="B"),
+            PolicyValue("grace_days", 0, source="terms §2", grade="C"),
+        ),
+    )
+    good = (
+        "| `penalty_daily_rate` | 0.0005 (0.05 %/day) | B | terms §1 |\n"
+        "| `grace_days` | 0 | C | terms §2 |\n"
+    )
+    assert conformance.check_readme_values(provider, good) == []
+    assert conformance.check_readme_values(
+        provider, good.replace("0.0005 (0.05 %", "0.0006 (0.06 %")
+    )
+    wrong_zero = good.replace("| 0 | C |", "| 0.5 | C |")
+    (problem,) = conformance.check_readme_values(provider, wrong_zero)
+    assert "grace_days" in problem
+    (problem,) = conformance.check_readme_values(provider, good.replace("| B |", "| C |"))
+    assert "grade of penalty_daily_rate" in problem
+
+
+def test_conformance_names_a_plugin_whose_rule_registration_failed() -> None:
+    """A provider whose plugin failed while registering its rules is not registered: named."""
+    registry, _ = _load(("wrongtypes", WrongTypes("anchor")))
+    problems = conformance.check_plugin_loads(registry, "wrongtypes")
+    assert "wrongtypes" in problems[0] and "no.such.rule" in problems[0]

@@ -15,9 +15,12 @@ check against your provider, over accounts generated for it by
 
 The checks (one test method each):
 
-* the provider is registered; every policy value and fact has a source and a grade
-  ``A``–``D``; effective-dated versions of a parameter do not overlap; the README
-  (if given) mentions every value;
+* the provider's plugin loads cleanly with plugin failures fatal (strict mode: the
+  suite runs strict), and registers the provider; every policy value and fact has a
+  source and a grade ``A``–``D``; effective-dated versions of a parameter do not
+  overlap; no parameter is both set and listed as unknown; no rate is above the
+  plausibility ceilings of :data:`RATE_CEILINGS` unless the provider states a sourced
+  exception; the README (if given) mentions every value and shows its value and grade;
 * paying every due item in full on its due date costs no penalty, opens no overdue
   episode and puts no negative code on the credit report;
 * the penalty never decreases when a payment moves later;
@@ -46,6 +49,7 @@ Install the ``testing`` extra (Hypothesis and pytest) to use this module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
@@ -59,11 +63,11 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from .._api import assess
-from .._plugins import get_registry
+from .._plugins import Registry, get_registry
 from .._toml import load_toml
 from ..assessment import Assessment, unknown_matters
 from ..default_plugins.pboc import PBOC
-from ..errors import InputError, InputProblem
+from ..errors import InputError, InputProblem, PluginError
 from ..io import dump_account, from_dict, load_account, parse_account, to_dict
 from ..model import METHODS, PRODUCTS, Account, Payment
 from ..money import FEN, ZERO, parse_money, sum_money
@@ -75,6 +79,8 @@ __all__ = [
     "EVENT_KINDS",
     "FEATURES",
     "NEGATIVE_CODES",
+    "RATE_CEILINGS",
+    "RATE_EXCEPTION",
     "Expected",
     "GoldenCase",
     "ProviderConformance",
@@ -85,10 +91,14 @@ __all__ = [
     "check_order_independent",
     "check_paid_on_time",
     "check_penalty_monotone",
+    "check_plugin_loads",
     "check_policy_sources",
+    "check_rate_ceilings",
     "check_readme",
+    "check_readme_values",
     "check_round_trip",
     "check_unknowns",
+    "check_unknowns_not_set",
     "check_versions",
     "golden_case_paths",
     "load_golden_case",
@@ -143,12 +153,17 @@ def _differences(first: Any, second: Any, path: str = "", limit: int = 3) -> lis
 
 
 def _provider(provider_id: str) -> Provider:
+    registry = get_registry()
     try:
-        return get_registry().provider(provider_id)
+        return registry.provider(provider_id)
+    except PluginError as exc:
+        raise AssertionError(str(exc)) from None
     except KeyError as exc:
+        failed = [f"{info.name!r}: {info.error}" for info in registry.plugins if info.error]
         raise AssertionError(
             f"{exc.args[0]}; is the plugin installed (pip install -e .) and advertised "
             "under the creditrules entry-point group?"
+            + (f" Plugins that failed to load: {'; '.join(failed)}" if failed else "")
         ) from None
 
 
@@ -254,6 +269,194 @@ def check_readme(provider: Provider, text: str) -> list[str]:
                     f"the README does not mention {name}, which the provider lists as {section}: "
                     "say what that means for users"
                 )
+    return problems
+
+
+#: Plausibility ceilings of a provider's rates, by parameter: ``(largest value, why)``.
+#: Daily rates are annualised over 365 days and held to the 24 % APR line regulators
+#: hold licensed lenders to (APR including every fee: PBOC announcement 2021 No. 3); the
+#: penalty multiple is held to the +50 % of the contract rate of 银发〔2003〕251号; a
+#: penalty cap is held to the APR line itself. (Private lending is capped lower, at 4 ×
+#: the one-year LPR: 最高人民法院关于审理民间借贷案件适用法律若干问题的规定, 2020.) A provider
+#: whose source states a higher rate declares a :data:`RATE_EXCEPTION` fact.
+RATE_CEILINGS: Mapping[str, tuple[Decimal, str]] = {
+    "penalty_daily_rate": (
+        Decimal("0.24") / 365,
+        "24 % a year over 365 days, the APR line for licensed lenders",
+    ),
+    "revolving_daily_rate": (
+        Decimal("0.24") / 365,
+        "24 % a year over 365 days, the APR line for licensed lenders",
+    ),
+    "penalty_rate_multiplier": (
+        Decimal("1.5"),
+        "the contract rate + 50 % (银发〔2003〕251号)",
+    ),
+    "penalty_cap": (Decimal("0.24"), "the 24 % APR line for licensed lenders"),
+}
+#: The key prefix of a :class:`~creditrules.ProviderFact` stating a sourced exception to
+#: a rate ceiling: ``rate_exception.penalty_daily_rate``, graded A or B.
+RATE_EXCEPTION = "rate_exception."
+
+
+def check_plugin_loads(registry: Registry, provider_id: str) -> list[str]:
+    """Check that the plugin registering ``provider_id`` loaded without any failure.
+
+    Args:
+        registry: The registry (as loaded without strict mode, so failures are recorded).
+        provider_id: The provider under test.
+
+    Returns:
+        One message per problem: the id registered twice, the plugin that failed (with
+        its reason), or the provider missing; empty when its plugin loaded cleanly.
+    """
+    if provider_id in registry.conflicts:
+        return [registry.conflicts[provider_id]]
+    problems = [
+        f"plugin {info.name!r} ({info.distribution}) failed: {info.error}"
+        for info in registry.plugins
+        if info.error and provider_id in (*info.providers, info.name)
+    ]
+    if provider_id not in registry.providers:
+        failed = [f"{info.name!r}: {info.error}" for info in registry.plugins if info.error]
+        problems.append(
+            f"no plugin registers the provider {provider_id!r}"
+            + (f"; plugins that failed: {'; '.join(failed)}" if failed else "")
+        )
+    else:
+        owner = registry.owner(provider_id)
+        problems += [
+            f"plugin {info.name!r} ({info.distribution}) failed: {info.error}"
+            for info in registry.plugins
+            if info.name == owner and info.error
+        ]
+    return problems
+
+
+def check_unknowns_not_set(provider: Provider) -> list[str]:
+    """Check that no parameter is both given a value and listed as unknown.
+
+    Args:
+        provider: The provider.
+
+    Returns:
+        One message per parameter that is both; empty when there is none.
+    """
+    values: dict[str, PolicyValue] = {}
+    for value in provider.policy:
+        if value.value is not None:
+            values.setdefault(value.name, value)
+    return [
+        f"{name} is listed as unknown but the provider sets it to {_show(values[name].value)} "
+        f"(source: {values[name].source}); remove one of the two"
+        for name, _why in provider.unknown
+        if name in values
+    ]
+
+
+def check_rate_ceilings(provider: Provider) -> list[str]:
+    """Check the provider's rates against the plausibility ceilings of :data:`RATE_CEILINGS`.
+
+    A rate above its ceiling is accepted only when the provider states a sourced
+    exception: a fact with the key ``rate_exception.<parameter>`` and grade A or B. A
+    rate of 0.5 a day is far more often a percentage written as a fraction than a
+    contract.
+
+    Args:
+        provider: The provider.
+
+    Returns:
+        One message per rate above its ceiling without an exception; empty otherwise.
+    """
+    exceptions = {
+        fact.key[len(RATE_EXCEPTION) :]
+        for fact in provider.facts
+        if fact.key.startswith(RATE_EXCEPTION) and fact.grade in ("A", "B")
+    }
+    problems: list[str] = []
+    for value in provider.policy:
+        ceiling = RATE_CEILINGS.get(value.name)
+        if ceiling is None or value.value is None or value.name in exceptions:
+            continue
+        limit, why = ceiling
+        if value.value > limit:
+            problems.append(
+                f"{value.name} = {value.value} (source: {value.source}) is above the plausible "
+                f"ceiling of {limit.quantize(Decimal('0.000001'))} ({why}); if the source "
+                f"really says so, state it as a fact {RATE_EXCEPTION}{value.name} graded A or B"
+            )
+    return problems
+
+
+def _renderings(value: Any) -> list[list[str]]:
+    """Ways a README may show ``value``: groups of texts, each group needing one to match."""
+    if value is None:
+        return [["unset", "none", "unknown", "not set", "—"]]
+    if isinstance(value, bool):
+        return [[str(value).lower(), "yes" if value else "no"]]
+    if isinstance(value, Decimal):
+        forms = {str(value), str(value.normalize()), f"{value:f}"}
+        percent = (value * 100).normalize()
+        forms |= {f"{percent:f} %", f"{percent:f}%"}
+        return [sorted(forms)]
+    if isinstance(value, int):
+        return [[str(value)]]
+    if isinstance(value, str):
+        return [[value]]
+    if isinstance(value, tuple):
+        groups: list[list[str]] = []
+        for item in value:
+            if isinstance(item, tuple):  # a fee table: (periods, rate)
+                for part in item:
+                    groups += _renderings(part)
+            else:
+                groups += _renderings(item)
+        return groups
+    return [[str(value)]]
+
+
+def _shows(row: str, text: str) -> bool:
+    """Whether ``row`` shows ``text`` as a whole token (``0`` is not the 0 of ``0.05``)."""
+    pattern = r"(?<![\w.])" + re.escape(text) + r"(?![\w]|\.\d)"
+    return re.search(pattern, row, flags=re.IGNORECASE) is not None
+
+
+def check_readme_values(provider: Provider, text: str) -> list[str]:
+    """Check that the README shows each policy value the provider sets, and its grade.
+
+    For each value (each version of an effective-dated parameter), some line of the
+    README that names the parameter — a row of its table of values — must show the value
+    (as written, or as a percentage: ``0.0005`` or ``0.05 %``) and the grade (a table
+    cell ``| B |`` or the words ``grade B``).
+
+    Args:
+        provider: The provider.
+        text: The README's text.
+
+    Returns:
+        One message per value the README does not show; empty when it shows them all.
+    """
+    problems: list[str] = []
+    lines = text.splitlines()
+    for value in provider.policy:
+        rows = [line for line in lines if re.search(rf"\b{re.escape(value.name)}\b", line)]
+        if not rows:
+            continue  # check_readme names the parameter missing altogether
+        groups = _renderings(value.value)
+        grade = re.compile(rf"\|\s*{value.grade}\s*\||grade\s+{value.grade}\b")
+        shown = [row for row in rows if all(any(_shows(row, t) for t in g) for g in groups)]
+        if not shown:
+            problems.append(
+                f"the README does not show the value of {value.name}: the provider sets "
+                f"{_show(value.value)}"
+                + (f" ({_span(value)})" if value.effective_from or value.effective_to else "")
+                + "; show it in the row that names the parameter"
+            )
+        elif not any(grade.search(row) for row in shown):
+            problems.append(
+                f"the README does not show the grade of {value.name} = {_show(value.value)}: "
+                f"the provider grades it {value.grade}"
+            )
     return problems
 
 
@@ -960,6 +1163,11 @@ class ProviderConformance:
         hypothesis_settings: The :class:`hypothesis.settings` the property checks run with.
     """
 
+    #: The suite runs strict: a plugin warning during a check (a hook that raised) fails it.
+    pytestmark: ClassVar[list[pytest.MarkDecorator]] = [
+        pytest.mark.filterwarnings("error::creditrules._plugins.PluginWarning")
+    ]
+
     provider_id: ClassVar[str] = ""
     unsupported: ClassVar[Collection[str]] = ()
     account_policy: ClassVar[tuple[PolicyValue, ...]] = ()
@@ -1053,8 +1261,17 @@ class ProviderConformance:
     # ------------------------------------------------------------- the provider
 
     def test_provider_is_registered(self) -> None:
-        """An installed plugin registers the provider under test."""
+        """An installed plugin registers the provider under test, and loaded without failure."""
         assert self.provider.id == self.provider_id
+        _fail_on(check_plugin_loads(get_registry(), self.provider_id))
+
+    def test_no_value_is_both_set_and_unknown(self) -> None:
+        """No parameter is both given a value and listed as unknown."""
+        _fail_on(check_unknowns_not_set(self.provider))
+
+    def test_rates_are_plausible(self) -> None:
+        """No rate is above its ceiling (:data:`RATE_CEILINGS`) without a sourced exception."""
+        _fail_on(check_rate_ceilings(self.provider))
 
     def test_policy_values_are_sourced(self) -> None:
         """Every policy value and fact has a non-empty source and a grade A–D."""
@@ -1069,6 +1286,13 @@ class ProviderConformance:
         if self.readme is None:
             pytest.skip("no readme declared")
         _fail_on(check_readme(self.provider, Path(self.readme).read_text(encoding="utf-8")))
+
+    def test_readme_shows_every_value(self) -> None:
+        """The README shows the value and the grade of every policy value the provider sets."""
+        if self.readme is None:
+            pytest.skip("no readme declared")
+        text = Path(self.readme).read_text(encoding="utf-8")
+        _fail_on(check_readme_values(self.provider, text))
 
     # ------------------------------------------------------------- properties
 

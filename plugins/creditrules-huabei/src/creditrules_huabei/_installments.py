@@ -52,7 +52,8 @@ def _bill_ref(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
 def _periods(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 2 <= value <= MAX_PERIODS:
         raise ValueError(
-            f"{attribute.name} must be a whole number from 2 to {MAX_PERIODS}, got {value!r}"
+            f"{attribute.name} must be a whole number of at least 2 and at most {MAX_PERIODS}, "
+            f"got {value!r}"
         )
 
 
