@@ -336,6 +336,9 @@ class _Replay:
         if t1 <= t0:
             return
         policy = self.ctx.policies.at(t0 + ONE_DAY)
+        base_kind: str = policy.penalty_base
+        rate: Decimal | None = None
+        rate_known = False  # the rate depends on the policy only: found once, when needed
         for item in self.live:
             if item.settled:
                 continue
@@ -346,10 +349,11 @@ class _Replay:
                     item.interest_exact += exact(item.out["principal"] * spec.revolving_rate * days)
             if t1 <= spec.due_date:
                 continue
-            base = item.base(policy.penalty_base)
+            base = item.base(base_kind)
             if base <= 0:
                 continue
-            rate = self._penalty_rate(item, policy)
+            if not rate_known:
+                rate, rate_known = self._penalty_rate(item, policy), True
             if rate is None:
                 if item.spec.id not in self.unknown_rate_items:
                     self.unknown_rate_items.add(item.spec.id)
@@ -388,7 +392,7 @@ class _Replay:
                     days=days,
                     through=t1,
                     base=base,
-                    base_kind=policy.penalty_base,
+                    base_kind=base_kind,
                     daily_rate=rate,
                     amount=amount,
                 )
