@@ -21,6 +21,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import reduce
 
 __all__ = [
     "EXACT",
@@ -200,8 +201,4 @@ def sum_money(amounts: Iterable[Decimal]) -> Decimal:
     Returns:
         Their exact sum, computed in :data:`EXACT`.
     """
-    total = ZERO
-    add = _OPS.add
-    for amount in amounts:
-        total = add(total, amount)
-    return total
+    return reduce(_OPS.add, amounts, ZERO)
