@@ -714,13 +714,13 @@ def test_cli_explain_all_and_json(tmp_path: Path) -> None:
 
 
 def test_cli_assess_and_report_with_lang(tmp_path: Path) -> None:
-    """`assess --lang` adds the whole explanation; `report --lang` the report's figures only."""
+    """`assess --explain` adds the explanation; `report --explain` the report's figures only."""
     path = _file(tmp_path)
-    assessed = _invoke("assess", path, "--as-of", "2025-04-30", "--lang", "zh_CN")
+    assessed = _invoke("assess", path, "--as-of", "2025-04-30", "--lang", "zh_CN", "--explain")
     assert assessed.exit_code == 0, assessed.output
     assert "Days past due" in assessed.output  # the usual view first
     assert "2025年3月10日到期的账单的罚息" in assessed.output
-    reported = _invoke("report", path, "--as-of", "2025-04-30", "--lang", "en")
+    reported = _invoke("report", path, "--as-of", "2025-04-30", "--lang", "en", "--explain")
     assert reported.exit_code == 0, reported.output
     assert "2025-03: 1 (1–30 days past due). On 2025-03-31" in reported.output
     assert "2025-04: 2 (31–60 days past due)" in reported.output
@@ -730,11 +730,11 @@ def test_cli_assess_and_report_with_lang(tmp_path: Path) -> None:
 
 
 def test_cli_lang_errors(tmp_path: Path) -> None:
-    """An unknown --lang, or --lang with --json, is a usage error (exit 2)."""
+    """An unknown --lang, or --explain with --json, is a usage error (exit 2)."""
     path = _file(tmp_path)
     unknown = _invoke("assess", path, "--lang", "fr")
     assert unknown.exit_code == 2
     assert "'en', 'zh_CN'" in unknown.output
-    both = _invoke("report", path, "--lang", "en", "--json")
+    both = _invoke("report", path, "--explain", "--json")
     assert both.exit_code == 2
     assert "creditrules explain FILE --json" in both.output

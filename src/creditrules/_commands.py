@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -27,18 +28,20 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
+from rich.console import Group, RenderableType
 from rich.text import Text
 
 from ._api import assess, plan_negotiation
 from ._convert import to_json
-from ._i18n import available_locales
+from ._i18n import Messages, available_locales, locale_from_environment
 from ._newprovider import write_provider_package
 from ._plugins import PluginWarning, Registry, get_registry
 from ._provider_file import load_provider
 from ._render.assessment import render_assessment
 from ._render.batch import SHOWN_FAILURES, BatchProgress, batch_summary, failure_lines
-from ._render.common import console, error
+from ._render.common import error, show
 from ._render.explanation import decision_record, report_figures
+from ._render.html import report_page
 from ._render.registry import (
     plugins_data,
     provider_data,
@@ -70,6 +73,24 @@ __all__ = ["EXIT_INPUT", "CreditRulesGroup", "build_cli", "cli", "pass_registry"
 
 #: Exit status for bad input, a broken plugin or a policy error (as click's usage errors).
 EXIT_INPUT = 2
+#: Where a command's ``--lang`` leaves its messages (``click.Context.meta``).
+_MESSAGES = "creditrules.messages"
+_DASK = "pip install 'creditrules[dask]'"
+
+
+def _environment_messages() -> Messages:
+    """The messages of the language the environment asks for (English if it names none)."""
+    try:
+        return Messages(locale_from_environment(os.environ))
+    except ValueError:  # a bad CREDITRULES_LANG is reported by the command's --lang
+        return Messages("en")
+
+
+def _messages(ctx: click.Context | None = None) -> Messages:
+    """The messages of the command being run: its ``--lang``, else the environment's."""
+    ctx = ctx or click.get_current_context(silent=True)
+    found = ctx.meta.get(_MESSAGES) if ctx is not None else None
+    return found if isinstance(found, Messages) else _environment_messages()
 
 
 def run(argv: Sequence[str] | None = None) -> None:
@@ -81,7 +102,7 @@ def run(argv: Sequence[str] | None = None) -> None:
     try:
         group = build_cli()
     except CreditRulesError as exc:  # e.g. two plugins register one provider id
-        error(f"error: {exc}")
+        error(_environment_messages()._("error: {message}", message=str(exc)))
         raise SystemExit(EXIT_INPUT) from None
     group.main(args=list(argv) if argv is not None else None, prog_name="creditrules")
 
@@ -105,7 +126,7 @@ class CreditRulesGroup(click.Group):
         except InputError as exc:
             error(exc.describe())
         except CreditRulesError as exc:
-            error(f"error: {exc}")
+            error(_messages(ctx)._("error: {message}", message=str(exc)))
         ctx.exit(EXIT_INPUT)
 
 
@@ -172,10 +193,33 @@ _as_of_option = click.option(
     help="Assess at the end of this day (default: today, China time).",
 )
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _lang_value(ctx: click.Context, param: click.Parameter, value: str | None) -> Messages:
+    """The messages of ``--lang``, else of ``CREDITRULES_LANG``, else of the system locale."""
+    if value is None:
+        try:
+            value = locale_from_environment(os.environ)
+        except ValueError as exc:  # the variable is wrong, not --lang
+            raise click.UsageError(str(exc), ctx) from None
+    messages = Messages(value)
+    ctx.meta[_MESSAGES] = messages
+    return messages
+
+
 _lang_option = click.option(
     "--lang",
+    "tr",
     type=click.Choice(available_locales()),
-    help="After the figures, explain each one (rule, policy values, sources) in this language.",
+    callback=_lang_value,
+    is_eager=True,
+    help="The language of the output (default: CREDITRULES_LANG, else zh_CN when the "
+    "system locale is Chinese, else en).",
+)
+_explain_option = click.option(
+    "--explain",
+    is_flag=True,
+    help="After the figures, explain each one (rule, policy values, sources).",
 )
 _provider_file_option = click.option(
     "--provider-file",
@@ -202,6 +246,7 @@ def _money_value(ctx: click.Context, param: click.Parameter, value: str | None) 
 @_as_of_option
 @_json_option
 @_lang_option
+@_explain_option
 @_provider_file_option
 @pass_registry
 def assess_command(
@@ -209,31 +254,41 @@ def assess_command(
     file: Path,
     as_of: datetime | None,
     as_json: bool,
-    lang: str | None,
+    tr: Messages,
+    explain: bool,
     provider_files: tuple[Path, ...],
 ) -> None:
     """Assess an account file.
 
     Shows days past due, balances and overdue amounts by component, what the
     overdue cost, the episodes, every due item, what is unknown, and the policy
-    values in force with their source and grade.
+    values in force with their source and grade. With --explain, then the
+    explanation of every figure.
     """
-    _check_lang(lang, as_json)
+    _check_explain(explain, as_json, tr)
     registry = _with_provider_files(registry, provider_files)
     assessment = _assess_file(file, as_of, registry)
     if as_json:
         click.echo(to_json(assessment, converter=registry.converter))
         return
-    console().print(render_assessment(assessment, registry))
-    if lang is not None:
-        click.echo("\n" + assessment.explain(lang).as_text())
+    show(render_assessment(assessment, registry))
+    if explain:
+        click.echo("\n" + assessment.explain(tr.locale).as_text())
 
 
 @cli.command(name="report")
 @_account_file
 @_as_of_option
 @_json_option
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OUT.html",
+    help="Also write the report as one printable HTML page (A4, no network needed).",
+)
 @_lang_option
+@_explain_option
 @_provider_file_option
 @pass_registry
 def report_command(
@@ -241,39 +296,46 @@ def report_command(
     file: Path,
     as_of: datetime | None,
     as_json: bool,
-    lang: str | None,
+    html_file: Path | None,
+    tr: Messages,
+    explain: bool,
     provider_files: tuple[Path, ...],
 ) -> None:
     """Simulate the credit report of an account file.
 
     Shows the 60-month status grid, the negative records with their expiry or
-    relief dates, the flags lenders read and any discrepancies.
+    relief dates, the flags lenders read and any discrepancies. With --html, also
+    writes them, with the recommended actions, as a page to print or send.
     """
-    _check_lang(lang, as_json)
+    _check_explain(explain, as_json, tr)
     registry = _with_provider_files(registry, provider_files)
     assessment = _assess_file(file, as_of, registry)
     report = assessment.report
     if report is None:  # pragma: no cover - assess always simulates the report
-        raise click.ClickException("the assessment has no credit report")
+        raise click.ClickException(tr._("the assessment has no credit report"))
+    if html_file is not None:
+        try:
+            html_file.write_text(
+                report_page(assessment, registry, tr, source=file.name), encoding="utf-8"
+            )
+        except OSError as exc:
+            raise click.BadParameter(
+                f"{html_file}: {exc.strerror or exc}", param_hint="'--html'"
+            ) from None
     if as_json:
         click.echo(to_json(report, converter=registry.converter))
         return
-    console().print(render_report(report, registry))
-    if lang is not None:
-        click.echo("\n" + report_figures(assessment.explain(lang)).as_text())
+    show(render_report(report, registry, tr))
+    if explain:
+        click.echo("\n" + report_figures(assessment.explain(tr.locale)).as_text())
+    if html_file is not None:
+        error(tr._("Wrote {file}", file=str(html_file)), style="green")
 
 
 @cli.command(name="explain")
 @_account_file
 @_as_of_option
-@click.option(
-    "--lang",
-    type=click.Choice(available_locales()),
-    default="en",
-    show_default=True,
-    envvar="CREDITRULES_LANG",
-    help="The language of the explanation (default from CREDITRULES_LANG).",
-)
+@_lang_option
 @click.option(
     "--all", "include_not_fired", is_flag=True, help="Also list the rules that did not fire."
 )
@@ -284,7 +346,7 @@ def explain_command(
     registry: Registry,
     file: Path,
     as_of: datetime | None,
-    lang: str,
+    tr: Messages,
     include_not_fired: bool,
     as_json: bool,
     provider_files: tuple[Path, ...],
@@ -299,21 +361,26 @@ def explain_command(
     """
     registry = _with_provider_files(registry, provider_files)
     assessment = _assess_file(file, as_of, registry)
-    explanation = assessment.explain(lang, include_not_fired=include_not_fired)
+    explanation = assessment.explain(tr.locale, include_not_fired=include_not_fired)
     if as_json:
         click.echo(to_json(explanation, converter=registry.converter))
         return
     click.echo(explanation.as_text())
-    click.echo(decision_record(explanation, lang))
+    click.echo(decision_record(explanation, tr.locale))
 
 
 @cli.command(name="providers")
 @click.argument("provider_id", metavar="[ID]", required=False)
 @_json_option
+@_lang_option
 @_provider_file_option
 @pass_registry
 def providers_command(
-    registry: Registry, provider_id: str | None, as_json: bool, provider_files: tuple[Path, ...]
+    registry: Registry,
+    provider_id: str | None,
+    as_json: bool,
+    tr: Messages,
+    provider_files: tuple[Path, ...],
 ) -> None:
     """List the providers, or show one.
 
@@ -326,7 +393,7 @@ def providers_command(
         if as_json:
             _echo_json([provider_summary(p, registry) for p in providers])
         else:
-            console().print(render_providers(providers, registry))
+            show(render_providers(providers, registry, tr))
         return
     try:
         provider = registry.provider(provider_id)
@@ -335,13 +402,14 @@ def providers_command(
     if as_json:
         _echo_json(provider_data(provider, registry))
     else:
-        console().print(render_provider(provider, registry))
+        show(render_provider(provider, registry, tr))
 
 
 @cli.command(name="plugins")
 @_json_option
+@_lang_option
 @pass_registry
-def plugins_command(registry: Registry, as_json: bool) -> None:
+def plugins_command(registry: Registry, as_json: bool, tr: Messages) -> None:
     """List the plugins and what they provide.
 
     Each plugin with its distribution and version, the hooks it implements and
@@ -350,13 +418,14 @@ def plugins_command(registry: Registry, as_json: bool) -> None:
     if as_json:
         _echo_json(plugins_data(registry))
     else:
-        console().print(render_plugins(registry))
+        show(render_plugins(registry, tr))
 
 
 @cli.command(name="rules")
 @_json_option
+@_lang_option
 @pass_registry
-def rules_command(registry: Registry, as_json: bool) -> None:
+def rules_command(registry: Registry, as_json: bool, tr: Messages) -> None:
     """List the rules in force.
 
     Phases in the order they run, the steps performed inside each, and for
@@ -366,7 +435,7 @@ def rules_command(registry: Registry, as_json: bool) -> None:
     if as_json:
         _echo_json(rules_data(rules))
     else:
-        console().print(render_rules(rules))
+        show(render_rules(rules, tr))
 
 
 @cli.command(name="new-provider")
@@ -379,7 +448,8 @@ def rules_command(registry: Registry, as_json: bool) -> None:
     metavar="DIR",
     help="Where to create the package's directory (default: the current directory).",
 )
-def new_provider_command(name: str, directory: Path) -> None:
+@_lang_option
+def new_provider_command(name: str, directory: Path, tr: Messages) -> None:
     """Write a new provider plugin package for the provider id NAME.
 
     Creates DIR/creditrules-NAME: a pyproject with the creditrules entry point, a
@@ -392,8 +462,10 @@ def new_provider_command(name: str, directory: Path) -> None:
     except InputError as exc:
         hint = "'--dir'" if exc.path == "--dir" else "'NAME'"
         raise click.BadParameter(exc.message, param_hint=hint) from None
-    click.echo(f"Wrote {root}")
-    click.echo("Next: fill in src/*/provider.toml and README.md from the lender's terms, then")
+    click.echo(tr._("Wrote {file}", file=str(root)))
+    click.echo(
+        tr._("Next: fill in src/*/provider.toml and README.md from the lender's terms, then")
+    )
     click.echo(f'  pip install -e "{root}[testing]" && pytest {root}')
 
 
@@ -413,6 +485,7 @@ def new_provider_command(name: str, directory: Path) -> None:
     help="Paid when the plan is signed (with --capacity).",
 )
 @_json_option
+@_lang_option
 @_provider_file_option
 @pass_registry
 def plan_command(
@@ -422,6 +495,7 @@ def plan_command(
     capacity: Decimal | None,
     down_payment: Decimal | None,
     as_json: bool,
+    tr: Messages,
     provider_files: tuple[Path, ...],
 ) -> None:
     """Say what to do about an account file, most urgent first.
@@ -444,7 +518,7 @@ def plan_command(
                 registry=registry,
             )
         except ValueError as exc:
-            note = f"No repayment plan: {exc}."
+            note = tr._("No repayment plan: {reason}.", reason=str(exc))
     if as_json:
         _echo_json(
             {
@@ -454,12 +528,12 @@ def plan_command(
             }
         )
         return
-    out = console()
-    out.print(render_actions(assessment))
+    parts: list[RenderableType] = [render_actions(assessment)]
     if plan is not None:
-        out.print(render_plan(plan))
+        parts.append(render_plan(plan))
     elif note:
-        out.print(Text(f"\n{note}", style="yellow"))
+        parts.append(Text(f"\n{note}", style="yellow"))
+    show(Group(*parts))
 
 
 @cli.command(name="compare")
@@ -480,6 +554,7 @@ def plan_command(
     help="A TOML file of [[scenario]] tables (name, events).",
 )
 @_json_option
+@_lang_option
 @_provider_file_option
 @pass_registry
 def compare_command(
@@ -489,6 +564,7 @@ def compare_command(
     texts: tuple[str, ...],
     scenarios_file: Path | None,
     as_json: bool,
+    tr: Messages,
     provider_files: tuple[Path, ...],
 ) -> None:
     """Compare what-if scenarios for an account file, side by side.
@@ -506,7 +582,7 @@ def compare_command(
     if scenarios_file is not None:
         scenarios.extend(load_scenarios(scenarios_file, registry=registry))
     if not scenarios:
-        raise click.UsageError("give at least one --scenario or a --scenarios-file")
+        raise click.UsageError(tr._("give at least one --scenario or a --scenarios-file"))
     registry = _with_provider_files(registry, provider_files)
     account = load_account(file, registry=registry)
     try:
@@ -518,7 +594,7 @@ def compare_command(
     if as_json:
         _echo_json(comparison_data(table, registry))
     else:
-        console().print(render_comparison(table))
+        show(render_comparison(table))
 
 
 @cli.command(name="batch")
@@ -562,6 +638,7 @@ def compare_command(
     is_flag=True,
     help="Also plan each account's actions (first action and amount); several times slower.",
 )
+@_lang_option
 @_provider_file_option
 @pass_registry
 @click.pass_context
@@ -575,6 +652,7 @@ def batch_command(
     scheduler: str | None,
     errors_file: Path | None,
     actions: bool,
+    tr: Messages,
     provider_files: tuple[Path, ...],
 ) -> None:
     """Assess a portfolio: account files, folders of them, or JSON Lines files.
@@ -587,10 +665,12 @@ def batch_command(
     as JSON.
     """
     if scheduler is not None and workers > 1:
-        raise click.UsageError("give --workers or --scheduler, not both")
+        raise click.UsageError(tr._("give --workers or --scheduler, not both"))
     registry = _with_provider_files(registry, provider_files)
     if next(iter_sources(inputs), None) is None:
-        raise click.UsageError("no account files found in " + ", ".join(map(str, inputs)))
+        raise click.UsageError(
+            tr._("no account files found in {inputs}", inputs=", ".join(map(str, inputs)))
+        )
     failures: list[AssessmentFailure] = []
     started = time.perf_counter()
     with ExitStack() as stack:
@@ -614,7 +694,7 @@ def batch_command(
                 import distributed  # lazy: optional dependency (extra "dask")
             except ImportError:
                 raise click.UsageError(
-                    "--scheduler needs Dask; install it with: pip install 'creditrules[dask]'"
+                    tr._("--scheduler needs Dask; install it with: {command}", command=_DASK)
                 ) from None
             try:
                 client = stack.enter_context(
@@ -624,11 +704,17 @@ def batch_command(
                 )
             except (OSError, ValueError) as exc:
                 raise click.BadParameter(
-                    f"cannot reach a Dask scheduler at {scheduler}: {exc}",
+                    tr._(
+                        "cannot reach a Dask scheduler at {address}: {reason}",
+                        address=scheduler,
+                        reason=str(exc),
+                    ),
                     param_hint="'--scheduler'",
                 ) from None
             executor = client.get_executor()
-        progress = stack.enter_context(BatchProgress(lambda: sum(1 for _ in iter_sources(inputs))))
+        progress = stack.enter_context(
+            BatchProgress(lambda: sum(1 for _ in iter_sources(inputs)), tr=tr)
+        )
         for result in assess_many(
             iter_sources(inputs), _day(as_of), executor=executor, registry=registry, actions=actions
         ):
@@ -639,15 +725,16 @@ def batch_command(
                 elif len(failures) < SHOWN_FAILURES:
                     failures.append(result)
             progress.advance(result)
-    for line in failure_lines(failures, progress.failed if errors_file is None else 0):
+    for line in failure_lines(failures, progress.failed if errors_file is None else 0, tr):
         error(line)
-    console().print(
+    show(
         batch_summary(
             done=progress.done,
             failed=progress.failed,
             seconds=time.perf_counter() - started,
             out=out,
             errors=errors_file if progress.failed else None,
+            tr=tr,
         ),
         soft_wrap=True,
     )
@@ -687,12 +774,14 @@ def _today() -> date:
     return datetime.now(zone).date()
 
 
-def _check_lang(lang: str | None, as_json: bool) -> None:
-    """Refuse ``--lang`` with ``--json`` (the JSON explanation is ``creditrules explain``)."""
-    if lang is not None and as_json:
+def _check_explain(explain: bool, as_json: bool, tr: Messages) -> None:
+    """Refuse ``--explain`` with ``--json`` (the JSON explanation is ``creditrules explain``)."""
+    if explain and as_json:
         raise click.UsageError(
-            "--lang explains the text output; for the explanation as JSON run: "
-            "creditrules explain FILE --json"
+            tr._(
+                "--explain explains the text output; for the explanation as JSON run: "
+                "creditrules explain FILE --json"
+            )
         )
 
 
@@ -730,7 +819,8 @@ def _plugin_warnings() -> Iterator[list[str]]:
     for warning in caught:
         if issubclass(warning.category, PluginWarning):
             messages.append(str(warning.message))
-            error(f"warning: {warning.message}", style="yellow")
+            tr = _environment_messages()
+            error(tr._("warning: {message}", message=str(warning.message)), style="yellow")
         else:
             warnings.showwarning(
                 warning.message, warning.category, warning.filename, warning.lineno

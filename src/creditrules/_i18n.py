@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import functools
 import gettext
+import re
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 __all__ = [
     "DOMAIN",
+    "LANG_VARIABLE",
     "LOCALE_DIR",
     "N_",
     "Messages",
     "available_locales",
+    "chinese_number",
+    "locale_from_environment",
     "normalise_locale",
     "translation",
 ]
@@ -33,6 +38,12 @@ __all__ = [
 DOMAIN = "creditrules"
 #: Where the compiled catalogues are: ``LOCALE_DIR/<locale>/LC_MESSAGES/creditrules.mo``.
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+#: The environment variable that sets the language of the command line.
+LANG_VARIABLE = "CREDITRULES_LANG"
+#: The system locale variables, in the order POSIX reads them for messages.
+_SYSTEM_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 
 def N_(message: str) -> str:
@@ -71,6 +82,88 @@ def normalise_locale(locale: str) -> str:
         f"no creditrules catalog for locale {locale!r}; available: "
         f"{', '.join(available_locales()) or 'none'}"
     )
+
+
+def locale_from_environment(environ: Mapping[str, str]) -> str:
+    """Return the locale the environment asks for: ``CREDITRULES_LANG``, else the system's.
+
+    ``CREDITRULES_LANG`` names a catalogue (``en``, ``zh_CN``, ``zh-CN``). Without it,
+    the first of ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set decides: a locale
+    starting with ``zh`` (``zh_CN.UTF-8``) gives ``zh_CN``; anything else, or nothing, ``en``.
+
+    Args:
+        environ: The environment (``os.environ``).
+
+    Returns:
+        A catalogue name: ``"en"`` or ``"zh_CN"``.
+
+    Raises:
+        ValueError: if ``CREDITRULES_LANG`` names no catalogue; the message names the
+            variable and lists the locales available.
+
+    >>> locale_from_environment({"LANG": "zh_CN.UTF-8"})
+    'zh_CN'
+    >>> locale_from_environment({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"})
+    'en'
+    """
+    wanted = environ.get(LANG_VARIABLE, "").strip()
+    if wanted:
+        try:
+            return normalise_locale(wanted)
+        except ValueError:
+            raise ValueError(
+                f"the environment variable {LANG_VARIABLE}={wanted!r} names no creditrules "
+                f"language; available: {', '.join(available_locales())}"
+            ) from None
+    for name in _SYSTEM_VARIABLES:
+        value = environ.get(name, "")
+        if value:
+            return "zh_CN" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """Write ``0 <= n < 10000`` in Chinese numerals, as article numbers are (十六, 一百零二).
+
+    >>> chinese_number(16), chinese_number(25), chinese_number(10), chinese_number(102)
+    ('十六', '二十五', '十', '一百零二')
+    """
+    if not 0 <= n < 10000:
+        raise ValueError(f"{n} is out of range")
+    if n < 10:
+        return _DIGITS[n]
+    parts: list[str] = []
+    zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            if zero:
+                parts.append("零")
+                zero = False
+            parts.append(("" if digit == 1 and unit == "十" and n < 20 else _DIGITS[digit]) + unit)
+        elif parts:
+            zero = True
+    return "".join(parts)
+
+
+#: ``Art. 16``, ``Arts. 15–16``, ``Article 25`` in an English citation.
+_ARTICLE = re.compile(r"\s*\bArt(?:icle)?s?\.?\s+(\d+)(?:\s*[–-]\s*(\d+))?")
+#: A Chinese title of a law or regulation not yet in 《》.
+_TITLE = re.compile(r"(?<!《)([\u4e00-\u9fff]{2,}(?:条例|办法|规定|法|通知|意见|解释|准则))(?!》)")
+#: A remark in half-width parentheses.
+_PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
+#: creditrules' own conventions, as :func:`creditrules.policy.convention` cites them.
+_CONVENTIONS = re.compile(r"\bcreditrules conventions\b")
+
+
+def _article(match: re.Match[str]) -> str:
+    first, last = match.group(1), match.group(2)
+    if last:
+        return f"第{chinese_number(int(first))}条至第{chinese_number(int(last))}条"
+    return f"第{chinese_number(int(first))}条"
 
 
 @functools.cache
@@ -116,12 +209,43 @@ class Messages:
         return text.format(**values) if values else text
 
     def ngettext(self, singular: str, plural: str, n: int, /, **values: Any) -> str:
-        """Translate the form of ``singular``/``plural`` for ``n`` and fill it (``{n}`` too)."""
-        return self.catalog.ngettext(singular, plural, n).format(n=n, **values)
+        """Translate the form of ``singular``/``plural`` for ``n`` and fill it (``{n}`` too).
+
+        A value ``n`` given among ``values`` (``n="1,000"``) is shown instead of ``n``.
+        """
+        return self.catalog.ngettext(singular, plural, n).format(**{"n": n, **values})
 
     def then(self, text: str, more: str) -> str:
         """Join two sentences (with a space in English, without in Chinese)."""
         return text + ("" if self.chinese else " ") + more
+
+    def comma(self) -> str:
+        """What separates the items of a list: ``", "`` in English, ``"、"`` in Chinese."""
+        return "、" if self.chinese else ", "
+
+    def source(self, text: str) -> str:
+        """A source or citation in the locale's legal style.
+
+        The catalogue's wording if it has one; otherwise, in Chinese, titles of laws
+        in 《》, ``Art. 16`` as 第十六条, remarks in full-width parentheses and sources
+        separated by ``；`` (``征信业管理条例 (国务院令第631号) Art. 16`` gives
+        ``《征信业管理条例》（国务院令第631号）第十六条``). URLs are kept as they are.
+
+        >>> Messages("zh_CN").source("征信业管理条例 (国务院令第631号) Art. 16")
+        '《征信业管理条例》（国务院令第631号）第十六条'
+        >>> Messages("zh_CN").source("creditrules conventions A.3 (docs/c.md#grace)")
+        'creditrules 计算约定 A.3（docs/c.md#grace）'
+        >>> Messages("en").source("征信业管理条例 Art. 16")
+        '征信业管理条例 Art. 16'
+        """
+        translated = self._(text)
+        if translated != text or not self.chinese:
+            return translated
+        text = _CONVENTIONS.sub("creditrules 计算约定", text)
+        text = _ARTICLE.sub(_article, text)
+        text = _PARENTHESES.sub(lambda m: f"（{m.group(1)}）", text)
+        text = text.replace("; ", "；")
+        return _TITLE.sub(r"《\1》", text)
 
     def date(self, day: date) -> str:
         """A date in the locale's words (``2025-03-10``, ``2025年3月10日``)."""

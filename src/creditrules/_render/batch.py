@@ -18,7 +18,9 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from .._i18n import Messages
 from ..portfolio import AssessmentFailure, Result
+from .common import ENGLISH
 
 __all__ = ["BatchProgress", "batch_summary", "failure_lines"]
 
@@ -29,19 +31,29 @@ SHOWN_FAILURES = 20
 class _Rate(ProgressColumn):
     """Accounts per second, once known."""
 
+    def __init__(self, tr: Messages) -> None:
+        super().__init__()
+        self.tr = tr
+
     def render(self, task: Task) -> Text:
         elapsed = task.elapsed
         if not elapsed or not task.completed:
             return Text("")
-        return Text(f"{task.completed / elapsed:,.0f} accounts/s", style="cyan")
+        rate = f"{task.completed / elapsed:,.0f}"
+        return Text(self.tr._("{rate} accounts/s", rate=rate), style="cyan")
 
 
 class _Errors(ProgressColumn):
     """Failures so far, in red once there is one."""
 
+    def __init__(self, tr: Messages) -> None:
+        super().__init__()
+        self.tr = tr
+
     def render(self, task: Task) -> Text:
         failed = int(task.fields.get("failed", 0))
-        return Text(f"{failed:,} failed", style="red" if failed else "dim")
+        text = self.tr._("{n} failed", n=f"{failed:,}")
+        return Text(text, style="red" if failed else "dim")
 
 
 class BatchProgress:
@@ -50,25 +62,32 @@ class BatchProgress:
     Args:
         count: Counts the accounts to come (called only when the bar is drawn).
         console: Where to draw (default: stderr).
+        tr: The messages of the language to use.
 
     Attributes:
         done: Results so far.
         failed: Failures so far.
     """
 
-    def __init__(self, count: Callable[[], int], *, console: Console | None = None) -> None:
+    def __init__(
+        self,
+        count: Callable[[], int],
+        *,
+        console: Console | None = None,
+        tr: Messages = ENGLISH,
+    ) -> None:
         self.done = 0
         self.failed = 0
         console = console or Console(stderr=True, highlight=False, markup=False)
         self._progress: Progress | None = None
         if console.is_terminal:
             self._progress = Progress(
-                TextColumn("assessing"),
+                TextColumn(tr._("assessing")),
                 BarColumn(),
                 MofNCompleteColumn(),
-                _Rate(),
+                _Rate(tr),
                 TimeRemainingColumn(),
-                _Errors(),
+                _Errors(tr),
                 console=console,
             )
             self._task = self._progress.add_task("batch", total=count(), failed=0)
@@ -97,7 +116,13 @@ class BatchProgress:
 
 
 def batch_summary(
-    *, done: int, failed: int, seconds: float, out: Path, errors: Path | None
+    *,
+    done: int,
+    failed: int,
+    seconds: float,
+    out: Path,
+    errors: Path | None,
+    tr: Messages = ENGLISH,
 ) -> Text:
     """Say what a batch did, in one line.
 
@@ -107,25 +132,40 @@ def batch_summary(
     """
     assessed = done - failed
     rate = done / seconds if seconds > 0 else 0.0
-    text = Text(f"Assessed {assessed:,} account{'' if assessed == 1 else 's'}, ")
-    text.append(f"{failed:,} failed", style="bold red" if failed else "green")
-    text.append(f", in {seconds:,.1f} s ({rate:,.0f} accounts/s); wrote {out}")
+    text = Text(
+        tr.ngettext(
+            "Assessed {n} account, ", "Assessed {n} accounts, ", assessed, n=f"{assessed:,}"
+        )
+    )
+    text.append(tr._("{n} failed", n=f"{failed:,}"), style="bold red" if failed else "green")
+    text.append(
+        tr._(
+            ", in {seconds} s ({rate} accounts/s); wrote {out}",
+            seconds=f"{seconds:,.1f}",
+            rate=f"{rate:,.0f}",
+            out=str(out),
+        )
+    )
     if errors is not None:
-        text.append(f"; failures in {errors}")
+        text.append(tr._("; failures in {errors}", errors=str(errors)))
     return text
 
 
-def failure_lines(failures: Sequence[AssessmentFailure], total: int) -> list[str]:
+def failure_lines(
+    failures: Sequence[AssessmentFailure], total: int, tr: Messages = ENGLISH
+) -> list[str]:
     """The failures to show on stderr without an ``--errors`` file (the first few).
 
     Args:
         failures: The failures kept (at most :data:`SHOWN_FAILURES`).
         total: How many failed in all.
+        tr: The messages of the language to use.
 
     Returns:
         One line per failure problem, then how many more there were.
     """
     lines = [line for failure in failures for line in failure.describe().splitlines()]
     if total > len(failures):
-        lines.append(f"... and {total - len(failures):,} more; give --errors FILE to list them all")
+        more = f"{total - len(failures):,}"
+        lines.append(tr._("... and {n} more; give --errors FILE to list them all", n=more))
     return lines

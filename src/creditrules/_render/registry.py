@@ -14,11 +14,12 @@ import attrs
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from .._i18n import N_, Messages
 from .._plugins import Registry
 from ..policy import PARAMETERS, PolicyValue
 from ..provider import Provider
 from ..rules import Rule
-from .common import indent, plain_table, rate_hint, section
+from .common import ENGLISH, indent, plain_table, rate_hint, section
 
 __all__ = [
     "plugins_data",
@@ -37,7 +38,15 @@ def plugins_data(registry: Registry) -> list[dict[str, Any]]:
     return [attrs.asdict(info) for info in registry.plugins]
 
 
-def render_plugins(registry: Registry) -> RenderableType:
+_PLUGIN_PARTS = (
+    ("hooks", N_("hooks: {names}")),
+    ("bureaus", N_("bureaus: {names}")),
+    ("providers", N_("providers: {names}")),
+    ("rules", N_("rules: {names}")),
+)
+
+
+def render_plugins(registry: Registry, tr: Messages = ENGLISH) -> RenderableType:
     """Lay out the plugins of a registry; failed ones in red."""
     lines: list[RenderableType] = []
     for info in registry.plugins:
@@ -45,18 +54,18 @@ def render_plugins(registry: Registry) -> RenderableType:
         head.append(f"  {info.distribution} {info.version}", style="" if info.error else "dim")
         lines.append(head)
         if info.error:
-            lines.append(Text(f"  failed: {info.error}", style="red"))
-        for label, names in (
-            ("hooks", info.hooks),
-            ("providers", info.providers),
-            ("rules", info.rules),
-        ):
+            lines.append(indent(Text(tr._("failed: {error}", error=info.error), style="red"), 2))
+        for field, label in _PLUGIN_PARTS:
+            names = getattr(info, field)
             if names:
-                lines.append(Text(f"  {label}: {', '.join(names)}"))
+                # ids are listed one after another; a line breaks between them, never inside
+                lines.append(indent(Text(tr._(label, names=", ".join(names))), 2))
     failed = sum(1 for info in registry.plugins if info.error)
     total = len(registry.plugins)
-    footer = f"\n{total} plugin{'s' if total != 1 else ''}"
-    lines.append(Text(footer + (f", {failed} failed" if failed else ""), style="dim"))
+    footer = "\n" + tr.ngettext("{n} plugin", "{n} plugins", total)
+    if failed:
+        footer += tr._(", {n} failed", n=failed)
+    lines.append(Text(footer, style="dim"))
     return Group(*lines)
 
 
@@ -88,17 +97,19 @@ def rules_data(rules: Sequence[Rule]) -> list[dict[str, Any]]:
     ]
 
 
-def render_rules(rules: Sequence[Rule]) -> RenderableType:
+def render_rules(rules: Sequence[Rule], tr: Messages = ENGLISH) -> RenderableType:
     """Lay out a ruleset: phases in run order, mechanics indented under their phase."""
     lines: list[RenderableType] = []
     for label, rule in _phases_and_mechanics(rules):
-        head = Text(f"{label:>2}  " if label else "    · ")
+        head = Text(f"{label:>2}  " if label else "    · ", no_wrap=True)
         head.append(rule.id, style="bold" if label else "")
         head.append(f"  [{rule.origin}]", style="dim" if rule.origin == "creditrules" else "cyan")
-        body = Text(f"{rule.description}\n")
-        body.append(rule.citation, style="italic")
+        body = Text(tr._(rule.text(tr.locale).description) + "\n")
+        body.append(tr.source(rule.citation), style="italic")
         lines += [head, indent(body, 4 if label else 6)]
-    lines.append(Text("\nRules marked · are steps performed inside the phase above.", style="dim"))
+    lines.append(
+        Text("\n" + tr._("Rules marked · are steps performed inside the phase above."), style="dim")
+    )
     return Group(*lines)
 
 
@@ -138,72 +149,91 @@ def provider_data(provider: Provider, registry: Registry) -> dict[str, Any]:
     }
 
 
-def _in_force(value: PolicyValue) -> str:
+def _in_force(value: PolicyValue, tr: Messages) -> str:
     start, end = value.effective_from, value.effective_to
     if start and end:
         return f"{start} – {end}"
-    if start or end:
-        return f"from {start}" if start else f"until {end}"
-    return "always"
+    if start:
+        return tr._("from {date}", date=str(start))
+    if end:
+        return tr._("until {date}", date=str(end))
+    return tr._("always")
 
 
-def render_providers(providers: Sequence[Provider], registry: Registry) -> RenderableType:
-    """Lay out a list of providers, each with the plugin (or file) it comes from."""
+_PRODUCTS = {"revolving": N_("revolving"), "installment": N_("installment")}
+
+
+def _products(provider: Provider, tr: Messages) -> str:
+    return tr.comma().join(tr._(_PRODUCTS.get(p, p)) for p in provider.products)
+
+
+def render_providers(
+    providers: Sequence[Provider], registry: Registry, tr: Messages = ENGLISH
+) -> RenderableType:
+    """Lay out a list of providers, each with the plugin (or file) it comes from.
+
+    One line per provider (id, name, products), the plugin under it, so a long
+    module name is never split across lines.
+    """
     table = plain_table()
-    for title in ("id", "name", "products"):
-        table.add_column(title, no_wrap=True)
-    table.add_column("from", overflow="fold")
+    table.add_column(tr._("id"), no_wrap=True)
+    table.add_column(tr._("name and products"))
     for provider in providers:
-        table.add_row(
-            Text(provider.id, style="bold"),
-            provider.display_name,
-            ", ".join(provider.products),
-            registry.owner(provider.id) or "",
-        )
-    return Group(table, Text("\nShow one with: creditrules providers ID", style="dim"))
+        details = Text(provider.display_name)
+        details.append(" · " + _products(provider, tr), style="")
+        owner = registry.owner(provider.id) or ""
+        details.append("\n" + tr._("from {plugin}", plugin=owner), style="dim")
+        table.add_row(Text(provider.id, style="bold"), details)
+    return Group(table, Text("\n" + tr._("Show one with: creditrules providers ID"), style="dim"))
 
 
-def _sourced(text: str, grade: str, source: str, note: str) -> RenderableType:
+def _sourced(text: str, grade: str, source: str, note: str, tr: Messages) -> RenderableType:
     """An indented block: the text, then its grade and source, then any note."""
     body = Text(f"{text}\n" if text else "")
-    body.append(f"grade {grade} · {source}", style="dim")
+    body.append(
+        tr._("grade {grade} · {source}", grade=grade, source=tr.source(source)), style="dim"
+    )
     if note:
         body.append(f"\n{note}", style="italic")
     return indent(body)
 
 
-def render_provider(provider: Provider, registry: Registry) -> RenderableType:
+def render_provider(
+    provider: Provider, registry: Registry, tr: Messages = ENGLISH
+) -> RenderableType:
     """Lay out one provider: facts, policy values with provenance, unknown and required."""
     parts: list[RenderableType] = []
     title = Text(provider.display_name, style="bold")
-    title.append(f" ({provider.id}) · from {registry.owner(provider.id) or '?'}")
+    title.append(f" ({provider.id}) · ")
+    title.append(tr._("from {plugin}", plugin=registry.owner(provider.id) or "?"))
     parts.append(title)
     if provider.description:
-        parts.append(Text(provider.description))
-    parts.append(Text(f"Products: {', '.join(provider.products)}"))
+        parts.append(Text(tr._(provider.description)))
+    parts.append(Text(tr._("Products: {products}", products=_products(provider, tr))))
     if "installment" in provider.products:
-        parts.append(Text(f"Repayment methods: {', '.join(provider.methods)}"))
+        methods = tr.comma().join(tr._(m) for m in provider.methods)
+        parts.append(Text(tr._("Repayment methods: {methods}", methods=methods)))
     if provider.facts:
-        parts.append(section("Facts"))
+        parts.append(section(tr._("Facts")))
         for fact in provider.facts:
             parts.append(Text(fact.key, style="bold"))
-            parts.append(_sourced(fact.text, fact.grade, fact.source, fact.note))
-    parts.append(section("Policy"))
+            parts.append(_sourced(tr._(fact.text), fact.grade, fact.source, tr._(fact.note), tr))
+    parts.append(section(tr._("Policy")))
     if not provider.policy:
-        parts.append(Text("No policy values of its own: the account file gives them."))
+        parts.append(Text(tr._("No policy values of its own: the account file gives them.")))
     for value in sorted(provider.policy, key=lambda v: (v.name, v.effective_from or date.min)):
         head = Text(value.name, style="bold")
-        head.append(f" = {rate_hint(value.name, value.value)}")
-        head.append(f"  ({_in_force(value)})", style="dim")
+        head.append(f" = {rate_hint(value.name, value.value, tr)}")
+        head.append(f"  ({_in_force(value, tr)})", style="dim")
         parts.append(head)
-        parts.append(_sourced("", value.grade, value.source, value.note))
+        parts.append(_sourced("", value.grade, value.source, tr._(value.note), tr))
     for label, pairs, style in (
-        ("Required from your contract", provider.required, "bold yellow"),
-        ("Unknown (no public source)", provider.unknown, "yellow"),
+        (N_("Required from your contract"), provider.required, "bold yellow"),
+        (N_("Unknown (no public source)"), provider.unknown, "yellow"),
     ):
         if pairs:
-            parts.append(section(label))
+            parts.append(section(tr._(label)))
             for name, why in pairs:
                 parts.append(Text(name, style=style))
-                parts.append(indent(Text(why)))
+                parts.append(indent(Text(tr._(why))))
     return Group(*parts)
