@@ -41,6 +41,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Run the benchmarks (prints medians and ratios; asserts nothing)."""
+    """Run the benchmarks against the hand-written floor (prints ratios; asserts nothing).
+
+    ``nox -s bench -- --quick`` for a short run; see benchmarks/README.md.
+    """
     install(session)
-    session.run("python", "benchmarks/bench_assess.py")
+    session.run("python", "benchmarks/bench_assess.py", *session.posargs)
