@@ -163,9 +163,24 @@ class _Composer:
             or all(i.due_date <= as_of for i in live)
         ):
             return everything
+        quote = self._quote(account, as_of, context, everything)
+        if quote is None or not 0 < quote - ledger.credit <= everything:
+            return everything
+        quote -= ledger.credit
+        # Payments of one day are applied smallest first: check that the quote, in its
+        # place among the day's other payments, still repays the loan.
+        same_day = quote < everything and any(p.date == as_of for p in account.payments)
+        if same_day and self._quote(account, as_of, context, quote) is None:
+            return everything
+        return quote
+
+    def _quote(
+        self, account: Account, as_of: date, context: Context, amount: Decimal
+    ) -> Decimal | None:
+        """The engine's early-repayment quote when ``amount`` is paid on ``as_of``, if any."""
         probe = self.rules.run(
             Context(
-                account=account.with_events((Payment(as_of, everything),)),
+                account=account.with_events((Payment(as_of, amount),)),
                 as_of=as_of,
                 policies=context.policies,
                 provider=context.provider,
@@ -177,10 +192,8 @@ class _Composer:
                 firing.rule == "early_repayment.interest_to_date"
                 and firing.fact("payoff_date") == as_of.isoformat()
             ):
-                quote = Decimal(firing.fact("payoff_amount")) - ledger.credit
-                if 0 < quote <= everything:
-                    return quote
-        return everything
+                return Decimal(firing.fact("payoff_amount"))
+        return None
 
     def simulate(self, account: Account, events: Sequence[Event], as_of: date) -> Assessment:
         return self.assess(account.with_events(tuple(events)), as_of)
