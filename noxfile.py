@@ -47,3 +47,14 @@ def bench(session: nox.Session) -> None:
     """
     install(session)
     session.run("python", "benchmarks/bench_assess.py", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Fuzz account and provider files for a time budget (default 10 minutes).
+
+    Prints how many generated inputs were tried; fails on the first exception that is
+    not a CreditRulesError, printing the input. Pass ``-- --seconds N --seed S``.
+    """
+    install(session)
+    session.run("python", "tests/test_fuzz.py", *(session.posargs or ["--seconds", "600"]))

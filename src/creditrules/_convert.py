@@ -63,6 +63,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from . import model
+from ._toml import check_depth
 from .errors import InputError, InputProblem
 from .policy import PARAMETERS, PolicyValue
 
@@ -815,8 +816,10 @@ def from_dict(cls: Any, data: Any, *, converter: cattrs.Converter = converter) -
         The structured, validated value.
 
     Raises:
-        InputError: listing every problem with its JSON path.
+        InputError: listing every problem with its JSON path, or if tables and
+            arrays nest too deep.
     """
+    check_depth(data)
     try:
         return converter.structure(data, cls)
     except (BaseValidationError, ValueError, TypeError, KeyError) as exc:

@@ -42,7 +42,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._convert import check_keys, converter, key_path, problems_from, show, unknown_key
-from ._toml import Traversable, load_toml, loads_toml
+from ._toml import Traversable, check_depth, load_toml, loads_toml
 from .errors import InputError, InputProblem
 from .policy import PARAMETERS, PolicyValue
 from .provider import Provider, ProviderFact
@@ -96,6 +96,7 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
     Raises:
         InputError: listing every problem with its JSON path.
     """
+    check_depth(data, source=file)
     problems = check_keys(data, _TOP, "$")
     if data.get("format") != SUPPORTED_FORMAT:
         problems.append(

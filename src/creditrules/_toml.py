@@ -30,7 +30,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["MAX_DEPTH", "Traversable", "load_toml", "loads_toml", "read_file"]
+__all__ = ["MAX_DEPTH", "Traversable", "check_depth", "load_toml", "loads_toml", "read_file"]
 
 #: Tables and arrays may nest this deep; deeper input is refused as invalid.
 MAX_DEPTH = 32
@@ -121,6 +121,27 @@ def loads_toml(text: str, *, source: str | None = None) -> dict[str, Any]:
     if _depth(data) > MAX_DEPTH:
         raise InputError(_too_deep(), file=source)
     return data
+
+
+def check_depth(data: Any, *, source: str | None = None) -> None:
+    """Refuse data (e.g. read from JSON) whose tables and arrays nest too deep.
+
+    The same limit as for TOML files, so that data read another way never exhausts
+    the recursion of the converter or of a message.
+
+    Args:
+        data: Plain data: dicts, lists and scalars.
+        source: The file it came from, named in the error.
+
+    Raises:
+        InputError: if tables and arrays nest more than :data:`MAX_DEPTH` deep.
+    """
+    if _depth(data) > MAX_DEPTH:
+        raise InputError(
+            f"tables and arrays nest more than {MAX_DEPTH} deep; at most {MAX_DEPTH} are "
+            "supported",
+            file=source,
+        )
 
 
 def _syntax_message(exc: tomllib.TOMLDecodeError, text: str) -> str:

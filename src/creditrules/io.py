@@ -54,7 +54,7 @@ from cattrs.errors import BaseValidationError
 from . import _convert, _validators, model, policy
 from ._convert import ACCOUNT_FILE_NOTE, check_keys, make_converter, problems_from, show
 from ._plugins import Registry, get_registry
-from ._toml import load_toml, loads_toml
+from ._toml import check_depth, load_toml, loads_toml
 from .errors import InputError, InputProblem
 from .model import Account
 from .money import parse_money, parse_rate
@@ -148,6 +148,7 @@ def parse_account(
         registry = get_registry()
     if not isinstance(data, Mapping):
         raise InputError(f"expected a table, got {show(data)}", file=file)
+    check_depth(data, source=file)
     problems: list[InputProblem] = []
     if "format" not in data:
         problems.append(
