@@ -154,7 +154,7 @@ def bills_case(count: int, *, years: int | None = None, grace: int = 0) -> Case:
             statement = start + timedelta(days=k * 365 * years // count)
         due = statement + timedelta(days=9)
         amount = D(800 + 37 * (k % 24))
-        bills.append(Bill(statement, due, amount))
+        bills.append(Bill(statement, due, amount, id=f"bill-{k}"))
         if k % 3 == 2:
             payments.append(Payment(due + timedelta(days=12), amount + D("10.00")))
         else:
@@ -379,10 +379,10 @@ def table_scaling(repeat: int, quick: bool) -> None:
 
 
 def _bill_specs(count: int) -> list[ItemSpec]:
-    start = date(2000, 1, 1)
+    start = date(1971, 1, 1)  # every 8 days: 10,000 bills fit before 2200
     specs = []
     for k in range(count):
-        statement = start + timedelta(days=k * 10)
+        statement = start + timedelta(days=k * 8)
         due = statement + timedelta(days=9)
         specs.append(ItemSpec(f"bill-{k}", "bill", statement, due, D(800 + 37 * (k % 24))))
     return specs

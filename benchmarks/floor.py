@@ -145,13 +145,17 @@ def headline(
     )
     penalty = sum(posted, ZERO)
     # An episode: items unpaid after grace, from D+1 until everything past due is paid.
-    spans = sorted(
-        (dues[k] + timedelta(days=1), settled[k], (settled[k] or as_of) - dues[k])
-        for k in range(n)
+    late = [
+        k
+        for k, paid in enumerate(settled)
         if dues[k] + timedelta(days=grace) <= as_of
         and dues[k] < as_of
-        and (settled[k] is None or settled[k] > dues[k] + timedelta(days=grace))
-    )
+        and (paid is None or paid > dues[k] + timedelta(days=grace))
+    ]
+    spans = [
+        (dues[k] + timedelta(days=1), settled[k], (settled[k] or as_of) - dues[k])
+        for k in sorted(late, key=lambda k: dues[k])
+    ]
     episodes: list[tuple[date, date | None, int]] = []
     for start, end, worst in spans:
         if episodes and (episodes[-1][1] is None or episodes[-1][1] >= start):
