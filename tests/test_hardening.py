@@ -407,7 +407,7 @@ def _run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
     )
 
 
-FAULTY_MODULE = """
+FAULTY_HOOK = """
 import creditrules
 
 
@@ -416,10 +416,19 @@ def register_providers(register):
     raise ValueError("hook failed on purpose")
 """
 
+FAULTY_ACTIONS = """
+import creditrules
 
-def test_strict_cli_with_a_faulty_plugin_exits_2_without_traceback(tmp_path: Path) -> None:
-    """``--strict`` with a plugin raising in a hook: one message, exit status 2, no traceback."""
-    (tmp_path / "faulty_plugin_for_tests.py").write_text(FAULTY_MODULE, encoding="utf-8")
+
+@creditrules.hookimpl
+def provider_actions(assessment, account, provider, registry):
+    raise ValueError("actions failed on purpose")
+"""
+
+
+def _fake_install(tmp_path: Path, code: str) -> dict[str, str]:
+    """Make ``code`` an installed plugin (entry point ``faulty``) for subprocesses."""
+    (tmp_path / "faulty_plugin_for_tests.py").write_text(code, encoding="utf-8")
     dist = tmp_path / "faulty_plugin_for_tests-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text(
@@ -428,15 +437,32 @@ def test_strict_cli_with_a_faulty_plugin_exits_2_without_traceback(tmp_path: Pat
     (dist / "entry_points.txt").write_text(
         "[creditrules]\nfaulty = faulty_plugin_for_tests\n", encoding="utf-8"
     )
-    env = {"PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    return {"PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+
+
+@pytest.mark.parametrize("code", [FAULTY_HOOK, FAULTY_ACTIONS], ids=["hook", "actions"])
+def test_cli_with_a_faulty_plugin_warns_once_and_strict_exits_2(code: str, tmp_path: Path) -> None:
+    """A faulty plugin: one ``warning:`` line naming it; ``--strict``: exit 2, no traceback."""
+    env = _fake_install(tmp_path, code)
     example = str(EXAMPLES / "generic-revolving.toml")
-    plain = _run_cli("assess", example, "--as-of", "2025-06-30", "--json", env=env)
+    plain = _run_cli("plan", example, "--as-of", "2025-06-30", "--json", env=env)
     assert plain.returncode == 0, plain.stderr
-    assert "faulty" in plain.stderr and "Traceback" not in plain.stderr
-    strict = _run_cli("--strict", "assess", example, "--as-of", "2025-06-30", env=env)
+    lines = [line for line in plain.stderr.splitlines() if "faulty" in line]
+    assert len(lines) == 1, plain.stderr
+    assert lines[0].startswith("warning: creditrules plugin 'faulty'"), lines[0]
+    assert "failed on purpose" in lines[0] and "faulty-plugin-for-tests 1.0" in lines[0]
+    assert "Traceback" not in plain.stderr and "PluginWarning" not in plain.stderr
+    strict = _run_cli("--strict", "plan", example, "--as-of", "2025-06-30", env=env)
     assert strict.returncode == 2
     assert "'faulty'" in strict.stderr and "failed on purpose" in strict.stderr
     assert "Traceback" not in strict.stderr
+
+
+def test_plan_with_a_capacity_below_zero_exits_2() -> None:
+    """``plan --capacity -100`` is a usage error: exit status 2, saying what is allowed."""
+    example = str(EXAMPLES / "generic-revolving.toml")
+    result = _run_cli("plan", example, "--as-of", "2025-06-30", "--capacity", "-100")
+    assert result.returncode == 2 and "greater than 0" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -120,9 +121,14 @@ class CreditRulesGroup(click.Group):
         self.plugin_failures: list[str] = []
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Invoke the command; a :class:`~creditrules.CreditRulesError` exits with 2."""
+        """Invoke the command; a :class:`~creditrules.CreditRulesError` exits with 2.
+
+        A plugin warning raised while the command runs (e.g. by a plugin's
+        ``provider_actions``) is one ``warning:`` line on stderr, not a Python warning.
+        """
         try:
-            return super().invoke(ctx)
+            with _plugin_warnings():
+                return super().invoke(ctx)
         except InputError as exc:
             error(exc.describe())
         except CreditRulesError as exc:
@@ -185,10 +191,25 @@ def _add_plugin_commands(group: click.Group) -> list[str]:
 
 # Options and arguments shared by several commands.
 _account_file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+
+
+def _as_of_value(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """Parse ``--as-of``: a date YYYY-MM-DD (a bad one is a usage error saying why)."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise click.BadParameter(f"{value!r} is not a date; give it as YYYY-MM-DD")
+    try:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time())
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date ({exc}); give YYYY-MM-DD") from None
+
+
 _as_of_option = click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=_as_of_value,
     metavar="YYYY-MM-DD",
     help="Assess at the end of this day (default: today, China time).",
 )
@@ -232,13 +253,21 @@ _provider_file_option = click.option(
 
 
 def _money_value(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    """Parse an AMOUNT option exactly (a bad amount is a usage error)."""
+    """Parse an AMOUNT option exactly (a bad amount is a usage error, exit status 2).
+
+    ``--capacity`` must be more than zero; other amounts must not be negative.
+    """
     if value is None:
         return None
     try:
-        return parse_money(value)
+        amount = parse_money(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+    if param.name == "capacity" and amount <= 0:
+        raise click.BadParameter(f"must be an amount greater than 0, got {value}")
+    if amount < 0:
+        raise click.BadParameter(f"must not be negative, got {value}")
+    return amount
 
 
 @cli.command(name="assess")
@@ -813,9 +842,18 @@ def _plugin_warnings() -> Iterator[list[str]]:
         A list that holds, once the ``with`` block is over, the warnings' messages.
     """
     messages: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", PluginWarning)
-        yield messages
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as recorded:
+            warnings.simplefilter("always", PluginWarning)
+            caught = recorded
+            yield messages
+    finally:  # also when the command failed: the warnings may say why
+        _show_warnings(caught, messages)
+
+
+def _show_warnings(caught: list[warnings.WarningMessage], messages: list[str]) -> None:
+    """Print caught warnings: a plugin's as one ``warning:`` line, others as Python does."""
     for warning in caught:
         if issubclass(warning.category, PluginWarning):
             messages.append(str(warning.message))
