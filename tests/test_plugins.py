@@ -149,11 +149,21 @@ def test_third_party_provider_is_discovered_and_used(third_party, monkeypatch): 
 
 
 def test_duplicate_provider_id_names_both_distributions(third_party, monkeypatch):  # type: ignore[no-untyped-def]
-    """Two plugins registering one provider id is a PluginError naming both distributions."""
+    """Two plugins registering one provider id: that id is withdrawn and names both."""
+    with pytest.warns(PluginWarning, match="'acme' is registered by two plugins"):
+        registry = _load(monkeypatch, "acme,acmeclone")
+    assert "acme" not in registry.providers and "generic" in registry.providers
     with pytest.raises(PluginError) as excinfo:
-        _load(monkeypatch, "acme,acmeclone")
+        creditrules.assess(_account("acme"), as_of=date(2025, 3, 31), registry=registry)
     message = str(excinfo.value)
     assert "creditrules-acme-test" in message and "creditrules-acme-clone" in message
+    creditrules.assess(_account("generic"), as_of=date(2025, 3, 31), registry=registry)
+
+
+def test_duplicate_provider_id_is_fatal_when_strict(third_party, monkeypatch):  # type: ignore[no-untyped-def]
+    """With strict loading, two plugins registering one provider id is a PluginError."""
+    with pytest.raises(PluginError, match=r"creditrules-acme-test.*creditrules-acme-clone"):
+        _load(monkeypatch, "acme,acmeclone", strict=True)
 
 
 def test_broken_import_is_named_and_others_load(third_party, monkeypatch):  # type: ignore[no-untyped-def]
@@ -195,6 +205,25 @@ def test_unknown_provider_lists_installed_and_suggests(monkeypatch):  # type: ig
     assert excinfo.value.path == "$.account.provider"
     assert "installed providers: generic" in str(excinfo.value)
     assert "did you mean 'generic'" in str(excinfo.value)
+
+
+def test_a_plugin_with_a_misspelt_hook_is_removed_and_named(monkeypatch):  # type: ignore[no-untyped-def]
+    """Loading: a plugin implementing a hook that does not exist is named and left out."""
+    import types
+
+    module = types.ModuleType("typo_plugin")
+
+    @creditrules.hookimpl
+    def register_provider(register):  # type: ignore[no-untyped-def]  # missing "s"
+        """Misspelt on purpose."""
+
+    module.register_provider = register_provider  # type: ignore[attr-defined]
+    _load(monkeypatch, "")
+    with pytest.warns(PluginWarning, match="'typo'.*hook that does not exist"):
+        registry = get_registry(reload=True, extra=(("typo", module),))
+    assert registry.manager.get_plugin("typo") is None and "generic" in registry.providers
+    with pytest.raises(PluginError, match="typo"):
+        get_registry(reload=True, strict=True, extra=(("typo", module),))
 
 
 def test_misspelt_hook_fails_loudly():
