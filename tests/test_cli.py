@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -11,15 +13,17 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
-import click
 import pluggy
 import pytest
-from click.testing import CliRunner, Result
 
-import creditrules
-from creditrules import _commands, hookspecs
-from creditrules._plugins import Registry, registry_override
-from creditrules.cli import build_cli, main
+click = pytest.importorskip("click")  # the cli extra
+pytest.importorskip("rich")
+from click.testing import CliRunner, Result  # noqa: E402
+
+import creditrules  # noqa: E402
+from creditrules import _commands, hookspecs  # noqa: E402
+from creditrules._plugins import Registry, registry_override  # noqa: E402
+from creditrules.cli import build_cli, main  # noqa: E402
 
 ACCOUNT = """\
 format = 1
@@ -61,8 +65,19 @@ def account_file(
     return str(path)
 
 
-def invoke(*args: str, cli: click.Group | None = None, columns: int = 80) -> Result:
-    runner = CliRunner(env={"COLUMNS": str(columns)})
+#: No language from the environment of the test run: English unless a test says otherwise.
+NO_LANGUAGE: dict[str, str | None] = dict.fromkeys(
+    ("CREDITRULES_LANG", "LC_ALL", "LC_MESSAGES", "LANG"), None
+)
+
+
+def invoke(
+    *args: str,
+    cli: click.Group | None = None,
+    columns: int = 80,
+    env: dict[str, str | None] | None = None,
+) -> Result:
+    runner = CliRunner(env={"COLUMNS": str(columns), **NO_LANGUAGE, **(env or {})})
     return runner.invoke(cli or build_cli(), list(args))
 
 
@@ -465,3 +480,296 @@ def test_report_command(tmp_path: Path) -> None:
     assert "2025" in result.output
     data = json.loads(invoke("report", path, "--as-of", "2025-04-30", "--json").stdout)
     assert data["months"]["2025-03"] == "M"
+
+
+# --- languages, layout and the printable page -------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "cli"
+#: The as-of date each example is shown at (those of its own comments and the docs).
+AS_OF = {
+    "fenqile": "2025-08-31",
+    "generic-loan": "2025-06-30",
+    "generic-revolving": "2025-04-30",
+    "huabei": "2025-06-30",
+    "jiebei": "2025-06-30",
+    "tutorial": "2025-04-30",
+}
+#: The commands run on each example, and those run once.
+EXAMPLE_COMMANDS: tuple[tuple[str, ...], ...] = (("report",),)
+OTHER_COMMANDS: tuple[tuple[str, ...], ...] = (("rules",), ("plugins",), ("providers",))
+#: URLs, file paths and dotted names: not words.
+_NOT_WORDS = re.compile(
+    r"\bcreditrules(?: [a-z-]+)(?: [A-Z]+\b| --?[a-z-]+)*|"  # a command to type
+    r"(?:https?://|www\.)\S+|\S*[/\\#]\S*|\S+\.(?:com|cn|html?|org|io|md)\b\S*"
+)
+_WORD = re.compile(r"[(\[\"'“‘]*([A-Za-z][a-z]+|[A-Z]{2,}|a|I)[)\]\"'”’,.;:!?]*")
+
+
+def english_sentences(text: str) -> list[str]:
+    """The runs of three or more English words in ``text``: English left in a Chinese text.
+
+    Ids, codes and policy names (``penalty_daily_rate``, ``huabei.bill_installment``),
+    amounts, dates, URLs and file paths are not words; a Chinese character or mark
+    ends a run, so a name such as ``花呗 Huabei`` is never one.
+    """
+    found = []
+    for line in text.splitlines():
+        line = _NOT_WORDS.sub(" ", line)
+        for segment in re.split(r"[^\x00-\x7f]+", line):
+            run: list[str] = []
+            for token in [*segment.split(), ""]:
+                if token and _WORD.fullmatch(token):
+                    run.append(token)
+                    continue
+                if len(run) >= 3:
+                    found.append(" ".join(run))
+                run = []
+    return found
+
+
+def _example_ids() -> list[str]:
+    return sorted(path.stem for path in EXAMPLES.glob("*.toml"))
+
+
+def _example_path(name: str) -> str:
+    """The example's file; skipped when its provider's plugin is not installed."""
+    path = EXAMPLES / f"{name}.toml"
+    provider = _provider_of(path)
+    if provider not in creditrules.get_registry().providers:
+        pytest.skip(f"the {provider} plugin is not installed")
+    return str(path)
+
+
+def _provider_of(path: Path) -> str:
+    match = re.search(r'^provider\s*=\s*"([^"]+)"', path.read_text(encoding="utf-8"), re.M)
+    assert match, path
+    return match.group(1)
+
+
+def _runs() -> list[tuple[str, tuple[str, ...]]]:
+    """(snapshot name, arguments) of every command on every example, and the others."""
+    runs = [
+        (f"{command[0]}-{name}", (*command, str(EXAMPLES / f"{name}.toml"), "--as-of", AS_OF[name]))
+        for name in _example_ids()
+        for command in EXAMPLE_COMMANDS
+    ]
+    runs += [("-".join(command), command) for command in OTHER_COMMANDS]
+    return runs
+
+
+def _run(args: tuple[str, ...], lang: str) -> str:
+    if len(args) > 1 and args[1].endswith(".toml"):
+        _example_path(Path(args[1]).stem)
+    result = invoke(*args, "--lang", lang)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_every_example_has_an_as_of_date() -> None:
+    """The language and layout tests cover every example file."""
+    assert sorted(AS_OF) == _example_ids()
+
+
+@pytest.mark.parametrize(("name", "args"), _runs(), ids=[name for name, _ in _runs()])
+def test_chinese_output_has_no_english_sentence(name: str, args: tuple[str, ...]) -> None:
+    """With --lang zh_CN a command prints Chinese: no English beyond ids, codes and URLs."""
+    text = _run(args, "zh_CN")
+    assert re.search(r"[\u4e00-\u9fff]", text)
+    assert english_sentences(text) == []
+
+
+def test_the_english_detector_finds_english() -> None:
+    """The detector flags an English phrase, and lets ids, URLs, paths and names pass."""
+    assert english_sentences("罚息 the bill is past due 2025-03-10") == ["the bill is past due"]
+    assert english_sentences("规则 penalty.accrual：penalty_daily_rate = 0.0005") == []
+    assert english_sentences("见 https://example.com/a/b c d e 与 docs/x.md#a-b") == []
+    assert (
+        english_sentences("花呗 Huabei · 循环授信，来自 creditrules.default_plugins.generic") == []
+    )
+    assert english_sentences("PBOC Credit Reference Center") == ["PBOC Credit Reference Center"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize(("name", "args"), _runs(), ids=[name for name, _ in _runs()])
+def test_output_at_80_columns_matches_its_snapshot(
+    name: str, args: tuple[str, ...], lang: str
+) -> None:
+    """At 80 columns no line is wider than 80 cells (CJK counts two) or ends in spaces.
+
+    The text is compared with ``tests/snapshots/cli/NAME.LANG.txt``; run with
+    ``CREDITRULES_UPDATE_SNAPSHOTS=1`` to write the snapshots again after a deliberate change.
+    """
+    from rich.cells import cell_len
+
+    text = _run(args, lang)
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    assert [line for line in lines if line != line.rstrip()] == []
+    snapshot = SNAPSHOTS / f"{name}.{lang}.txt"
+    if os.environ.get("CREDITRULES_UPDATE_SNAPSHOTS") or not snapshot.exists():
+        snapshot.parent.mkdir(parents=True, exist_ok=True)
+        snapshot.write_text(text, encoding="utf-8")
+    assert text == snapshot.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("env", "chinese"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, True),
+        ({"LC_MESSAGES": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, True),
+        ({"LC_ALL": "C.UTF-8", "LANG": "zh_CN.UTF-8"}, False),
+        ({"LANG": "en_US.UTF-8"}, False),
+        ({"CREDITRULES_LANG": "zh_CN", "LANG": "en_US.UTF-8"}, True),
+        ({"CREDITRULES_LANG": "en", "LANG": "zh_CN.UTF-8"}, False),
+        ({}, False),
+    ],
+)
+def test_the_language_comes_from_the_environment(
+    tmp_path: Path, env: dict[str, str | None], chinese: bool
+) -> None:
+    """Without --lang: CREDITRULES_LANG, then LC_ALL/LC_MESSAGES/LANG (zh* → zh_CN), then en."""
+    result = invoke("report", account_file(tmp_path), "--as-of", "2025-04-30", env=env)
+    assert result.exit_code == 0, result.output
+    assert ("还款记录" in result.stdout) is chinese
+    assert ("Repayment status" in result.stdout) is not chinese
+
+
+def test_lang_option_beats_the_environment(tmp_path: Path) -> None:
+    """--lang wins over CREDITRULES_LANG and the system locale."""
+    env: dict[str, str | None] = {"CREDITRULES_LANG": "zh_CN", "LANG": "zh_CN.UTF-8"}
+    result = invoke("report", account_file(tmp_path), "--lang", "en", env=env)
+    assert result.exit_code == 0, result.output
+    assert "Repayment status" in result.stdout
+
+
+def test_unknown_creditrules_lang_is_blamed_on_the_variable(tmp_path: Path) -> None:
+    """A CREDITRULES_LANG naming no catalogue is a usage error naming the variable."""
+    result = invoke("rules", env={"CREDITRULES_LANG": "fr"})
+    assert result.exit_code == 2
+    assert "CREDITRULES_LANG='fr'" in result.output
+    assert "available: en, zh_CN" in result.output
+    assert "--lang" not in result.output
+    assert invoke("rules", "--lang", "en", env={"CREDITRULES_LANG": "fr"}).exit_code == 0
+
+
+def test_every_command_takes_lang() -> None:
+    """Every command of the core has a --lang option."""
+    for name, command in build_cli().commands.items():
+        if command.callback is not None and command.callback.__module__ == _commands.__name__:
+            assert "--lang" in [o for p in command.params for o in p.opts], name
+
+
+def test_errors_are_in_the_chosen_language(tmp_path: Path) -> None:
+    """A usage error the command line words itself follows --lang."""
+    result = invoke("compare", account_file(tmp_path), "--lang", "zh_CN")
+    assert result.exit_code == 2
+    assert "请至少给出一个 --scenario" in result.output
+
+
+def test_report_html_page(tmp_path: Path) -> None:
+    """`report --html` writes one self-contained page: every month coloured, records, actions."""
+    from html.parser import HTMLParser
+
+    from creditrules._render.html import CODE_COLOURS
+
+    out = tmp_path / "r.html"
+    path = _example_path("huabei")
+    result = invoke("report", path, "--as-of", "2025-06-30", "--html", str(out), "--lang", "zh_CN")
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    cells: dict[str, tuple[str, str]] = {}
+    tags: set[str] = set()
+
+    class Cells(HTMLParser):
+        def handle_starttag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
+            tags.add(tag)
+            values = dict(attributes)
+            if tag in ("script", "link", "img", "iframe"):
+                raise AssertionError(f"<{tag}> fetches or runs something")
+            if values.get("data-month"):
+                cells[values["data-month"] or ""] = (
+                    values["data-code"] or "",
+                    values["style"] or "",
+                )
+
+    Cells().feed(page)
+    report = creditrules.assess(
+        creditrules.load_account(path), as_of=datetime(2025, 6, 30).date()
+    ).report
+    assert report is not None
+    assert set(cells) == set(report.months)  # every month of the 60
+    for month, (code, style) in cells.items():
+        assert code == report.months[month]
+        background, colour = CODE_COLOURS[code]
+        assert f"background:{background}" in style and f"color:{colour}" in style
+    assert "url(" not in page and "@import" not in page and "http" not in page.split("<body>")[0]
+    assert "还款记录（最近60个月）" in page and "不良记录" in page and "建议采取的行动" in page
+    assert '<html lang="zh-CN">' in page and "@page { size: A4" in page
+    assert "还款记录" in result.stdout  # the terminal view as well
+
+
+def test_report_html_escapes_account_text(tmp_path: Path) -> None:
+    """Text from the account file is escaped in the page."""
+    text = ACCOUNT.format(provider="generic", amount='"1002.50"').replace(
+        'id = "demo"', 'id = "<script>alert(1)</script>"'
+    )
+    out = tmp_path / "r.html"
+    result = invoke("report", account_file(tmp_path, text=text), "--html", str(out))
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_report_html_in_english_lists_the_actions(tmp_path: Path) -> None:
+    """The English page has the grid, the records with their dates and the actions."""
+    out = tmp_path / "r.html"
+    result = invoke(
+        "report",
+        account_file(tmp_path, amount='"1.00"'),
+        "--as-of",
+        "2025-06-30",
+        "--html",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in page
+    assert "Repayment status, latest 60 months" in page
+    assert "Negative records" in page and "never (unpaid)" in page
+    assert "Recommended actions" in page and "Check your credit report" in page
+
+
+def test_report_html_screenshot(tmp_path: Path) -> None:
+    """Where a headless Chromium is installed, the page renders to a PNG."""
+    import shutil
+
+    browser = next(
+        (
+            shutil.which(n)
+            for n in ("chromium", "chromium-browser", "google-chrome")
+            if shutil.which(n)
+        ),
+        None,
+    )
+    if browser is None:
+        pytest.skip("no headless Chromium installed")
+    out = tmp_path / "r.html"
+    assert invoke("report", account_file(tmp_path), "--html", str(out)).exit_code == 0
+    png = tmp_path / "r.png"
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--disable-gpu",
+            "--no-sandbox",
+            f"--screenshot={png}",
+            "--window-size=794,1123",
+            out.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

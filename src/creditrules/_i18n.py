@@ -152,9 +152,13 @@ def chinese_number(n: int) -> str:
 #: ``Art. 16``, ``Arts. 15–16``, ``Article 25`` in an English citation.
 _ARTICLE = re.compile(r"\s*\bArt(?:icle)?s?\.?\s+(\d+)(?:\s*[–-]\s*(\d+))?")
 #: A Chinese title of a law or regulation not yet in 《》.
-_TITLE = re.compile(r"(?<!《)([\u4e00-\u9fff]{2,}(?:条例|办法|规定|法|通知|意见|解释|准则))(?!》)")
+_TITLE = re.compile(
+    r"(?<!《)([\u4e00-\u9fff]{2,}(?:条例|办法|规定|法|通知|意见|解释|准则)|[\u4e00-\u9fff]+法典)(?!》)"
+)
 #: A remark in half-width parentheses.
 _PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
+#: A confidence grade inside a citation (``grade B``).
+_GRADE = re.compile(r"\bgrade ([A-D])\b")
 #: creditrules' own conventions, as :func:`creditrules.policy.convention` cites them.
 _CONVENTIONS = re.compile(r"\bcreditrules conventions\b")
 
@@ -242,6 +246,8 @@ class Messages:
         if translated != text or not self.chinese:
             return translated
         text = _CONVENTIONS.sub("creditrules 计算约定", text)
+        text = _GRADE.sub(r"可信度 \1", text).replace("court case, ", "法院判例，")
+        text = text.replace("court case", "法院判例")
         text = _ARTICLE.sub(_article, text)
         text = _PARENTHESES.sub(lambda m: f"（{m.group(1)}）", text)
         text = text.replace("; ", "；")

@@ -22,7 +22,7 @@ from .._plugins import Registry
 from ..bureau import Bureau
 from ..money import format_money
 from ..report import FLAGS, Discrepancy, NegativeRecord, Report
-from .common import ENGLISH, plain_table, section, translate_known
+from .common import ENGLISH, indent, plain_table, section, translate_known
 
 __all__ = [
     "DISPUTE_NOTE",
@@ -282,6 +282,8 @@ def record_notes(
             return tr.date(date.fromisoformat(value))
         if name == "relief":
             return reliefs.get(value, value)
+        if name == "amount":
+            return format_money(value)
         return value
 
     return [translate_known(note, _RECORD_NOTES, tr, convert) for note in record.notes]
@@ -343,14 +345,19 @@ def render_report(report: Report, registry: Registry, tr: Messages = ENGLISH) ->
     parts.append(section(tr._("Negative records")))
     if report.records:
         parts.append(_records(report.records, tr))
+        notes = Table.grid(padding=(0, 1))  # a wrapped note stays right of its month
+        notes.add_column(no_wrap=True)
+        notes.add_column(overflow="fold")
         for record in report.records:
-            parts.extend(
-                Text(f"• {record.first_month}: {note}", style="italic")
-                for note in record_notes(record, bureau, tr)
-            )
+            for note in record_notes(record, bureau, tr):
+                notes.add_row(f"• {record.first_month}:", Text(note, style="italic"))
+        parts.append(notes)
         parts.append(Text(tr._("Rules behind these dates:"), style="dim"))
         parts.extend(
-            Text("  " + tr._("{rule} — {source} [{grade}]", rule=t, source=s, grade=g), style="dim")
+            indent(
+                Text(tr._("{rule} — {source} [{grade}]", rule=t, source=s, grade=g), style="dim"),
+                2,
+            )
             for t, s, g in record_sources(report.records, tr)
         )
     else:

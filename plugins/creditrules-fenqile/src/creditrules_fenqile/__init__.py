@@ -21,7 +21,7 @@ from importlib.resources import files
 import attrs
 
 import creditrules
-from creditrules import Context, GuarantorPaid, Provider, Rule, hookimpl
+from creditrules import Context, GuarantorPaid, Provider, Rule, RuleText, hookimpl
 
 __all__ = [
     "PROVIDER_ID",
@@ -64,6 +64,14 @@ def register_rules(register: Callable[..., None]) -> None:
             "attributed to the account's guarantor, to whom the debt is then owed.",
             "digipub.cc/dy/article/KJ3EILPC05566TBX.html (court case, 2025; grade B)",
             part_of="provider.adjust",
+            texts={
+                "zh_CN": RuleText(
+                    description="分期乐账户上未写明担保方的担保代偿事件（guarantor_paid，代偿）"
+                    "归属于该账户的担保方，此后债务改为欠该担保方。",
+                    fired="未写明担保方的代偿归属于账户的担保方{guarantor}，此后债务改为欠"
+                    "该担保方（资金方：{funder}）。",
+                )
+            },
         )
     )
 

@@ -34,6 +34,7 @@ from creditrules import (
     Provider,
     Registry,
     Rule,
+    RuleText,
     hookimpl,
 )
 
@@ -95,6 +96,17 @@ def register_rules(register: Callable[..., None]) -> None:
             "event's quoted rate) split to the fen, the last absorbing the rounding.",
             "en.doing.city/2406/892c10a480ad94be.html (grade C)",
             part_of="provider.adjust",
+            texts={
+                "zh_CN": RuleText(
+                    description="花呗账单在出账日至还款日之间办理账单分期（分N期）的，该账单由"
+                    "此后按月到期的N期欠款取代；本金和手续费（金额 × 政策费率表中的费率，或该"
+                    "笔分期所报的费率）精确到分分摊，尾差计入最后一期。",
+                    fired="{date}将账单 {subject} 的{amount}元分为{periods}期（账单分期）："
+                    "手续费率{fee_rate}，手续费{fee}元；首期{first_due}到期，末期{last_due}"
+                    "到期，每期{installment}元（末期{last_installment}元），账单上剩余"
+                    "{left_on_bill}元。",
+                )
+            },
         )
     )
 
