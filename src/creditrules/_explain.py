@@ -368,8 +368,9 @@ class _Builder:
             text = tr.then(
                 text,
                 tr._(
-                    "It includes the interest the schedule sets for the installments still to "
-                    "come: no early-repayment rule of the provider is known that leaves it out."
+                    "It includes the interest and fees the schedule sets for the installments "
+                    "still to come: no early-repayment rule of the provider is known that leaves "
+                    "them out."
                 ),
             )
             policy = self.policy(("overpayment",), (a.as_of,))
