@@ -382,7 +382,10 @@ def test_action_effect_states_the_measured_figures() -> None:
         "month fewer on the credit report."
     )
     converted = creditrules.simulate(huabei(MARCH), action.events, date(2025, 3, 31))
-    assert converted.days_past_due == 0 and converted.charged.fees == Decimal("25.00")
+    # No period has started by 2025-03-31: the fee is still to come, not charged yet
+    # (before creditrules' issue 13, `charged` counted every period's fee from the start).
+    assert converted.days_past_due == 0 and converted.charged.fees == 0
+    assert converted.cost_to_come == Decimal("25.00")
 
 
 def test_action_follows_the_account_fee_table_and_snapshot() -> None:
