@@ -43,9 +43,11 @@ hookimpl = pluggy.HookimplMarker("creditrules")
 def register_providers(register: Callable[[Provider], None]) -> None:
     """Register providers.
 
-    Call ``register(provider)`` once per :class:`~creditrules.Provider`. Two
-    plugins registering the same id is a :class:`~creditrules.PluginError`
-    naming both distributions.
+    Call ``register(provider)`` once per :class:`~creditrules.Provider`. An id
+    two plugins register is withdrawn (assessing it is a
+    :class:`~creditrules.PluginError` naming both distributions; with strict
+    loading, loading fails). A plugin that raises here, or passes anything but a
+    ``Provider``, is removed as a whole.
 
     Args:
         register: Callback taking a :class:`~creditrules.Provider`.
