@@ -33,6 +33,7 @@ from creditrules import (
 )
 from creditrules.assessment import Components
 from creditrules.cli import build_cli
+from creditrules.comparison import parse_scenario
 from creditrules.money import ZERO, format_money, sum_money
 from creditrules.testing import strategies as cs
 from creditrules.testing.conformance import golden_case_paths, load_golden_case
@@ -398,3 +399,33 @@ def test_a_relieved_record_is_hidden_not_deleted() -> None:
 def test_format_money_is_what_the_commands_print() -> None:
     """The regexes above read amounts as the commands print them (thousands separators)."""
     assert format_money(D("3899.16")) == "3,899.16" and format_money(ZERO) == "0.00"
+
+
+# -------------------------------------------------------------------- plan and compare texts
+
+
+def test_any_scenario_name_is_accepted() -> None:
+    """A scenario may be named anything, even a name starting with "pay"."""
+    scenario = parse_scenario("pay now: pay 2025-08-31 1732.96")
+    assert scenario.name == "pay now"
+    assert scenario.events == (Payment(date(2025, 8, 31), "1732.96"),)
+
+
+def test_a_scenario_after_the_as_of_date_says_so_in_its_row(tmp_path: Path) -> None:
+    """The compare table marks, in its own row, a scenario with events after the as-of date."""
+    path = str(_account_file(tmp_path, load_account(EXAMPLES / "tutorial.toml")))
+    table = _run("compare", path, "--as-of", "2025-03-20", "--scenario", "later: pay 2025-04-01 5")
+    row = table.splitlines().index(next(line for line in table.splitlines() if "later" in line))
+    assert "(not applied: dated after 2025-03-20)" in table.splitlines()[row + 1]
+
+
+def test_plan_texts_speak_with_one_voice() -> None:
+    """An unknown penalty is never "included", and no effect compares a date with itself."""
+    pytest.importorskip("creditrules_fenqile")
+    account = load_account(EXAMPLES / "fenqile.toml")
+    for day in (date(2025, 8, 15), date(2025, 8, 31)):
+        for action in assess(account, day).actions:
+            words = " ".join((action.title, action.effect.text, *action.steps))
+            assert "penalty included" not in action.title, action.title
+            assert "penalty accrued" not in words, words
+            assert f"until {day}:" not in action.effect.text, action.effect.text
