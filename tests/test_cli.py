@@ -773,3 +773,22 @@ def test_report_html_screenshot(tmp_path: Path) -> None:
         timeout=120,
     )
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_reference_documents_every_command_and_option() -> None:
+    """docs/reference/cli.md has a section for every core command naming each of its options."""
+    reference = (Path(__file__).resolve().parents[1] / "docs" / "reference" / "cli.md").read_text(
+        encoding="utf-8"
+    )
+    sections = {
+        title: body
+        for title, body in re.findall(r"^## ([a-z-]+)\n(.*?)(?=^## |\Z)", reference, re.M | re.S)
+    }
+    for name, command in _commands.cli.commands.items():
+        assert name in sections, f"docs/reference/cli.md has no '## {name}'"
+        for param in command.params:
+            for option in param.opts:
+                if option.startswith("--"):
+                    assert option in sections[name], f"{name} {option} is not documented"
+    for status in ("| 0 |", "| 1 |", "| 2 |"):
+        assert status in reference

@@ -2,27 +2,34 @@
 
 Commands::
 
-    creditrules assess FILE [--as-of YYYY-MM-DD] [--json] [--lang L] [--provider-file PATH ...]
-    creditrules report FILE [--as-of YYYY-MM-DD] [--json] [--lang L] [--provider-file PATH ...]
+    creditrules assess FILE [--as-of YYYY-MM-DD] [--json] [--lang L] [--explain]
+                       [--provider-file PATH ...]
+    creditrules report FILE [--as-of YYYY-MM-DD] [--json] [--html OUT.html] [--lang L]
+                       [--explain] [--provider-file PATH ...]
     creditrules explain FILE [--as-of YYYY-MM-DD] [--lang L] [--all] [--json]
                         [--provider-file PATH ...]
-    creditrules providers [ID] [--json] [--provider-file PATH ...]
-    creditrules plugins [--json]
-    creditrules rules [--json]
-    creditrules new-provider NAME [--dir DIR]
+    creditrules providers [ID] [--json] [--lang L] [--provider-file PATH ...]
+    creditrules plugins [--json] [--lang L]
+    creditrules rules [--json] [--lang L]
+    creditrules new-provider NAME [--dir DIR] [--lang L]
     creditrules plan FILE [--as-of YYYY-MM-DD] [--capacity AMOUNT] [--down-payment AMOUNT]
-                     [--json] [--provider-file PATH ...]
+                     [--json] [--lang L] [--provider-file PATH ...]
     creditrules compare FILE --scenario TEXT ... [--scenarios-file PATH] [--as-of YYYY-MM-DD]
-                        [--json] [--provider-file PATH ...]
+                        [--json] [--lang L] [--provider-file PATH ...]
     creditrules batch INPUT... --as-of YYYY-MM-DD --out FILE [--workers N]
-                      [--scheduler ADDRESS] [--errors FILE] [--actions] [--provider-file PATH ...]
+                      [--scheduler ADDRESS] [--errors FILE] [--actions] [--lang L]
+                      [--provider-file PATH ...]
 
 Plugins add commands through the ``register_commands(cli)`` hook. Bad input —
 a missing file, a TOML error, an invalid value, an unknown provider — is one
-clear message on stderr and exit status 2, never a traceback. ``NO_COLOR``
-turns colours off. ``--lang L`` (``en`` or ``zh_CN``) adds to ``assess`` and
-``report`` the explanation of their figures in that language; ``explain``
-prints it alone (``CREDITRULES_LANG`` sets its default language).
+clear message on stderr and exit status 2, never a traceback (``batch`` exits
+with 1 when some accounts failed). ``NO_COLOR`` turns colours off; piped, the
+output has no trailing spaces. Every command takes ``--lang L`` (``en`` or
+``zh_CN``); without it the language comes from ``CREDITRULES_LANG``, then from
+the system locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG`` starting with ``zh``),
+else English. ``--explain`` adds to ``assess`` and ``report`` the explanation of
+their figures; ``explain`` prints it alone. ``report --html OUT.html`` writes a
+printable page. docs/reference/cli.md describes every command.
 
 This module is the entry point only, importable without the ``cli`` extra so
 that it can say how to install it. The commands are in
