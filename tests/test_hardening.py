@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 import pytest
+from rich.console import Console
 
 import creditrules
 from creditrules import (
@@ -43,6 +44,7 @@ from creditrules import (
     hookimpl,
 )
 from creditrules._plugins import get_registry, reset_registry
+from creditrules._render.registry import plugins_data, render_plugins
 from creditrules.testing import conformance
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -623,3 +625,14 @@ def test_conformance_names_a_plugin_whose_rule_registration_failed() -> None:
     registry, _ = _load(("wrongtypes", WrongTypes("anchor")))
     problems = conformance.check_plugin_loads(registry, "wrongtypes")
     assert "wrongtypes" in problems[0] and "no.such.rule" in problems[0]
+
+
+def test_plugins_listing_shows_a_withdrawn_provider_id() -> None:
+    """``creditrules plugins`` data and text name the provider id two plugins claimed."""
+    registry, _ = _load(("copycat", Claims("generic")))
+    record = next(p for p in plugins_data(registry) if p["name"] == "copycat")
+    assert record["conflicts"] and "'generic'" in record["conflicts"][0]
+    assert record["error"] == "" and tuple(record["providers"]) == ("claimsown", "generic")
+    console = Console(width=200, record=True)
+    console.print(render_plugins(registry))
+    assert "provider id 'generic' is registered by two plugins" in console.export_text()

@@ -70,6 +70,7 @@ class PluginInfo:
         rules: Rule ids it added or replaced.
         error: Why it failed, if it did.
         bureaus: Credit-bureau ids it registered.
+        conflicts: Why ids it registered were withdrawn (another plugin registered them too).
     """
 
     name: str
@@ -80,6 +81,7 @@ class PluginInfo:
     rules: tuple[str, ...] = ()
     error: str = ""
     bureaus: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
 
 
 @attrs.define
@@ -430,6 +432,7 @@ class _Loader:
                 rules=tuple(info.get("rules", ())),
                 error=info.get("error", ""),
                 bureaus=tuple(info.get("bureaus", ())),
+                conflicts=tuple(info.get("conflicts", {}).values()),
             )
             for name, info in self.infos.items()
         ]
@@ -544,6 +547,8 @@ class _Loader:
                 registry.providers.pop(value.id, None)
                 registry.provider_plugin.pop(value.id, None)
                 registry.conflicts[value.id] = message
+                for claimant in claimants:
+                    self.infos[claimant].setdefault("conflicts", {})[value.id] = message
                 warnings.warn(
                     f"creditrules: {message}; accounts of {value.id!r} cannot be assessed "
                     "until then",

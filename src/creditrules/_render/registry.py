@@ -55,6 +55,8 @@ def render_plugins(registry: Registry, tr: Messages = ENGLISH) -> RenderableType
         lines.append(head)
         if info.error:
             lines.append(indent(Text(tr._("failed: {error}", error=info.error), style="red"), 2))
+        for conflict in info.conflicts:  # an id withdrawn: another plugin registered it too
+            lines.append(indent(Text(tr._("failed: {error}", error=conflict), style="red"), 2))
         for field, label in _PLUGIN_PARTS:
             names = getattr(info, field)
             if names:
