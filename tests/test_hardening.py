@@ -636,3 +636,26 @@ def test_plugins_listing_shows_a_withdrawn_provider_id() -> None:
     console = Console(width=200, record=True)
     console.print(render_plugins(registry))
     assert "provider id 'generic' is registered by two plugins" in console.export_text()
+
+
+def test_the_cli_refuses_every_account_reproducer_cleanly() -> None:
+    """Each account reproducer on the command line: exit 2, file and path named, no traceback.
+
+    The memory of the largest run stays under 200 MB (the in-process time bound is checked
+    by ``test_account_reproducers_are_input_errors``; a process start is slower).
+    """
+    for path in sorted((CORPUS / "accounts").glob("*.toml")):
+        header = _header(path)
+        if any(not _installed(needed) for needed in header.get("needs", [])):
+            continue
+        result = _run_cli("assess", str(path), "--as-of", header["as-of"][0])
+        assert result.returncode == 2, (path.name, result.stderr)
+        assert "Traceback" not in result.stderr, path.name
+        assert str(path) in result.stderr, (path.name, result.stderr)
+        assert any(f"@ {p}\n" in result.stderr + "\n" for p in header["expect"]), (
+            path.name,
+            result.stderr,
+        )
+    resource = pytest.importorskip("resource")  # Unix only
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    assert peak < 200 * 1024, f"a run used {peak // 1024} MB"
