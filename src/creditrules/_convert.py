@@ -62,7 +62,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from . import model
+from . import _validators, model
 from ._toml import check_depth
 from .errors import InputError, InputProblem
 from .policy import PARAMETERS, PolicyValue
@@ -378,6 +378,9 @@ def field_hook(attribute: attrs.Attribute[Any], inner: StructureHook) -> Structu
     return partial(_structure_field, attribute, inner)
 
 
+_AMOUNTS: tuple[Any, ...] = (_validators.money, _validators.optional_money)
+
+
 def _structure_field(
     attribute: attrs.Attribute[Any], inner: StructureHook, value: Any, _: Any
 ) -> Any:
@@ -385,6 +388,8 @@ def _structure_field(
     checked = result
     if attribute.converter is not None:
         try:
+            if attribute.converter in _AMOUNTS and isinstance(result, Decimal):
+                _validators.check_input_amount(result)  # an amount read from a file
             checked = attribute.converter(result)  # type: ignore[operator]
         except (ValueError, TypeError) as exc:
             raise _clean(exc, attribute.name) from None

@@ -17,6 +17,9 @@ import attrs
 
 from .money import parse_money, parse_rate
 
+#: The largest amount an account or provider file may give (one trillion yuan); what
+#: accrues on it stays below :data:`creditrules.money.MAX_AMOUNT`.
+MAX_INPUT_AMOUNT = Decimal("1000000000000.00")
 #: The first day creditrules computes with: dates of accounts, events, policy
 #: versions and the as-of date lie in ``[MIN_DATE, MAX_DATE]``.
 MIN_DATE = date(1970, 1, 1)
@@ -38,6 +41,18 @@ MAX_ANNUAL_RATE = Decimal("18.25")
 MAX_MULTIPLIER = Decimal("10")
 #: Largest share or fee rate of an amount (``minimum_payment_ratio``, fee tables): 100 %.
 MAX_SHARE = Decimal("1")
+
+
+def check_input_amount(value: Decimal | None) -> None:
+    """Refuse an amount read from a file that is larger than :data:`MAX_INPUT_AMOUNT`.
+
+    Raises:
+        ValueError: saying what is supported.
+    """
+    if value is not None and value.is_finite() and abs(value) > MAX_INPUT_AMOUNT:
+        raise ValueError(
+            f"amount {value} is too large; amounts up to 1,000,000,000,000.00 are supported"
+        )
 
 
 def date_problem(value: date, what: str = "date") -> str | None:

@@ -42,9 +42,11 @@ __all__ = [
 FEN = Decimal("0.01")
 #: Zero, at fen scale.
 ZERO = Decimal("0.00")
-#: The largest amount an input may give (one trillion yuan): amounts stay far from
-#: the :data:`PRECISION` digits of exact arithmetic, whatever accrues on them.
-MAX_AMOUNT = Decimal("1000000000000.00")
+#: The largest amount creditrules computes with (10**20 yuan): far from the
+#: :data:`PRECISION` digits of exact arithmetic, whatever accrues on it. Files may give
+#: amounts up to a trillion yuan only, so that what accrues on them (and the payments
+#: the planner drafts to settle it) stays below this.
+MAX_AMOUNT = Decimal("100000000000000000000.00")
 #: Digits of precision used for exact intermediate arithmetic.
 PRECISION = 34
 #: The exact context: :data:`PRECISION` digits, rounding half-up. Use it as
