@@ -45,6 +45,9 @@ from creditrules import (
 )
 from creditrules._plugins import get_registry, reset_registry
 from creditrules._render.registry import plugins_data, render_plugins
+from creditrules._toml import loads_toml
+from creditrules.io import parse_account
+from creditrules.money import MAX_AMOUNT
 from creditrules.testing import conformance
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -659,3 +662,18 @@ def test_the_cli_refuses_every_account_reproducer_cleanly() -> None:
     resource = pytest.importorskip("resource")  # Unix only
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
     assert peak < 200 * 1024, f"a run used {peak // 1024} MB"
+
+
+def test_a_large_balance_accrued_over_a_long_time_is_planned() -> None:
+    """A bill near the largest amount, unpaid until 2199: the actions and JSON are computed.
+
+    Found by fuzzing: what accrued grew past the largest amount a file may give, and the
+    payment the planner drafted to settle it was refused.
+    """
+    text = (EXAMPLES / "generic-revolving.toml").read_text(encoding="utf-8")
+    data = loads_toml(text)
+    data["bills"][1]["amount"] = "900000000000.00"
+    account = parse_account(data)
+    assessment = creditrules.assess(account, date(2199, 12, 31))
+    assert assessment.overdue.total > MAX_AMOUNT / 10**8
+    assert assessment.actions and '"actions"' in creditrules.to_json(assessment)
