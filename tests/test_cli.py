@@ -101,7 +101,7 @@ def test_assess_shows_the_episode_and_the_policy_in_force(tmp_path: Path) -> Non
     assert "2025-03-11  2025-03-15        5     1,002.50" in out
     assert "bill-2025-03-10" in out
     assert "Credit report: no negative record visible" in out
-    assert "paid_late" in out
+    assert "paid late" in out
     policy_row = next(line for line in out.splitlines() if line.startswith("penalty_daily_rate"))
     assert "0.0005" in policy_row
     assert "account" in policy_row
@@ -496,8 +496,11 @@ AS_OF = {
     "tutorial": "2025-04-30",
 }
 #: The commands run on each example, and those run once.
-EXAMPLE_COMMANDS: tuple[tuple[str, ...], ...] = (("report",),)
+EXAMPLE_COMMANDS: tuple[tuple[str, ...], ...] = (("report",), ("assess",))
 OTHER_COMMANDS: tuple[tuple[str, ...], ...] = (("rules",), ("plugins",), ("providers",))
+#: Commands whose Chinese output still holds English: the texts of provider files (facts,
+#: notes, unknowns) and of the remediation planner (action steps) are not catalogued yet.
+NOT_YET_CHINESE = ("assess",)
 #: URLs, file paths and dotted names: not words.
 _NOT_WORDS = re.compile(
     r"\bcreditrules(?: [a-z-]+)(?: [A-Z]+\b| --?[a-z-]+)*|"  # a command to type
@@ -574,6 +577,8 @@ def test_every_example_has_an_as_of_date() -> None:
 @pytest.mark.parametrize(("name", "args"), _runs(), ids=[name for name, _ in _runs()])
 def test_chinese_output_has_no_english_sentence(name: str, args: tuple[str, ...]) -> None:
     """With --lang zh_CN a command prints Chinese: no English beyond ids, codes and URLs."""
+    if args[0] in NOT_YET_CHINESE:
+        pytest.skip(f"{args[0]} still shows texts of provider files and actions in English")
     text = _run(args, "zh_CN")
     assert re.search(r"[\u4e00-\u9fff]", text)
     assert english_sentences(text) == []

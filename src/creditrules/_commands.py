@@ -300,7 +300,7 @@ def assess_command(
     if as_json:
         click.echo(to_json(assessment, converter=registry.converter))
         return
-    show(render_assessment(assessment, registry))
+    show(render_assessment(assessment, registry, tr))
     if explain:
         click.echo("\n" + assessment.explain(tr.locale).as_text())
 

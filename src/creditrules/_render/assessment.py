@@ -3,21 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .._i18n import N_, Messages
 from .._plugins import Registry
-from ..assessment import Assessment, Components
-from ..money import format_money
+from ..assessment import Assessment, Components, RateWarning
+from ..money import EXACT, format_money
 from ..policy import PARAMETERS, AppliedValue
-from .common import plain_table, rate_hint, section
+from .common import ENGLISH, indent, plain_table, rate_hint, section
 from .report import summary_line
 
 __all__ = ["render_assessment"]
 
+_STATUS_WORDS = {
+    "overdue": N_("overdue"),
+    "in_grace": N_("in grace"),
+    "paid_late": N_("paid late"),
+    "paid_on_time": N_("paid on time"),
+    "paid_in_grace": N_("paid in grace"),
+    "open": N_("open"),
+    "not_due": N_("not due"),
+}
+_COMPONENTS = {
+    "principal": N_("principal"),
+    "interest": N_("interest"),
+    "fees": N_("fees"),
+    "penalty": N_("penalty"),
+    "total": N_("total"),
+}
+_FIGURES = {
+    "balance": N_("balance"),
+    "overdue": N_("overdue"),
+    "charged": N_("charged"),
+    "paid": N_("paid"),
+}
+_LAYERS = {"default": N_("default"), "provider": N_("provider"), "account": N_("account")}
 _STATUS_STYLES = {
     "overdue": "bold red",
     "in_grace": "yellow",
@@ -27,13 +52,16 @@ _STATUS_STYLES = {
 }
 
 
-def render_assessment(assessment: Assessment, registry: Registry) -> RenderableType:
+def render_assessment(
+    assessment: Assessment, registry: Registry, tr: Messages = ENGLISH
+) -> RenderableType:
     """Lay out an assessment for the terminal.
 
     Args:
         assessment: The assessment.
         registry: The registry it was computed with (for the provider's name and
             the credit report's bureau).
+        tr: The messages of the language to use.
 
     Returns:
         A rich renderable.
@@ -42,14 +70,16 @@ def render_assessment(assessment: Assessment, registry: Registry) -> RenderableT
     provider = registry.providers.get(assessment.provider)
     name = provider.display_name if provider is not None else assessment.provider
     header = Text(f"{assessment.account_id}", style="bold")
-    header.append(f" · {name} ({assessment.provider}) · as of {assessment.as_of}")
+    header.append(f" · {name} ({assessment.provider}) · ")
+    header.append(tr._("as of {date}", date=tr.date(assessment.as_of)))
     parts.append(header)
 
     dpd = assessment.days_past_due
-    status = Text("Days past due: ")
+    status = Text(tr._("Days past due: "))
     status.append(str(dpd), style="bold red" if dpd else "bold green")
     if assessment.current_episode is not None:
-        status.append(f"  (overdue since {assessment.current_episode.start})", style="red")
+        since = tr._("overdue since {date}", date=str(assessment.current_episode.start))
+        status.append(f"  ({since})", style="red")
     parts.append(status)
 
     unknowns = assessment.unknowns
@@ -57,7 +87,7 @@ def render_assessment(assessment: Assessment, registry: Registry) -> RenderableT
         parts.append(
             Panel(
                 Text("\n".join(f"• {u}" for u in unknowns)),
-                title="Unknown — not computed",
+                title=tr._("Unknown — not computed"),
                 title_align="left",
                 border_style="bold yellow",
             )
@@ -67,59 +97,91 @@ def render_assessment(assessment: Assessment, registry: Registry) -> RenderableT
     if warnings:
         parts.append(
             Panel(
-                Text("\n".join(f"• {w}" for w in warnings)),
-                title="Warning — check these values",
+                Text("\n".join(f"• {_warning(w, tr)}" for w in warnings)),
+                title=tr._("Warning — check these values"),
                 title_align="left",
                 border_style="bold red",
             )
         )
 
-    parts.append(_components_table(assessment))
+    parts.append(_components_table(assessment, tr))
     if assessment.payoff is not None:
-        payoff = Text(f"To repay everything on {assessment.as_of} (payoff): ")
+        payoff = Text(tr._("To repay everything on {date} (payoff): ", date=str(assessment.as_of)))
         payoff.append(format_money(assessment.payoff), style="bold")
         parts.append(payoff)
-    cost = Text(f"Cost so far (interest + fees + penalty charged up to {assessment.as_of}): ")
+    cost = Text(
+        tr._(
+            "Cost so far (interest + fees + penalty charged up to {date}): ",
+            date=str(assessment.as_of),
+        )
+    )
     cost.append(format_money(assessment.cost), style="bold")
     parts.append(cost)
-    parts.extend(Text(note) for note in _notes(assessment))
+    parts.extend(Text(note) for note in _notes(assessment, tr))
 
     if assessment.report is not None:
-        parts.append(Text(f"Credit report: {summary_line(assessment.report, registry)}"))
+        line = summary_line(assessment.report, registry, tr)
+        parts.append(Text(tr._("Credit report: {summary}", summary=line)))
 
     if assessment.episodes:
-        parts.append(section("Overdue episodes"))
-        parts.append(_episodes_table(assessment))
+        parts.append(section(tr._("Overdue episodes")))
+        parts.append(_episodes_table(assessment, tr))
     if assessment.items:
-        parts.append(section("Due items"))
-        parts.append(_items_table(assessment))
-    parts.append(section(f"Policy in force on {assessment.as_of}"))
-    parts.append(_policy_table(assessment.policy))
+        parts.append(section(tr._("Due items")))
+        parts.append(_items_table(assessment, tr))
+    parts.append(section(tr._("Policy in force on {date}", date=str(assessment.as_of))))
+    parts.extend(_policy_table(assessment.policy, tr))
     return Group(*parts)
 
 
-def _notes(assessment: Assessment) -> list[str]:
+def _percent(fraction: Decimal) -> str:
+    with localcontext(EXACT):
+        value = (fraction * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    return f"{value:f}%"
+
+
+def _warning(warning: RateWarning, tr: Messages) -> str:
+    """A rate warning in the locale's words (as the explanation words it)."""
+    if tr.locale == "en":
+        return str(warning)
+    return tr._(
+        "{name} = {given} is {annual} a year, above the {cap} APR line regulators hold "
+        "licensed lenders to. The figures are computed with it as given: check it "
+        "against your contract.",
+        name=warning.name,
+        given=warning.given,
+        annual=_percent(warning.annual),
+        cap=_percent(warning.cap),
+    )
+
+
+def _notes(assessment: Assessment, tr: Messages) -> list[str]:
     """The lines under the cost: credit, assignee, guarantor, write-off, closing, ignored events."""
     notes = []
     if assessment.credit:
-        notes.append(f"Credit (paid beyond what was due): {format_money(assessment.credit)}")
+        credit = format_money(assessment.credit)
+        notes.append(tr._("Credit (paid beyond what was due): {amount}", amount=credit))
     if assessment.owed_to and assessment.owed_to != assessment.provider:
-        notes.append(f"Owed to: {assessment.owed_to}")
+        notes.append(tr._("Owed to: {creditor}", creditor=assessment.owed_to))
     for label, day in (
-        ("Guarantor paid (代偿) on", assessment.guarantor_paid_on),
-        ("Written off on", assessment.written_off_on),
-        ("Closed on", assessment.closed_on),
+        (N_("Guarantor paid (代偿) on {date}"), assessment.guarantor_paid_on),
+        (N_("Written off on {date}"), assessment.written_off_on),
+        (N_("Closed on {date}"), assessment.closed_on),
     ):
         if day is not None:
-            notes.append(f"{label} {day}")
+            notes.append(tr._(label, date=str(day)))
     if assessment.ignored_events:
         notes.append(
-            f"{assessment.ignored_events} event(s) dated after {assessment.as_of} not applied"
+            tr._(
+                "{n} event(s) dated after {date} not applied",
+                n=assessment.ignored_events,
+                date=str(assessment.as_of),
+            )
         )
     return notes
 
 
-def _components_table(assessment: Assessment) -> Table:
+def _components_table(assessment: Assessment, tr: Messages) -> Table:
     columns: dict[str, Components] = {
         "balance": assessment.balance,
         "overdue": assessment.overdue,
@@ -129,22 +191,22 @@ def _components_table(assessment: Assessment) -> Table:
     table = plain_table()
     table.add_column("")
     for title in columns:
-        table.add_column(title, justify="right")
+        table.add_column(tr._(_FIGURES[title]), justify="right")
     for component in ("principal", "interest", "fees", "penalty", "total"):
         cells = [format_money(c.get(component)) for c in columns.values()]
         style = "bold" if component == "total" else None
-        table.add_row(component, *cells, style=style)
+        table.add_row(tr._(_COMPONENTS[component]), *cells, style=style)
     return table
 
 
-def _episodes_table(assessment: Assessment) -> Table:
+def _episodes_table(assessment: Assessment, tr: Messages) -> Table:
     table = plain_table()
-    table.add_column("start")
-    table.add_column("end")
-    table.add_column("max DPD", justify="right")
-    table.add_column("max overdue", justify="right")
+    table.add_column(tr._("start"))
+    table.add_column(tr._("end"))
+    table.add_column(tr._("max DPD"), justify="right")
+    table.add_column(tr._("max overdue"), justify="right")
     for episode in assessment.episodes:
-        end = Text(str(episode.end)) if episode.end else Text("ongoing", style="bold red")
+        end = Text(str(episode.end)) if episode.end else Text(tr._("ongoing"), style="bold red")
         table.add_row(
             str(episode.start),
             end,
@@ -154,14 +216,14 @@ def _episodes_table(assessment: Assessment) -> Table:
     return table
 
 
-def _items_table(assessment: Assessment) -> Table:
+def _items_table(assessment: Assessment, tr: Messages) -> Table:
     table = plain_table()
-    table.add_column("item", overflow="fold")
-    table.add_column("due date", no_wrap=True)
-    for title in ("due", "paid", "outstanding"):
-        table.add_column(title, justify="right", no_wrap=True)
-    table.add_column("status")
-    table.add_column("DPD", justify="right")
+    table.add_column(tr._("item"), no_wrap=True)  # an id is never split across lines
+    table.add_column(tr._("due date"), no_wrap=True)
+    for title in (N_("due"), N_("paid"), N_("outstanding")):
+        table.add_column(tr._(title), justify="right", no_wrap=True)
+    table.add_column(tr._("status"))
+    table.add_column(tr._("DPD"), justify="right")
     for item in assessment.items:
         table.add_row(
             item.id,
@@ -169,33 +231,50 @@ def _items_table(assessment: Assessment) -> Table:
             format_money(item.scheduled.total),
             format_money(item.paid.total),
             format_money(item.outstanding.total),
-            Text(item.status, style=_STATUS_STYLES.get(item.status, "")),
+            Text(
+                tr._(_STATUS_WORDS.get(item.status, item.status)),
+                style=_STATUS_STYLES.get(item.status, ""),
+            ),
             str(item.days_past_due),
         )
     return table
 
 
-def _policy_table(applied: Sequence[AppliedValue]) -> Table:
+def _policy_table(applied: Sequence[AppliedValue], tr: Messages) -> list[RenderableType]:
+    """The policy in force, and under it the sources the table points to by number.
+
+    A convention is cited in the table by its section; a provider's or the account's
+    source (often a URL) is a footnote ``[n]`` printed in full below, so it is never
+    squeezed into a narrow column.
+    """
     table = plain_table()
-    table.add_column("parameter", no_wrap=True)
-    table.add_column("value", max_width=22)
-    table.add_column("layer", no_wrap=True)
-    table.add_column("grade", no_wrap=True)
-    table.add_column("source", min_width=14, overflow="fold")
+    table.add_column(tr._("parameter"), no_wrap=True)
+    table.add_column(tr._("value"), max_width=22, overflow="fold")
+    table.add_column(tr._("layer"), no_wrap=True)
+    table.add_column(tr._("grade"), no_wrap=True)
+    table.add_column(tr._("source"), no_wrap=True)
+    footnotes: dict[tuple[str, str], int] = {}
     for item in applied:
         value = item.value
-        if item.layer == "default":  # the engine convention: name the brief's section only
-            source = Text(f"convention {PARAMETERS[value.name].spec}")
+        if item.layer == "default":  # the engine convention: name its section only
+            source = tr._("convention {section}", section=PARAMETERS[value.name].spec)
         else:
-            source = Text(value.source)
-            if value.note:
-                source.append(f"\n{value.note}", style="italic")
+            number = footnotes.setdefault((value.source, value.note), len(footnotes) + 1)
+            source = f"[{number}]"
         table.add_row(
             value.name,
-            rate_hint(value.name, value.value),
-            item.layer,
+            rate_hint(value.name, value.value, tr),
+            tr._(_LAYERS.get(item.layer, item.layer)),
             value.grade,
             source,
             style="dim" if item.layer == "default" else None,
         )
-    return table
+    notes = Table.grid(padding=(0, 1))
+    notes.add_column(no_wrap=True)
+    notes.add_column(overflow="fold")
+    for (text, note), number in footnotes.items():
+        cell = Text(tr.source(text))
+        if note:
+            cell.append(f"\n{tr._(note)}", style="italic")
+        notes.add_row(f"[{number}]", cell)
+    return [table, indent(notes, 0)] if footnotes else [table]
