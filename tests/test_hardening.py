@@ -677,3 +677,14 @@ def test_a_large_balance_accrued_over_a_long_time_is_planned() -> None:
     assessment = creditrules.assess(account, date(2199, 12, 31))
     assert assessment.overdue.total > MAX_AMOUNT / 10**8
     assert assessment.actions and '"actions"' in creditrules.to_json(assessment)
+
+
+def test_an_account_file_with_too_many_payments_is_refused() -> None:
+    """More than 1,000 payments in an account file is an InputError at ``$.payments``."""
+    data = loads_toml((EXAMPLES / "generic-revolving.toml").read_text(encoding="utf-8"))
+    data["payments"] = [{"date": date(2025, 1, 8), "amount": "1.00"}] * 1001
+    with pytest.raises(InputError) as caught:
+        parse_account(data, file="many.toml")
+    assert caught.value.path == "$.payments" and "at most 1000" in caught.value.message
+    data["payments"] = data["payments"][:1000]
+    assert len(parse_account(data).payments) == 1000

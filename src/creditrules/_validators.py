@@ -30,8 +30,12 @@ MAX_GRACE_DAYS = 365
 #: Longest loan, bill-installment plan or negotiated plan, in months or periods
 #: (thirty years; the run time of an assessment grows with it).
 MAX_TERM_MONTHS = 360
-#: Most bills, payments, events or reported months in one account (each list).
+#: Most bills, payments, events or reported months an account file may list (each).
+#: Checked when a file is read (:func:`list_problems`), not when an account is built in
+#: code, so that the planner may add its payments to a full account.
 MAX_ITEMS = 1000
+#: The lists of an account file bounded by :data:`MAX_ITEMS`.
+BOUNDED_LISTS: tuple[str, ...] = ("bills", "payments", "events", "reported")
 #: Largest daily rate (penalty, revolving interest, a loan's contract rate): 5 % a day.
 MAX_DAILY_RATE = Decimal("0.05")
 #: Largest annual rate (a loan's ``annual_rate``, ``penalty_cap``): 1,825 % a year,
@@ -116,6 +120,23 @@ def at_most(maximum: int, unit: str = "") -> Any:
             raise ValueError(f"{attribute.name} must be at most {maximum}{unit}, got {value}")
 
     return check
+
+
+def list_problems(data: Any) -> list[tuple[str, str]]:
+    """Say which lists of an account file's data are longer than :data:`MAX_ITEMS`.
+
+    Args:
+        data: The file's top-level table.
+
+    Returns:
+        ``(json_path, message)`` pairs; empty when every list fits.
+    """
+    found: list[tuple[str, str]] = []
+    for name in BOUNDED_LISTS:
+        value = data.get(name) if isinstance(data, dict) else None
+        if isinstance(value, list) and len(value) > MAX_ITEMS:
+            found.append((f"$.{name}", f"{len(value)} entries; at most {MAX_ITEMS} are supported"))
+    return found
 
 
 def max_items(maximum: int = MAX_ITEMS) -> Any:

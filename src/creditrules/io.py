@@ -149,6 +149,9 @@ def parse_account(
     if not isinstance(data, Mapping):
         raise InputError(f"expected a table, got {show(data)}", file=file)
     check_depth(data, source=file)
+    too_long = _validators.list_problems(dict(data))
+    if too_long:
+        raise InputError([InputProblem(path, message) for path, message in too_long], file=file)
     problems: list[InputProblem] = []
     if "format" not in data:
         problems.append(

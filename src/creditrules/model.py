@@ -383,18 +383,12 @@ class Account:
     provider: str = attrs.field(validator=attrs.validators.min_len(1))
     product: str = attrs.field(validator=v.one_of(*PRODUCTS))
     opened_on: date = attrs.field(validator=v.is_date)
-    bills: tuple[Bill, ...] = attrs.field(default=(), converter=v.to_tuple, validator=v.max_items())
+    bills: tuple[Bill, ...] = attrs.field(default=(), converter=v.to_tuple)
     loan: LoanTerms | None = attrs.field(default=None)
-    payments: tuple[Payment, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=v.max_items()
-    )
-    events: tuple[Event, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=v.max_items()
-    )
+    payments: tuple[Payment, ...] = attrs.field(default=(), converter=v.to_tuple)
+    events: tuple[Event, ...] = attrs.field(default=(), converter=v.to_tuple)
     policy: tuple[PolicyValue, ...] = attrs.field(default=(), converter=_policy_values)
-    reported: tuple[ReportedMonth, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=v.max_items()
-    )
+    reported: tuple[ReportedMonth, ...] = attrs.field(default=(), converter=v.to_tuple)
     funder: str = attrs.field(default="", kw_only=True)
     guarantor: str = attrs.field(default="", kw_only=True)
     name: str = attrs.field(default="", kw_only=True)
