@@ -328,6 +328,40 @@ def test_arbitrary_text_is_a_result_or_a_creditrules_error(text: str) -> None:
     run_account_text(text, date(2025, 6, 30))
 
 
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.decimals(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20)
+    | st.dates()
+    | st.datetimes()
+    | st.sampled_from(EXTREMES[:30])
+)
+_KEY_NAMES = (
+    *("format", "account", "id", "provider", "product", "opened_on", "bills", "payments"),
+    *("events", "policy", "loan", "amount", "date", "type", "value", "grace_days", "x"),
+)
+_KEYS = st.sampled_from(_KEY_NAMES) | st.text(max_size=8)
+#: Arbitrary TOML-like documents: tables and arrays of scalars, with the keys of an
+#: account file more likely than others.
+DOCUMENTS = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=6),
+    max_leaves=30,
+)
+
+
+@_FUZZ_SETTINGS
+@given(st.dictionaries(_KEYS, DOCUMENTS, max_size=8), st.sampled_from(AS_OF_CHOICES))
+def test_arbitrary_documents_give_a_result_or_a_creditrules_error(
+    data: dict[str, Any], as_of: date
+) -> None:
+    """Any document of tables, arrays and scalars read as an account file: result or error."""
+    run_account(data, as_of)
+    run_provider(data)
+
+
 @_FUZZ_SETTINGS
 @given(st.sampled_from(sorted(_PROVIDERS)), st.randoms(use_true_random=False))
 def test_mutated_provider_files_give_a_result_or_a_creditrules_error(
