@@ -98,7 +98,7 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
     """
     check_depth(data, source=file)
     problems = check_keys(data, _TOP, "$")
-    if data.get("format") != SUPPORTED_FORMAT:
+    if type(data.get("format")) is not int or data["format"] != SUPPORTED_FORMAT:
         problems.append(
             InputProblem(
                 "$.format", f"expected format = {SUPPORTED_FORMAT}, got {show(data.get('format'))}"
