@@ -70,7 +70,7 @@ from ..default_plugins.pboc import PBOC
 from ..errors import InputError, InputProblem, PluginError
 from ..io import dump_account, from_dict, load_account, parse_account, to_dict
 from ..model import METHODS, PRODUCTS, Account, Payment
-from ..money import FEN, ZERO, parse_money, sum_money
+from ..money import parse_money, sum_money
 from ..policy import GRADES, PolicyValue
 from ..provider import Provider
 from . import strategies as cs
@@ -520,10 +520,12 @@ def check_paid_on_time(account: Account, as_of: date) -> list[str]:
 def check_penalty_monotone(account: Account, *, payment: int, days: int, as_of: date) -> list[str]:
     """Move one payment later and check that the penalty does not decrease.
 
-    Each due item's penalty is rounded to the fen. When moving the payment changes the
-    due items themselves — a minimum payment made late no longer lets the rest of a bill
-    revolve into a new item — the same exact penalty may round to up to a fen per item
-    less; such a difference is not a problem. Any other decrease is.
+    The check applies when moving the payment leaves the due items as they were. When
+    it changes them — a minimum payment now met or missed lets a bill's rest revolve
+    into a new item, or not (creditrules conventions B.1) — the two accounts owe
+    different debts: a revolved rest bears contract interest that rolls into the next
+    bill, which over months can cost more than the penalty on an overdue bill, so
+    neither figure has to be monotone and the check does not compare them.
 
     Args:
         account: The account.
@@ -540,11 +542,10 @@ def check_penalty_monotone(account: Account, *, payment: int, days: int, as_of: 
     moved[payment] = attrs.evolve(original, date=original.date + timedelta(days=days))
     later = attrs.evolve(account, payments=tuple(moved))
     first, second = assess(account, as_of=as_of), assess(later, as_of=as_of)
-    before, after = first.penalty, second.penalty
-    slack = ZERO
     if {i.id for i in first.items} != {i.id for i in second.items}:
-        slack = FEN * max(len(first.items), len(second.items))
-    if before - after > slack:
+        return []
+    before, after = first.penalty, second.penalty
+    if before > after:
         return [
             f"penalty decreased from {before} to {after} when the payment of {original.amount} "
             f"on {original.date} moved to {moved[payment].date} (as of {as_of})"
