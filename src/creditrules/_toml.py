@@ -137,11 +137,7 @@ def check_depth(data: Any, *, source: str | None = None) -> None:
         InputError: if tables and arrays nest more than :data:`MAX_DEPTH` deep.
     """
     if _depth(data) > MAX_DEPTH:
-        raise InputError(
-            f"tables and arrays nest more than {MAX_DEPTH} deep; at most {MAX_DEPTH} are "
-            "supported",
-            file=source,
-        )
+        raise InputError(f"tables and arrays nest more than {MAX_DEPTH} deep", file=source)
 
 
 def _syntax_message(exc: tomllib.TOMLDecodeError, text: str) -> str:
