@@ -326,12 +326,16 @@ class _Loader:
         self.rule_registrations: list[_RuleRegistration] = []
         self.claims: dict[str, list[str]] = {}
 
-    def fail(self, name: str, message: str) -> None:
-        """Report plugin ``name`` as broken and withdraw everything it registered."""
+    def fail(self, name: str, message: str, *, withdraw: bool = True) -> None:
+        """Report plugin ``name`` as broken and withdraw everything it registered.
+
+        ``withdraw=False`` when the plugin never got registered under ``name`` (another
+        plugin may hold that name).
+        """
         text = f"creditrules {self._describe(name)} {message}"
         if self.strict:
             raise PluginError(text)
-        withdrawn = self._withdraw(name)
+        withdrawn = self._withdraw(name) if withdraw else ""
         if withdrawn:
             text += f"; withdrawn: {withdrawn}"
         warnings.warn(text, PluginWarning, stacklevel=4)
@@ -458,7 +462,7 @@ class _Loader:
         try:
             self.manager.register(plugin, name=name)
         except (ValueError, pluggy.PluginValidationError) as exc:
-            self.fail(name, f"could not be registered: {exc}")
+            self.fail(name, f"could not be registered: {exc}", withdraw=False)
             return
         hooks = sorted(h.name for h in self.manager.get_hookcallers(plugin) or ())
         self.infos[name]["hooks"] = hooks
