@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests"]
@@ -58,3 +60,38 @@ def fuzz(session: nox.Session) -> None:
     """
     install(session)
     session.run("python", "tests/test_fuzz.py", *(session.posargs or ["--seconds", "600"]))
+
+
+_DUMP = """
+import sys
+from datetime import date
+from pathlib import Path
+
+import creditrules
+
+out = []
+for path in sorted(Path("examples").glob("*.toml")):
+    account = creditrules.load_account(path)
+    for as_of in (date(2025, 3, 31), date(2025, 6, 30), date(2025, 9, 30)):
+        if as_of >= account.opened_on:
+            out.append(creditrules.to_json(creditrules.assess(account, as_of)))
+Path(sys.argv[1]).write_text("\\n".join(out), encoding="utf-8")
+"""
+
+
+@nox.session(python=["3.10", "3.11", "3.12", "3.13"])
+def stable_output(session: nox.Session) -> None:
+    """Check that to_json writes the same bytes on every Python and hash seed.
+
+    Each Python writes the example accounts' assessments under PYTHONHASHSEED 1, 6 and
+    14 to ``build/stable-output/``; every file must equal those written before.
+    """
+    install(session)
+    folder = Path("build/stable-output")
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed in ("1", "6", "14"):
+        target = folder / f"py{session.python}-seed{seed}.json"
+        session.run("python", "-c", _DUMP, str(target), env={"PYTHONHASHSEED": seed})
+        for other in folder.glob("*.json"):
+            if other.read_bytes() != target.read_bytes():
+                session.error(f"{target} differs from {other}")
