@@ -563,7 +563,7 @@ def test_bad_golden_case_is_an_input_error_with_paths(tmp_path: Path) -> None:
         "$.expect.days_past_due",
         "$.expect.months",
     ]
-    assert error.value.problems[0].message.startswith("unknown key; expected one of: days_past_due")
+    assert error.value.problems[0].message.startswith("unknown key (did you mean 'penalty'?)")
 
 
 def test_golden_case_without_case_table_is_refused(tmp_path: Path) -> None:

@@ -61,7 +61,11 @@ def test_bad_values_are_rejected(name: str, value: Any, message: str) -> None:
 
 def test_unknown_parameter_is_rejected_listing_the_known_ones() -> None:
     """An unknown parameter name is rejected and the message lists the known names."""
-    with pytest.raises(ValueError, match="unknown policy parameter 'grace'; known: grace_days, "):
+    with pytest.raises(
+        ValueError,
+        match=r"unknown policy parameter 'grace' \(did you mean 'grace_days'\?\); "
+        r"expected one of: grace_days, ",
+    ):
         pv("grace", 3)
 
 

@@ -36,7 +36,6 @@ with :func:`functools.partial`.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import types
@@ -64,6 +63,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from . import _validators, model
 from ._toml import check_depth
+from ._words import show, unknown_key
 from .errors import InputError, InputProblem
 from .policy import PARAMETERS, PolicyValue
 
@@ -105,16 +105,6 @@ _DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")
 # --------------------------------------------------------------------------- messages
 
 
-def show(value: Any) -> str:
-    """Render a user's value for a message: ``true`` for booleans, else a short repr."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (Decimal, date)):
-        return str(value)
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def _clean(exc: E, name: str | None = None) -> E:
     """Polish a plain ValueError/TypeError message: drop a leading field name, Decimal reprs."""
     if type(exc) not in (ValueError, TypeError) or not exc.args:
@@ -134,33 +124,6 @@ def _noted(exc: E, name: str, type_: Any = None) -> E:
     note = AttributeValidationNote(f"Structuring @ attribute {name}", name, type_)
     setattr(exc, "__notes__", [*getattr(exc, "__notes__", []), note])  # noqa: B010
     return exc
-
-
-def unknown_key(key: Any, allowed: Iterable[str], *, kind: str | None = None) -> str:
-    """Word an unknown key of a table, suggesting the closest known one.
-
-    The one wording of this error in every file creditrules reads. The key
-    itself is not repeated for a plain key, since the problem's path ends in
-    it; a ``kind`` (e.g. ``"policy parameter"``) names it.
-
-    >>> unknown_key("amout", ["date", "amount", "note"])
-    "unknown key (did you mean 'amount'?); expected one of: date, amount, note"
-    >>> unknown_key("grace", ["grace_days"], kind="policy parameter")
-    "unknown policy parameter 'grace' (did you mean 'grace_days'?); expected one of: grace_days"
-
-    Args:
-        key: The key found.
-        allowed: The keys allowed there, in the order to list them.
-        kind: What the key names, if it is more than a key.
-
-    Returns:
-        The message.
-    """
-    known = [str(name) for name in allowed]
-    close = difflib.get_close_matches(str(key), known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    what = "key" if kind is None else f"{kind} {show(key)}"
-    return f"unknown {what}{hint}; expected one of: {', '.join(known)}"
 
 
 def check_keys(table: Mapping[Any, Any], allowed: Iterable[str], path: str) -> list[InputProblem]:

@@ -42,6 +42,7 @@ from ._validators import (
     optional_bounded_rate,
     optional_date,
 )
+from ._words import unknown_key
 from .errors import PolicyError
 from .money import parse_money
 
@@ -400,7 +401,7 @@ class PolicyValue:
     @name.validator
     def _known(self, attribute: Any, name: str) -> None:
         if name not in PARAMETERS:
-            raise ValueError(f"unknown policy parameter {name!r}; known: {', '.join(PARAMETERS)}")
+            raise ValueError(unknown_key(name, PARAMETERS, kind="policy parameter"))
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "value", PARAMETERS[self.name].parse(self.value))

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from ._validators import to_tuple
+from ._words import unknown_key
 from .model import METHODS, PRODUCTS, Account
 from .policy import GRADES, PARAMETERS, PolicySet, PolicyValue
 
@@ -103,7 +104,7 @@ class Provider:
         PolicySet(provider=self.policy)  # raises PolicyError on overlapping versions
         for name, _ in (*self.required, *self.unknown):
             if name not in PARAMETERS:
-                raise ValueError(f"unknown policy parameter {name!r}")
+                raise ValueError(unknown_key(name, PARAMETERS, kind="policy parameter"))
 
     @property
     def display_name(self) -> str:

@@ -65,6 +65,7 @@ from hypothesis.strategies import SearchStrategy
 from .._api import assess
 from .._plugins import Registry, get_registry
 from .._toml import load_toml
+from .._words import unknown_key
 from ..assessment import Assessment, unknown_matters
 from ..default_plugins.pboc import PBOC
 from ..errors import InputError, InputProblem, PluginError
@@ -838,7 +839,7 @@ def _parse_expect(table: Any, problems: list[InputProblem]) -> Expected:
     for key, raw in table.items():
         path = f"$.expect.{key}"
         if key not in _EXPECT_KEYS:
-            _problem(problems, path, f"unknown key; expected one of: {', '.join(_EXPECT_KEYS)}")
+            _problem(problems, path, unknown_key(key, _EXPECT_KEYS))
         elif key in _COUNT_KEYS:
             if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
                 _problem(problems, path, f"expected a whole number >= 0, got {_show(raw)}")
@@ -929,9 +930,7 @@ def load_golden_case(path: str | Path) -> GoldenCase:
         case = {}
     for key in case:
         if key not in _CASE_KEYS:
-            _problem(
-                problems, f"$.case.{key}", f"unknown key; expected one of: {', '.join(_CASE_KEYS)}"
-            )
+            _problem(problems, f"$.case.{key}", unknown_key(key, _CASE_KEYS))
     as_of = case.get("as_of")
     if not isinstance(as_of, date) or hasattr(as_of, "hour"):
         _problem(problems, "$.case.as_of", f"expected a date (YYYY-MM-DD), got {_show(as_of)}")

@@ -37,6 +37,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from .._plugins import get_registry
+from .._words import unknown_key
 from ..model import (
     METHODS,
     PRODUCTS,
@@ -302,7 +303,7 @@ def parameter_values(name: str) -> SearchStrategy[Any]:
         InvalidArgument: if ``name`` is not a known parameter.
     """
     if name not in PARAMETERS:
-        raise InvalidArgument(f"unknown policy parameter {name!r}; known: {', '.join(PARAMETERS)}")
+        raise InvalidArgument(unknown_key(name, PARAMETERS, kind="policy parameter"))
     if name not in _PARAMETER_STRATEGIES:  # no strategy yet: the default is always valid
         return st.just(PARAMETERS[name].default)
     return _PARAMETER_STRATEGIES[name]
