@@ -28,8 +28,8 @@ MAX_DATE = date(2199, 12, 31)
 #: Longest grace period, in days (``grace_days``).
 MAX_GRACE_DAYS = 365
 #: Longest loan, bill-installment plan or negotiated plan, in months or periods
-#: (thirty years; the run time of an assessment grows with it).
-MAX_TERM_MONTHS = 360
+#: (fifty years; the run time of an assessment grows linearly with it).
+MAX_TERM_MONTHS = 600
 #: Most bills, payments, events or reported months an account file may list (each).
 #: Checked when a file is read (:func:`list_problems`), not when an account is built in
 #: code, so that the planner may add its payments to a full account.

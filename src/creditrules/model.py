@@ -107,7 +107,7 @@ class LoanTerms:
 
     Attributes:
         principal: Amount lent.
-        term_months: Number of monthly installments (1 to 360).
+        term_months: Number of monthly installments (1 to 600).
         method: ``equal_installment`` (等额本息), ``equal_principal`` (等额本金) or
             ``interest_first`` (先息后本).
         start_date: Day the money was lent; interest runs from it.
@@ -265,7 +265,7 @@ class Agreement:
     Attributes:
         date: The day the agreement takes effect (after that day's payments).
         installments: The plan, due dates strictly increasing and after ``date``
-            (at most 360).
+            (at most 600).
         counterparty: Who agreed it (the lender, a guarantor, a collector).
         note: Free text (e.g. the agreement's reference).
     """
