@@ -43,7 +43,7 @@ from fractions import Fraction
 import attrs
 
 from .model import LoanTerms
-from .money import PRECISION, sum_money
+from .money import EXACT, sum_money
 
 __all__ = ["Installment", "build_schedule", "equal_installment_amount", "schedule_totals"]
 
@@ -69,18 +69,14 @@ class Installment:
     @property
     def total(self) -> Decimal:
         """Amount due: principal plus interest."""
-        with decimal.localcontext(_context()):
+        with decimal.localcontext(EXACT):
             return self.principal + self.interest
 
     @property
     def closing_balance(self) -> Decimal:
         """Principal still outstanding once this installment is paid."""
-        with decimal.localcontext(_context()):
+        with decimal.localcontext(EXACT):
             return self.opening_balance - self.principal
-
-
-def _context() -> decimal.Context:
-    return decimal.Context(prec=PRECISION, rounding=decimal.ROUND_HALF_UP)
 
 
 _CONTEXT = _context()
@@ -102,7 +98,7 @@ def _round_half_up(numerator: int, denominator: int) -> int:
 
 def _monthly_rate(loan: LoanTerms) -> Fraction:
     """The monthly rate (annual ÷ 12) as an exact fraction."""
-    with decimal.localcontext(_context()):
+    with decimal.localcontext(EXACT):
         annual = loan.annual  # daily_rate × day_basis is exact at this precision
     return Fraction(annual) / 12
 

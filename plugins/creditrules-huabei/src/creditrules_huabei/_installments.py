@@ -22,7 +22,7 @@ from creditrules import (
     PolicyValue,
 )
 from creditrules.model import add_months
-from creditrules.money import PRECISION, parse_money, parse_rate, to_fen
+from creditrules.money import EXACT, parse_money, parse_rate, to_fen
 
 __all__ = ["RULE_ID", "BillInstallment", "convert", "installment_problems"]
 
@@ -121,7 +121,7 @@ def split(total: Decimal, parts: int) -> list[Decimal]:
     >>> split(Decimal("0.09"), 12)[-1]
     Decimal('0.09')
     """
-    with decimal.localcontext(decimal.Context(prec=PRECISION, rounding=decimal.ROUND_HALF_UP)):
+    with decimal.localcontext(EXACT):
         each = to_fen(total / parts)
         if each * (parts - 1) > total:
             each = (total / parts).quantize(Decimal("0.01"), rounding=decimal.ROUND_DOWN)
