@@ -79,7 +79,7 @@ class Installment:
             return self.opening_balance - self.principal
 
 
-_CONTEXT = _context()
+_CONTEXT = EXACT
 
 
 def _fen_int(amount: Decimal) -> int:
