@@ -21,7 +21,15 @@ from babel.messages.mofile import read_mo  # noqa: E402
 from babel.messages.pofile import read_po  # noqa: E402
 
 #: The modules whose _() / ngettext / N_ messages go through the catalogues.
-SOURCES = ("_i18n.py", "explain.py", "_explain.py", "rules.py", "cli.py", "_render/*.py")
+SOURCES = (
+    "_i18n.py",
+    "assessment.py",
+    "explain.py",
+    "_explain.py",
+    "rules.py",
+    "cli.py",
+    "_render/*.py",
+)
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)[^{}]*\}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -380,15 +380,7 @@ class _Builder:
         """Rates above the 24% APR line: computed as given, named with the line."""
         tr = self.tr
         for warning in self.a.warnings:
-            text = tr._(
-                "{name} = {given} is {annual} a year, above the {cap} APR line regulators hold "
-                "licensed lenders to. The figures are computed with it as given: check it "
-                "against your contract.",
-                name=warning.name,
-                given=warning.given,
-                annual=_percent(warning.annual),
-                cap=_percent(warning.cap),
-            )
+            text = warning.text(tr)
             self.add(
                 f"warning:{warning.name}",
                 _percent(warning.annual),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from ._i18n import Messages
 from .money import EXACT, ZERO, sum_money
 from .policy import PARAMETERS, AppliedValue
 from .record import DecisionRecord
@@ -215,13 +216,20 @@ class RateWarning:
     annual: Decimal
     cap: Decimal
 
-    def __str__(self) -> str:
-        annual, cap = _percent(self.annual), _percent(self.cap)
-        return (
-            f"{self.name} = {self.given} is {annual} a year, above the {cap} APR line "
-            "regulators hold licensed lenders to: computed as given; check it against "
-            "your contract"
+    def text(self, tr: Messages) -> str:
+        """The warning in the words of ``tr``'s locale (what the CLI and explanations show)."""
+        return tr._(
+            "{name} = {given} is {annual} a year, above the {cap} APR line regulators hold "
+            "licensed lenders to. The figures are computed with it as given: check it "
+            "against your contract.",
+            name=self.name,
+            given=self.given,
+            annual=_percent(self.annual),
+            cap=_percent(self.cap),
         )
+
+    def __str__(self) -> str:
+        return self.text(Messages("en"))
 
 
 def _percent(fraction: Decimal) -> str:

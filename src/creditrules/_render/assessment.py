@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -12,8 +11,8 @@ from rich.text import Text
 
 from .._i18n import N_, Messages
 from .._plugins import Registry
-from ..assessment import Assessment, Components, RateWarning
-from ..money import EXACT, format_money
+from ..assessment import Assessment, Components
+from ..money import format_money
 from ..policy import PARAMETERS, AppliedValue
 from .common import ENGLISH, indent, plain_table, rate_hint, section
 from .report import summary_line
@@ -82,27 +81,11 @@ def render_assessment(
         status.append(f"  ({since})", style="red")
     parts.append(status)
 
-    unknowns = assessment.unknowns
-    if unknowns:
-        parts.append(
-            Panel(
-                Text("\n".join(f"• {u}" for u in unknowns)),
-                title=tr._("Unknown — not computed"),
-                title_align="left",
-                border_style="bold yellow",
-            )
-        )
-
-    warnings = assessment.warnings
-    if warnings:
-        parts.append(
-            Panel(
-                Text("\n".join(f"• {_warning(w, tr)}" for w in warnings)),
-                title=tr._("Warning — check these values"),
-                title_align="left",
-                border_style="bold red",
-            )
-        )
+    if assessment.unknowns:
+        parts.append(_box(assessment.unknowns, tr._("Unknown — not computed"), "bold yellow"))
+    if assessment.warnings:
+        texts = [w.text(tr) for w in assessment.warnings]
+        parts.append(_box(texts, tr._("Warning — check these values"), "bold red"))
 
     parts.append(_components_table(assessment, tr))
     if assessment.payoff is not None:
@@ -132,27 +115,6 @@ def render_assessment(
     parts.append(section(tr._("Policy in force on {date}", date=str(assessment.as_of))))
     parts.extend(_policy_table(assessment.policy, tr))
     return Group(*parts)
-
-
-def _percent(fraction: Decimal) -> str:
-    with localcontext(EXACT):
-        value = (fraction * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
-    return f"{value:f}%"
-
-
-def _warning(warning: RateWarning, tr: Messages) -> str:
-    """A rate warning in the locale's words (as the explanation words it)."""
-    if tr.locale == "en":
-        return str(warning)
-    return tr._(
-        "{name} = {given} is {annual} a year, above the {cap} APR line regulators hold "
-        "licensed lenders to. The figures are computed with it as given: check it "
-        "against your contract.",
-        name=warning.name,
-        given=warning.given,
-        annual=_percent(warning.annual),
-        cap=_percent(warning.cap),
-    )
 
 
 def _notes(assessment: Assessment, tr: Messages) -> list[str]:
@@ -278,3 +240,13 @@ def _policy_table(applied: Sequence[AppliedValue], tr: Messages) -> list[Rendera
             cell.append(f"\n{tr._(note)}", style="italic")
         notes.add_row(f"[{number}]", cell)
     return [table, indent(notes, 0)] if footnotes else [table]
+
+
+def _box(lines: Sequence[str], title: str, style: str) -> Panel:
+    """A titled box of bullet lines (the unknowns, the warnings)."""
+    return Panel(
+        Text("\n".join(f"• {line}" for line in lines)),
+        title=title,
+        title_align="left",
+        border_style=style,
+    )
