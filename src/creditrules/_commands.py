@@ -55,6 +55,7 @@ from ._render.registry import (
 )
 from ._render.remediation import (
     comparison_data,
+    no_plan_note,
     plan_data,
     render_actions,
     render_comparison,
@@ -547,7 +548,7 @@ def plan_command(
                 registry=registry,
             )
         except ValueError as exc:
-            note = tr._("No repayment plan: {reason}.", reason=str(exc))
+            note = no_plan_note(exc, tr)
     if as_json:
         _echo_json(
             {
@@ -557,9 +558,9 @@ def plan_command(
             }
         )
         return
-    parts: list[RenderableType] = [render_actions(assessment)]
+    parts: list[RenderableType] = [render_actions(assessment, tr)]
     if plan is not None:
-        parts.append(render_plan(plan))
+        parts.append(render_plan(plan, tr))
     elif note:
         parts.append(Text(f"\n{note}", style="yellow"))
     show(Group(*parts))
@@ -623,7 +624,7 @@ def compare_command(
     if as_json:
         _echo_json(comparison_data(table, registry))
     else:
-        show(render_comparison(table))
+        show(render_comparison(table, tr))
 
 
 @cli.command(name="batch")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ._i18n import N_, Messages, available_locales
 from .assessment import Assessment, DueItemResult, Episode
 from .bureau import Bureau, Citation
 from .model import (
@@ -31,7 +32,7 @@ from .model import (
     Waiver,
     add_months,
 )
-from .money import EXACT, FEN, ZERO, format_money, parse_money, sum_money
+from .money import EXACT, FEN, ZERO, parse_money, sum_money
 from .policy import PolicySet, convention
 from .remediation import (
     _COMPLAINT,
@@ -45,10 +46,11 @@ from .remediation import (
     Action,
     Effect,
     NegotiatedPlan,
+    Phrase,
+    PhraseValue,
     _ceil_div,
     _checklist,
     _known_at,
-    _plural,
     _policy_citation,
     negotiation_policy,
     rank,
@@ -81,6 +83,17 @@ def committed_cost(assessment: Assessment) -> Decimal:
 
 def _month_key(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def _month(key: str) -> Phrase:
+    """A month given as ``YYYY-MM``, in the words of any locale (``2025-06``, 2025年6月)."""
+    year, month = (int(part) for part in key.split("-"))
+    return Phrase(N_("{year}-{month:02d}"), year=year, month=month)
+
+
+#: What an effect is measured against when nothing else is said.
+_NOTHING_MORE = Phrase(N_("paying nothing more"))
+_TODAY = Phrase(N_("today"))
 
 
 def _record_of(report: Report | None, start: date | None) -> NegativeRecord | None:
@@ -119,7 +132,12 @@ class Planner:
         owed_to = assessment.owed_to
         #: Who is paid: the creditor (the provider, or a guarantor after 代偿), never anyone else.
         self.pay_to = provider.display_name if owed_to in ("", provider.id) else owed_to
-        self.creditor = f"your creditor ({self.pay_to})"
+        self.creditor = Phrase(N_("your creditor ({name})"), name=self.pay_to)
+        #: The bureau, by its Chinese name in Chinese.
+        self.center = Phrase(
+            bureau.display_name,
+            translations={"zh_CN": bureau.name_zh} if bureau.name_zh else None,
+        )
         self.penalty_unknown = any(f.rule == "penalty.unknown" for f in assessment.rules)
         self.snapshot = self.next_snapshot(self.as_of)
         self.now_events: tuple[Event, ...] | None = None
@@ -150,7 +168,7 @@ class Planner:
         *,
         baseline: Sequence[Event] = (),
         episode_start: date | None = None,
-        baseline_text: str = "paying nothing more",
+        baseline_text: Phrase = _NOTHING_MORE,
         compose: bool = True,
     ) -> Effect:
         """Simulate ``events`` and ``baseline`` at ``horizon`` and state the difference.
@@ -217,53 +235,83 @@ class Planner:
         self,
         lead: str,
         effect: Effect,
-        baseline: str = "paying nothing more",
+        baseline: Phrase = _NOTHING_MORE,
         *,
         has_record: bool = True,
-    ) -> str:
+    ) -> Phrase:
+        """``lead``, then the measured figures of ``effect`` in words."""
         parts = [lead]
         figures = []
         saved = effect.cost_saved
         if saved is not None and saved > 0:
-            figures.append(f"{format_money(saved)} less in interest, fees and penalty")
+            figures.append(Phrase(N_("{amount} less in interest, fees and penalty"), amount=saved))
         elif saved is not None and saved < 0:
-            figures.append(f"{format_money(-saved)} more in fees and interest")
+            figures.append(Phrase(N_("{amount} more in fees and interest"), amount=-saved))
         avoided = effect.negative_months_avoided
         if avoided:
             figures.append(
-                f"{_plural(avoided, 'negative month')} fewer on the credit report"
+                Phrase(
+                    N_("{n} negative month fewer on the credit report"),
+                    plural="{n} negative months fewer on the credit report",
+                    n=avoided,
+                )
                 if avoided > 0
-                else f"{_plural(-avoided, 'negative month')} more on the credit report"
+                else Phrase(
+                    N_("{n} negative month more on the credit report"),
+                    plural="{n} negative months more on the credit report",
+                    n=-avoided,
+                )
             )
         if figures and effect.horizon is not None:
+            listed = Phrase.join(figures, "list")
             if effect.horizon == self.as_of:  # no date is compared with itself
-                parts.append(f"Compared with {baseline}, today: {', '.join(figures)}.")
+                parts.append(
+                    Phrase(
+                        N_("Compared with {baseline}, today: {figures}."),
+                        baseline=baseline,
+                        figures=listed,
+                    )
+                )
             else:
                 parts.append(
-                    f"Compared with {baseline} until {effect.horizon}: {', '.join(figures)}."
+                    Phrase(
+                        N_("Compared with {baseline} until {date}: {figures}."),
+                        baseline=baseline,
+                        date=effect.horizon,
+                        figures=listed,
+                    )
                 )
         if effect.record_disappears_on is not None:
-            parts.append(f"The negative record disappears on {effect.record_disappears_on}.")
+            parts.append(
+                Phrase(
+                    N_("The negative record disappears on {date}."),
+                    date=effect.record_disappears_on,
+                )
+            )
         elif effect.episode_start is not None and not has_record:
-            parts.append("No negative record of this overdue is reported.")
-        return " ".join(parts)
+            parts.append(Phrase(N_("No negative record of this overdue is reported.")))
+        return Phrase.join(parts)
 
-    def with_penalty(self, to: str) -> str:
+    def with_penalty(self, to: PhraseValue) -> Phrase:
         """How an amount stands to the penalty, in one voice with :meth:`penalty_caveat`.
 
-        ``to`` names the day the penalty is accrued to (``today``, ``that day``, …).
+        ``to`` names the day the penalty is accrued to (today, that day, a date).
         """
         if self.penalty_unknown:
-            return "any penalty not included (its rate is unknown)"
-        return f"with the penalty accrued to {to}"
+            return Phrase(N_("any penalty not included (its rate is unknown)"))
+        return Phrase(N_("with the penalty accrued to {day}"), day=to)
 
     def penalty_caveat(self) -> list[str]:
         if not self.penalty_unknown:
             return []
         return [
-            "The penalty rate of this account is unknown, so the amount leaves out any "
-            "penalty: ask the lender for the exact amount to pay, or give "
-            "penalty_daily_rate from your contract in the account's [policy]."
+            Phrase(
+                N_(
+                    "The penalty rate of this account is unknown, so the amount leaves out any "
+                    "penalty: ask the lender for the exact amount to pay, or give "
+                    "penalty_daily_rate from your contract in the account's [policy]."
+                )
+            )
         ]
 
     # -- the actions -------------------------------------------------------
@@ -301,26 +349,45 @@ class Planner:
             return []
         events: tuple[Event, ...] = (Payment(self.as_of, amount),)
         self.now_events, self.now_amount = events, amount
-        lead = f"Ends the overdue that started on {episode.start} today" + (
-            "; any penalty stops too." if self.penalty_unknown else " and stops the penalty."
+        lead = Phrase(
+            N_("Ends the overdue that started on {date} today; any penalty stops too.")
+            if self.penalty_unknown
+            else N_("Ends the overdue that started on {date} today and stops the penalty."),
+            date=episode.start,
         )
         effect = self.measure(lead, events, self.snapshot, episode_start=episode.start)
         citations = [_cite(self.bureau, "ended_on"), _cite(self.bureau, "expires_on")]
         return [
             Action(
                 code="pay_overdue_now",
-                title=f"Pay {format_money(amount)} past due today"
-                + (", before any penalty" if self.penalty_unknown else ", penalty included"),
+                title=Phrase(
+                    N_("Pay {amount} past due today, before any penalty")
+                    if self.penalty_unknown
+                    else N_("Pay {amount} past due today, penalty included"),
+                    amount=amount,
+                ),
                 deadline=self.as_of,
                 amount=amount,
                 effect=effect,
                 steps=[
-                    f"Pay {format_money(amount)} to {self.creditor} today, through the "
-                    "creditor's own app or bank account: everything past due, "
-                    f"{self.with_penalty('today')}.",
-                    "An overdue ends only when everything past due, penalty included, is "
-                    "paid: a partial payment lowers the penalty but does not end it.",
-                    "Keep the receipt, and check in the app that nothing is left past due.",
+                    Phrase(
+                        N_(
+                            "Pay {amount} to {creditor} today, through the creditor's own app or "
+                            "bank account: everything past due, {penalty}."
+                        ),
+                        amount=amount,
+                        creditor=self.creditor,
+                        penalty=self.with_penalty(_TODAY),
+                    ),
+                    Phrase(
+                        N_(
+                            "An overdue ends only when everything past due, penalty included, is "
+                            "paid: a partial payment lowers the penalty but does not end it."
+                        )
+                    ),
+                    Phrase(
+                        N_("Keep the receipt, and check in the app that nothing is left past due.")
+                    ),
                     *self.penalty_caveat(),
                 ],
                 citations=citations,
@@ -352,35 +419,59 @@ class Planner:
             return []
         events: tuple[Event, ...] = (Payment(deadline, amount),)
         waives = bool(self.policies.at(in_grace[0].due_date).grace_waives_penalty)
-        lead = f"Paid in full by {deadline}, the bill counts as paid on time: nothing is reported"
-        lead += " and no penalty is charged." if waives else "."
+        lead = Phrase(
+            N_(
+                "Paid in full by {date}, the bill counts as paid on time: nothing is reported "
+                "and no penalty is charged."
+            )
+            if waives
+            else N_(
+                "Paid in full by {date}, the bill counts as paid on time: nothing is reported."
+            ),
+            date=deadline,
+        )
         effect = self.measure(lead, events, horizon)
         due = min(i.due_date for i in in_grace)
         return [
             Action(
                 code="pay_within_grace",
-                title=f"Pay {format_money(amount)} by {deadline}, within the grace period",
+                title=Phrase(
+                    N_("Pay {amount} by {date}, within the grace period"),
+                    amount=amount,
+                    date=deadline,
+                ),
                 deadline=deadline,
                 amount=amount,
                 effect=effect,
                 steps=[
-                    f"Pay {format_money(amount)} to {self.creditor} on or before {deadline}, "
-                    "the last "
-                    f"day of the grace period after the due date {due}.",
-                    "Pay all of it: an item not paid in full when the grace period ends is "
-                    "overdue from its due date.",
+                    Phrase(
+                        N_(
+                            "Pay {amount} to {creditor} on or before {date}, the last day of the "
+                            "grace period after the due date {due}."
+                        ),
+                        amount=amount,
+                        creditor=self.creditor,
+                        date=deadline,
+                        due=due,
+                    ),
+                    Phrase(
+                        N_(
+                            "Pay all of it: an item not paid in full when the grace period ends "
+                            "is overdue from its due date."
+                        )
+                    ),
                     *self.penalty_caveat(),
                 ],
                 citations=[
                     _policy_citation(
                         self.policies.at(due),
                         "grace_days",
-                        "An item paid in full within the grace period counts as paid on time.",
+                        N_("An item paid in full within the grace period counts as paid on time."),
                     ),
                     _policy_citation(
                         self.policies.at(due),
                         "grace_waives_penalty",
-                        "Whether an item paid within grace bears no penalty.",
+                        N_("Whether an item paid within grace bears no penalty."),
                     ),
                 ],
                 events=events,
@@ -408,9 +499,14 @@ class Planner:
             return []
         episode = self.a.current_episode
         events: tuple[Event, ...] = (Payment(snap, amount),)
-        lead = (
-            f"The report for {month} is taken on {snap}: paid in full by then, "
-            f"{self.with_penalty('that day')}, {month} shows no negative status."
+        lead = Phrase(
+            N_(
+                "The report for {month} is taken on {date}: paid in full by then, {penalty}, "
+                "{month} shows no negative status."
+            ),
+            month=_month(month),
+            date=snap,
+            penalty=self.with_penalty(Phrase(N_("that day"))),
         )
         effect = self.measure(
             lead, events, snap, episode_start=episode.start if episode is not None else None
@@ -418,14 +514,29 @@ class Planner:
         return [
             Action(
                 code="pay_before_report",
-                title=f"Pay {format_money(amount)} by {snap}, before the report for {month}",
+                title=Phrase(
+                    N_("Pay {amount} by {date}, before the report for {month}"),
+                    amount=amount,
+                    date=snap,
+                    month=_month(month),
+                ),
                 deadline=snap,
                 amount=amount,
                 effect=effect,
                 steps=[
-                    f"Pay {format_money(amount)} to {self.creditor} on or before {snap}: "
-                    f"everything due before that day, {self.with_penalty(str(snap))}.",
-                    "Paying earlier costs less: the penalty grows every day until you pay.",
+                    Phrase(
+                        N_(
+                            "Pay {amount} to {creditor} on or before {date}: everything due "
+                            "before that day, {penalty}."
+                        ),
+                        amount=amount,
+                        creditor=self.creditor,
+                        date=snap,
+                        penalty=self.with_penalty(snap),
+                    ),
+                    Phrase(
+                        N_("Paying earlier costs less: the penalty grows every day until you pay.")
+                    ),
                     *self.penalty_caveat(),
                 ],
                 citations=[_cite(self.bureau, "snapshot"), _cite(self.bureau, "status")],
@@ -460,37 +571,54 @@ class Planner:
             Payment(i.due_date, i.outstanding.total) for i in future if i.outstanding.total
         ]
         episode = a.current_episode
-        lead = "Repays the whole loan today: nothing more is owed and nothing more is reported."
+        lead = Phrase(
+            N_("Repays the whole loan today: nothing more is owed and nothing more is reported.")
+        )
         effect = self.measure(
             lead,
             events,
             horizon,
             baseline=baseline,
             episode_start=episode.start if episode is not None else None,
-            baseline_text="paying what is past due today and each installment on its due date",
+            baseline_text=Phrase(
+                N_("paying what is past due today and each installment on its due date")
+            ),
         )
         if not (effect.cost_saved or 0) > 0 and not (effect.negative_months_avoided or 0) > 0:
             return []
         prepay = self.policy.overpayment == "prepay"
         citations = [_EARLY_REPAYMENT] if prepay else []
         overpayment = _policy_citation(
-            self.policy, "overpayment", "What a payment beyond everything due does."
+            self.policy, "overpayment", N_("What a payment beyond everything due does.")
         )
         if all(c.source != overpayment.source for c in citations):
             citations.append(overpayment)
         return [
             Action(
                 code="pay_off",
-                title=f"If you can: repay the whole loan ({format_money(amount)} today)",
+                title=Phrase(
+                    N_("If you can: repay the whole loan ({amount} today)"), amount=amount
+                ),
                 amount=amount,
                 effect=effect,
                 steps=[
-                    f"Ask {self.creditor} for the amount to repay the whole loan today "
-                    "(提前还款 / 结清) and check it against this one.",
-                    f"Pay {format_money(amount)}, then ask for a settlement certificate "
-                    "(结清证明).",
+                    Phrase(
+                        N_(
+                            "Ask {creditor} for the amount to repay the whole loan today "
+                            "(提前还款 / 结清) and check it against this one."
+                        ),
+                        creditor=self.creditor,
+                    ),
+                    Phrase(
+                        N_("Pay {amount}, then ask for a settlement certificate (结清证明)."),
+                        amount=amount,
+                    ),
                     *(
-                        ["Interest is owed only to the day you repay (民法典 Art. 677)."]
+                        [
+                            Phrase(
+                                N_("Interest is owed only to the day you repay (民法典 Art. 677).")
+                            )
+                        ]
                         if prepay
                         else []
                     ),
@@ -514,36 +642,64 @@ class Planner:
                 continue
             after = self.sim(self.now_events, self.snapshot)
             record = _record_of(after.report, episode.start)
-            if record is None or record.relief != relief.id:
+            if record is None or record.relief != relief.id or record.hidden_from is None:
                 continue
             amount = self.now_amount
-            lead = (
-                f"Repaid in full by {relief.ended_by}, the overdue that started on "
-                f"{episode.start} qualifies for {relief.name}: its record is hidden from "
-                f"{record.hidden_from}, automatically and free of charge."
+            lead = Phrase(
+                N_(
+                    "Repaid in full by {date}, the overdue that started on {start} qualifies for "
+                    "{relief}: its record is hidden from {hidden}, automatically and free of "
+                    "charge."
+                ),
+                date=relief.ended_by,
+                start=episode.start,
+                relief=Phrase(relief.name),
+                hidden=record.hidden_from,
             )
             effect = self.measure(lead, self.now_events, self.snapshot, episode_start=episode.start)
             found.append(
                 Action(
                     code="one_time_relief",
-                    title=f"Repay in full by {relief.ended_by} to qualify for the one-time "
-                    f"relief ({format_money(amount)} today)",
+                    title=Phrase(
+                        N_(
+                            "Repay in full by {date} to qualify for the one-time relief "
+                            "({amount} today)"
+                        ),
+                        date=relief.ended_by,
+                        amount=amount,
+                    ),
                     deadline=relief.ended_by,
                     amount=amount,
                     effect=effect,
                     steps=[
-                        f"Pay everything past due to {self.creditor} by {relief.ended_by} at "
-                        f"the latest: {format_money(amount)} today, "
-                        + (
-                            "any penalty not included (its rate is unknown)."
+                        Phrase(
+                            N_(
+                                "Pay everything past due to {creditor} by {date} at the latest: "
+                                "{amount} today, any penalty not included (its rate is unknown)."
+                            )
                             if self.penalty_unknown
-                            else "penalty included; more later as the penalty grows."
+                            else N_(
+                                "Pay everything past due to {creditor} by {date} at the latest: "
+                                "{amount} today, penalty included; more later as the penalty "
+                                "grows."
+                            ),
+                            creditor=self.creditor,
+                            date=relief.ended_by,
+                            amount=amount,
                         ),
-                        f"The largest amount ever past due must stay within "
-                        f"{format_money(relief.max_overdue_amount)}; it includes the penalty, so "
-                        "waiting can disqualify you.",
-                        "You do not apply: the relief is automatic and free. Anyone asking "
-                        "for money to obtain it is a fraud.",
+                        Phrase(
+                            N_(
+                                "The largest amount ever past due must stay within {amount}; it "
+                                "includes the penalty, so waiting can disqualify you."
+                            ),
+                            amount=relief.max_overdue_amount,
+                        ),
+                        Phrase(
+                            N_(
+                                "You do not apply: the relief is automatic and free. Anyone "
+                                "asking for money to obtain it is a fraud."
+                            )
+                        ),
                     ],
                     citations=[relief.citation],
                     events=self.now_events,
@@ -564,30 +720,54 @@ class Planner:
             return []
         events: tuple[Event, ...] = (Waiver(self.as_of, "penalty", penalty),)
         episode = self.a.current_episode
-        lead = (
-            f"If {self.creditor} agrees, the {format_money(penalty)} of penalty owed is not owed."
+        lead = Phrase(
+            N_("If {creditor} agrees, the {amount} of penalty owed is not owed."),
+            creditor=self.creditor,
+            amount=penalty,
         )
         effect = self.measure(
             lead,
             events,
             self.snapshot,
             episode_start=episode.start if episode is not None else None,
-            baseline_text="no waiver",
+            baseline_text=Phrase(N_("no waiver")),
         )
         return [
             Action(
                 code="request_penalty_waiver",
-                title=f"Ask {self.creditor} to waive the {format_money(penalty)} of penalty",
+                title=Phrase(
+                    N_("Ask {creditor} to waive the {amount} of penalty"),
+                    creditor=self.creditor,
+                    amount=penalty,
+                ),
                 amount=penalty,
                 effect=effect,
                 steps=[
-                    f"Call the customer service of {self.creditor} and ask for the penalty "
-                    "(罚息 / 逾期费) to be waived (减免).",
-                    "Explain why you were late (a first overdue, illness, a payment that "
-                    "failed) and, if you can, pay the rest at once.",
-                    "Get the waiver confirmed in writing or in the app before you rely on it.",
-                    "A waiver is the lender's choice: nothing obliges it. Until the penalty is "
-                    "waived or paid, the overdue has not ended.",
+                    Phrase(
+                        N_(
+                            "Call the customer service of {creditor} and ask for the penalty "
+                            "(罚息 / 逾期费) to be waived (减免)."
+                        ),
+                        creditor=self.creditor,
+                    ),
+                    Phrase(
+                        N_(
+                            "Explain why you were late (a first overdue, illness, a payment that "
+                            "failed) and, if you can, pay the rest at once."
+                        )
+                    ),
+                    Phrase(
+                        N_(
+                            "Get the waiver confirmed in writing or in the app before you rely on "
+                            "it."
+                        )
+                    ),
+                    Phrase(
+                        N_(
+                            "A waiver is the lender's choice: nothing obliges it. Until the "
+                            "penalty is waived or paid, the overdue has not ended."
+                        )
+                    ),
                 ],
                 citations=[_WAIVER_PRACTICE],
                 events=events,
@@ -605,20 +785,30 @@ class Planner:
         return [
             Action(
                 code="negotiate_plan",
-                title="If you cannot pay: negotiate a repayment plan (协商还款) with "
-                f"{self.creditor}",
+                title=Phrase(
+                    N_("If you cannot pay: negotiate a repayment plan (协商还款) with {creditor}"),
+                    creditor=self.creditor,
+                ),
                 amount=payoff_amount(self),
                 effect=Effect(
-                    "A signed plan replaces everything owed by monthly installments; "
-                    "creditrules treats the overdue as ended on the day it is signed (how "
-                    "the lender reports it varies: a card plan shows as a special "
-                    "transaction). A missed plan installment is a new overdue."
+                    Phrase(
+                        N_(
+                            "A signed plan replaces everything owed by monthly installments; "
+                            "creditrules treats the overdue as ended on the day it is signed (how "
+                            "the lender reports it varies: a card plan shows as a special "
+                            "transaction). A missed plan installment is a new overdue."
+                        )
+                    )
                 ),
                 steps=[
                     *_checklist(self.creditor, None, policy),
-                    "Draft the plan from what you can pay a month: "
-                    "creditrules.plan_negotiation(account, as_of=..., capacity=...) or "
-                    "`creditrules plan FILE --capacity AMOUNT`.",
+                    Phrase(
+                        N_(
+                            "Draft the plan from what you can pay a month: "
+                            "creditrules.plan_negotiation(account, as_of=..., capacity=...) or "
+                            "`creditrules plan FILE --capacity AMOUNT`."
+                        )
+                    ),
                 ],
                 citations=[*policy.citations, _NEGOTIATION_STEPS],
                 details={
@@ -637,7 +827,7 @@ class Planner:
             return []
         reporter = _reporter(self.provider, self.account)
         days = self.bureau.dispute_days
-        center = self.bureau.display_name
+        center = self.center
         found = []
         for d in report.discrepancies:
             if d.direction != "worse":
@@ -648,25 +838,65 @@ class Planner:
             found.append(
                 Action(
                     code="file_dispute",
-                    title=f"Dispute {d.month}: the report shows {d.reported}, creditrules "
-                    f"computes {d.computed}",
+                    title=Phrase(
+                        N_(
+                            "Dispute {month}: the report shows {reported}, creditrules computes "
+                            "{computed}"
+                        ),
+                        month=_month(d.month),
+                        reported=d.reported,
+                        computed=d.computed,
+                    ),
                     effect=Effect(
-                        f"If the dispute succeeds, {d.month} shows {d.computed} instead of "
-                        f"{d.reported}, free of charge.",
+                        Phrase(
+                            N_(
+                                "If the dispute succeeds, {month} shows {computed} instead of "
+                                "{reported}, free of charge."
+                            ),
+                            month=_month(d.month),
+                            computed=d.computed,
+                            reported=d.reported,
+                        ),
                         negative_months_avoided=avoided,
                     ),
                     steps=[
-                        "First check the account file: the payment dates, the amounts, and "
-                        "the policy values creditrules used (their source and grade) — the "
-                        "lender's contract may differ from them.",
-                        f"File a dispute (异议) about {d.month} (reported {d.reported}, "
-                        f"expected {d.computed}) with {reporter}, or with {center} "
-                        "(online, or at a PBOC branch counter). It costs nothing.",
-                        "Attach your evidence: receipts, statements, the bill's due date.",
-                        f"The record is marked as disputed and you receive a written reply "
-                        f"within {days} days; a confirmed error is corrected.",
-                        "If the reply does not resolve it, complain to the PBOC's local branch, "
-                        "which replies within 30 days.",
+                        Phrase(
+                            N_(
+                                "First check the account file: the payment dates, the amounts, "
+                                "and the policy values creditrules used (their source and grade) "
+                                "— the lender's contract may differ from them."
+                            )
+                        ),
+                        Phrase(
+                            N_(
+                                "File a dispute (异议) about {month} (reported {reported}, "
+                                "expected {computed}) with {reporter}, or with {center} (online, "
+                                "or at a PBOC branch counter). It costs nothing."
+                            ),
+                            month=_month(d.month),
+                            reported=d.reported,
+                            computed=d.computed,
+                            reporter=reporter,
+                            center=center,
+                        ),
+                        Phrase(
+                            N_("Attach your evidence: receipts, statements, the bill's due date.")
+                        ),
+                        Phrase(
+                            N_(
+                                "The record is marked as disputed and you receive a written "
+                                "reply within {n} day; a confirmed error is corrected."
+                            ),
+                            plural="The record is marked as disputed and you receive a written "
+                            "reply within {n} days; a confirmed error is corrected.",
+                            n=days,
+                        ),
+                        Phrase(
+                            N_(
+                                "If the reply does not resolve it, complain to the PBOC's local "
+                                "branch, which replies within 30 days."
+                            )
+                        ),
                     ],
                     citations=[_cite(self.bureau, "dispute"), _COMPLAINT],
                     details={
@@ -674,7 +904,7 @@ class Planner:
                         "reported": d.reported,
                         "computed": d.computed,
                         "file_with": reporter,
-                        "or_with": center,
+                        "or_with": self.bureau.display_name,
                         "reply_days": str(days),
                     },
                 )
@@ -699,23 +929,40 @@ class Planner:
                 "last_month": record.last_month,
                 "hidden_from": hidden.isoformat(),
             }
+            first, last = _month(record.first_month), _month(record.last_month)
             if relief is not None and hidden_by_relief:
-                title = (
-                    f"The record of {record.first_month}–{record.last_month} is hidden by "
-                    f"{relief.name} from {hidden}"
+                name = Phrase(relief.name)
+                title = Phrase(
+                    N_("The record of {first}–{last} is hidden by {relief} from {date}"),
+                    first=first,
+                    last=last,
+                    relief=name,
+                    date=hidden,
                 )
-                lead = f"On {hidden} {relief.name} hides it, automatically."
-                removes = "Nothing to pay or file: the bureau hides it on that day."
+                lead = Phrase(
+                    N_("On {date} {relief} hides it, automatically."), date=hidden, relief=name
+                )
+                removes = Phrase(N_("Nothing to pay or file: the bureau hides it on that day."))
                 details["relief"] = relief.id
             else:
-                title = (
-                    f"The record of {record.first_month}–{record.last_month} is deleted on {hidden}"
+                title = Phrase(
+                    N_("The record of {first}–{last} is deleted on {date}"),
+                    first=first,
+                    last=last,
+                    date=hidden,
                 )
-                lead = (
-                    f"On {hidden}, {self.bureau.retention_years} years after the overdue "
-                    f"ended on {record.ended_on}, it is deleted, automatically."
+                lead = Phrase(
+                    N_(
+                        "On {date}, {n} year after the overdue ended on {ended}, it is deleted, "
+                        "automatically."
+                    ),
+                    plural="On {date}, {n} years after the overdue ended on {ended}, it is "
+                    "deleted, automatically.",
+                    date=hidden,
+                    n=self.bureau.retention_years,
+                    ended=record.ended_on if record.ended_on is not None else "",
                 )
-                removes = "Nothing to pay or file: the bureau deletes it on that day."
+                removes = Phrase(N_("Nothing to pay or file: the bureau deletes it on that day."))
             found.append(
                 Action(
                     code="wait_for_expiry",
@@ -727,8 +974,12 @@ class Planner:
                     ),
                     steps=[
                         removes,
-                        "Nobody can make a true record go earlier, for money or otherwise.",
-                        "Keep every other payment on time, so that no new record appears.",
+                        Phrase(
+                            N_("Nobody can make a true record go earlier, for money or otherwise.")
+                        ),
+                        Phrase(
+                            N_("Keep every other payment on time, so that no new record appears.")
+                        ),
                     ],
                     citations=citations,
                     details=details,
@@ -745,16 +996,29 @@ class Planner:
         return [
             Action(
                 code="add_personal_statement",
-                title="Add a personal statement (个人声明) explaining the overdue",
+                title=Phrase(N_("Add a personal statement (个人声明) explaining the overdue")),
                 effect=Effect(
-                    "The record stays until it disappears; lenders who read the report see "
-                    "your explanation beside it."
+                    Phrase(
+                        N_(
+                            "The record stays until it disappears; lenders who read the report "
+                            "see your explanation beside it."
+                        )
+                    )
                 ),
                 steps=[
-                    f"Ask {self.bureau.display_name} (or a PBOC branch counter) to add a "
-                    "personal statement to the record.",
-                    "Say briefly why you were late (illness, loss of work, …) and that the "
-                    "debt has been or is being repaid.",
+                    Phrase(
+                        N_(
+                            "Ask {center} (or a PBOC branch counter) to add a personal statement "
+                            "to the record."
+                        ),
+                        center=self.center,
+                    ),
+                    Phrase(
+                        N_(
+                            "Say briefly why you were late (illness, loss of work, …) and that the "
+                            "debt has been or is being repaid."
+                        )
+                    ),
                 ],
                 citations=[_STATEMENT],
             )
@@ -768,17 +1032,33 @@ class Planner:
         return [
             Action(
                 code="check_credit_report",
-                title="Check your credit report (two free copies a year)",
+                title=Phrase(N_("Check your credit report (two free copies a year)")),
                 effect=Effect(
-                    "You see what lenders see, and can dispute anything wrong, free of charge."
+                    Phrase(
+                        N_(
+                            "You see what lenders see, and can dispute anything wrong, free of "
+                            "charge."
+                        )
+                    )
                 ),
                 steps=[
-                    f"Request your personal credit report from {self.bureau.display_name}: "
-                    "two copies a year are free.",
-                    "Compare each month with `creditrules report FILE`; list the months of "
-                    "your real report as [[reported]] in the account file to have the "
-                    "differences found for you.",
-                    "After you pay, check again the next month that the account shows it.",
+                    Phrase(
+                        N_(
+                            "Request your personal credit report from {center}: two copies a "
+                            "year are free."
+                        ),
+                        center=self.center,
+                    ),
+                    Phrase(
+                        N_(
+                            "Compare each month with `creditrules report FILE`; list the months "
+                            "of your real report as [[reported]] in the account file to have the "
+                            "differences found for you."
+                        )
+                    ),
+                    Phrase(
+                        N_("After you pay, check again the next month that the account shows it.")
+                    ),
                 ],
                 citations=[_FREE_REPORTS],
             )
@@ -790,19 +1070,38 @@ class Planner:
         return [
             Action(
                 code="beware_repair_scams",
-                title="Never pay anyone to 'repair' your credit report",
+                title=Phrase(N_("Never pay anyone to 'repair' your credit report")),
                 effect=Effect(
-                    "A true record cannot be removed for money: it disappears only when it "
-                    "expires or a relief hides it. A wrong record is corrected free of "
-                    "charge through a dispute."
+                    Phrase(
+                        N_(
+                            "A true record cannot be removed for money: it disappears only when "
+                            "it expires or a relief hides it. A wrong record is corrected free "
+                            "of charge through a dispute."
+                        )
+                    )
                 ),
                 steps=[
-                    "Ignore offers of 'credit repair' (征信修复) or 'record deletion' for a "
-                    "fee: regulators call them scams.",
-                    "Pay only the creditor, through its own app or bank account; never a "
-                    "third party's account.",
-                    "The 2025 one-time relief is automatic and free: nobody needs to apply.",
-                    "Closing the account or withdrawing consent does not delete past records.",
+                    Phrase(
+                        N_(
+                            "Ignore offers of 'credit repair' (征信修复) or 'record deletion' for "
+                            "a fee: regulators call them scams."
+                        )
+                    ),
+                    Phrase(
+                        N_(
+                            "Pay only the creditor, through its own app or bank account; never a "
+                            "third party's account."
+                        )
+                    ),
+                    Phrase(
+                        N_("The 2025 one-time relief is automatic and free: nobody needs to apply.")
+                    ),
+                    Phrase(
+                        N_(
+                            "Closing the account or withdrawing consent does not delete past "
+                            "records."
+                        )
+                    ),
                 ],
                 citations=[_REPAIR_SCAMS, _cite(self.bureau, "dispute")],
             )
@@ -866,12 +1165,22 @@ def _cite(bureau: Bureau, subject: str) -> Citation:
         return Citation(subject, f"{bureau.display_name}: {subject}", convention("A.7"), "D")
 
 
-def _reporter(provider: Provider, account: Account) -> str:
+def _reporter(provider: Provider, account: Account) -> Phrase:
+    name: PhraseValue
     try:
-        return f"the institution that reported it ({provider.fact('reporter').text.rstrip('.')})"
+        fact = provider.fact("reporter").text
     except KeyError:
         name = account.funder or provider.display_name
-        return f"the institution that reported it ({name})"
+    else:  # the provider's sentence inside ours: translated where the catalogue has it
+        name = Phrase(
+            fact.rstrip("."),
+            translations={
+                locale: Messages(locale)._(fact).rstrip(".。")
+                for locale in available_locales()
+                if Messages(locale)._(fact) != fact
+            },
+        )
+    return Phrase(N_("the institution that reported it ({name})"), name=name)
 
 
 def plan(planner: Planner) -> tuple[Action, ...]:
@@ -904,22 +1213,31 @@ def negotiate(
     as_of = planner.as_of
     limit = parse_money(capacity)
     if limit <= 0:
-        raise ValueError(f"capacity must be greater than 0, got {limit}")
+        raise ValueError(
+            Phrase(N_("capacity must be greater than 0, got {amount}"), amount=str(limit))
+        )
     down = ZERO if down_payment is None else parse_money(down_payment)
     if down < 0:
-        raise ValueError(f"down_payment must not be negative, got {down}")
+        raise ValueError(
+            Phrase(N_("down_payment must not be negative, got {amount}"), amount=str(down))
+        )
     day = as_of if start is None else start
     if day < as_of:
-        raise ValueError(f"start {day} is before as_of {as_of}")
+        raise ValueError(
+            Phrase(N_("start {start} is before as_of {as_of}"), start=str(day), as_of=str(as_of))
+        )
     before: tuple[Event, ...] = (Payment(day, down),) if down > 0 else ()
     probe = planner.sim((*before, Agreement(day, [PlannedPayment(add_months(day, 1), FEN)])), day)
     firings = [f for f in probe.fired("agreement.plan") if f.subject == f"agreement {day}"]
     owed = Decimal(firings[-1].fact("owed")) if firings else ZERO
     if owed <= 0:
         raise ValueError(
-            f"nothing is owed on {day}"
-            + (" after the down payment" if down > 0 else "")
-            + ": no plan is needed"
+            Phrase(
+                N_("nothing is owed on {date} after the down payment: no plan is needed")
+                if down > 0
+                else N_("nothing is owed on {date}: no plan is needed"),
+                date=day,
+            )
         )
     provider_name = planner.provider.display_name
     policy = negotiation_policy(planner.policies, day, provider_name=provider_name)
@@ -950,10 +1268,16 @@ def negotiate(
     )
     episode: Episode | None = planner.a.current_episode
     horizon = planner.next_snapshot(draft.last_due)
-    lead = (
-        f"Kept as agreed, the plan repays everything by {draft.last_due}: "
-        f"{format_money(draft.total)} in all, {format_money(draft.extra_cost)} more than repaying "
-        f"everything on {as_of} ({format_money(pay_now)})."
+    lead = Phrase(
+        N_(
+            "Kept as agreed, the plan repays everything by {date}: {total} in all, {extra} more "
+            "than repaying everything on {as_of} ({pay_now})."
+        ),
+        date=draft.last_due,
+        total=draft.total,
+        extra=draft.extra_cost,
+        as_of=as_of,
+        pay_now=pay_now,
     )
     effect = planner.measure(
         lead,

@@ -43,10 +43,11 @@ import datetime
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import ROUND_CEILING, Decimal, localcontext
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 import attrs
 
+from ._i18n import N_, Messages
 from .bureau import Citation
 from .model import (
     Account,
@@ -68,9 +69,196 @@ __all__ = [
     "Effect",
     "NegotiatedPlan",
     "NegotiationPolicy",
+    "Phrase",
+    "localized",
     "negotiation_policy",
     "rank",
 ]
+
+# ----------------------------------------------------------------- phrases
+
+#: What a :class:`Phrase` fills its placeholders with: text kept as it is (a name, an
+#: id), a number, an amount (formatted as money), a date (in the locale's words) or
+#: another phrase (rendered in the same locale).
+PhraseValue = Union[str, int, Decimal, date, "Phrase"]
+#: How :meth:`Phrase.join` joins its parts: as sentences (a space in English, nothing
+#: in Chinese), as a list (``, `` and ``、``) or as clauses (``; `` and ``；``).
+Joiner = Literal["sentences", "list", "clauses"]
+_JOINERS: Mapping[Joiner, tuple[str, str]] = {
+    "sentences": (" ", ""),
+    "list": (", ", "、"),
+    "clauses": ("; ", "；"),
+}
+_ENGLISH: list[Messages] = []
+
+
+def _english() -> Messages:
+    if not _ENGLISH:
+        _ENGLISH.append(Messages("en"))
+    return _ENGLISH[0]
+
+
+class Phrase(str):
+    """A text of creditrules' catalogue kept with its values, so it can be written in any locale.
+
+    A phrase *is* its English text: it compares, hashes, prints and serialises as
+    that string (``to_json`` writes the English), so the values that hold phrases
+    (an action's title, steps and effect) stay plain strings. :meth:`text` writes
+    it in another locale: the catalogue's translation of :attr:`message` (or the
+    phrase's own :attr:`translations`, for a plugin's words the catalogue does not
+    have), its values written in the same locale: amounts as money, dates in the
+    locale's words, phrases translated in turn.
+
+    >>> from creditrules._i18n import Messages
+    >>> title = Phrase(N_("Ask {creditor} to waive the {amount} of penalty"),
+    ...                creditor="花呗 Huabei", amount=Decimal("12.5"))
+    >>> title
+    'Ask 花呗 Huabei to waive the 12.50 of penalty'
+    >>> title.text(Messages("zh_CN"))
+    '请花呗 Huabei减免12.50元罚息'
+    >>> Phrase("Call us", translations={"zh_CN": "请致电"}).text(Messages("zh_CN"))
+    '请致电'
+
+    Args:
+        message: The English message (a catalogue ``msgid`` with ``{placeholders}``).
+        plural: The English plural form, for a message counted by the value ``n``.
+        translations: The text by locale (``{"zh_CN": "…"}``), for a message the
+            catalogue does not have (a plugin's); it wins over the catalogue.
+        **values: The values of the placeholders.
+
+    Attributes:
+        message: The English message.
+        plural: The plural message, or ``None``.
+        values: The values, by placeholder name.
+        translations: The phrase's own translations, by locale.
+    """
+
+    __slots__ = ("joiner", "message", "parts", "plural", "translations", "values")
+
+    message: str
+    plural: str | None
+    values: tuple[tuple[str, PhraseValue], ...]
+    translations: tuple[tuple[str, str], ...]
+    joiner: Joiner | None
+    parts: tuple[str, ...]
+
+    def __new__(  # noqa: D102 - documented by the class
+        cls,
+        message: str,
+        /,
+        *,
+        plural: str | None = None,
+        translations: Mapping[str, str] | None = None,
+        **values: PhraseValue,
+    ) -> Phrase:
+        return cls._build(message, plural, tuple(values.items()), translations or {}, None, ())
+
+    @classmethod
+    def _build(
+        cls,
+        message: str,
+        plural: str | None,
+        values: tuple[tuple[str, PhraseValue], ...],
+        translations: Mapping[str, str] | Iterable[tuple[str, str]],
+        joiner: Joiner | None,
+        parts: tuple[str, ...],
+    ) -> Phrase:
+        if plural is not None and not isinstance(dict(values).get("n"), int):
+            raise ValueError(f"a plural phrase needs an integer value n: {message!r}")
+        pairs = tuple(
+            sorted(translations.items() if isinstance(translations, Mapping) else translations)
+        )
+        english = _render(message, plural, values, pairs, joiner, parts, _english())
+        self = super().__new__(cls, english)
+        for name, value in (
+            ("message", message),
+            ("plural", plural),
+            ("values", values),
+            ("translations", pairs),
+            ("joiner", joiner),
+            ("parts", parts),
+        ):
+            object.__setattr__(self, name, value)
+        return self
+
+    @classmethod
+    def join(cls, parts: Iterable[str], how: Joiner = "sentences") -> Phrase:
+        """Join texts (phrases or plain strings) as sentences, a list or clauses.
+
+        >>> from creditrules._i18n import Messages
+        >>> days = Phrase.join([Phrase(N_("today")), Phrase(N_("that day"))], "list")
+        >>> days, days.text(Messages("zh_CN"))
+        ('today, that day', '今天、当天')
+        """
+        return cls._build("", None, (), (), how, tuple(parts))
+
+    def text(self, tr: Messages) -> str:
+        """The phrase in the words of ``tr``'s locale."""
+        return _render(
+            self.message, self.plural, self.values, self.translations, self.joiner, self.parts, tr
+        )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            Phrase._build,
+            (self.message, self.plural, self.values, self.translations, self.joiner, self.parts),
+        )
+
+
+def localized(text: str, tr: Messages) -> str:
+    """A text of a value (an action's title, a step, …) in the words of ``tr``'s locale.
+
+    A :class:`Phrase` is written in the locale; a plain string (a plugin's words,
+    or a value read back from JSON) is translated if the catalogue has it, else
+    shown as it is.
+    """
+    if isinstance(text, Phrase):
+        return text.text(tr)
+    return tr._(text)
+
+
+def _value(value: PhraseValue, tr: Messages) -> str | int:
+    if isinstance(value, Phrase):
+        return value.text(tr)
+    if isinstance(value, bool):
+        raise TypeError(f"a phrase does not take a bool: {value!r}")
+    if isinstance(value, (int, str)):  # a number keeps its format spec ({month:02d})
+        return value
+    if isinstance(value, Decimal):
+        return format_money(value)
+    if isinstance(value, date):
+        return tr.date(value)
+    raise TypeError(f"a phrase does not take {value!r}")
+
+
+def _render(
+    message: str,
+    plural: str | None,
+    values: tuple[tuple[str, PhraseValue], ...],
+    translations: tuple[tuple[str, str], ...],
+    joiner: Joiner | None,
+    parts: tuple[str, ...],
+    tr: Messages,
+) -> str:
+    if joiner is not None:
+        english, chinese = _JOINERS[joiner]
+        return (chinese if tr.chinese else english).join(localized(p, tr) for p in parts)
+    filled = {name: _value(value, tr) for name, value in values}
+    own = dict(translations).get(tr.locale)
+    if own is not None:
+        template = own
+    elif plural is not None:
+        template = tr.catalog.ngettext(message, plural, int(dict(values)["n"]))  # type: ignore[arg-type]
+    else:
+        template = tr.catalog.gettext(message) if message else message
+    return template.format(**filled) if values else template
+
 
 # ----------------------------------------------------------------- citations
 
@@ -78,84 +266,105 @@ _CSC = "征信业管理条例 (国务院令第631号)"
 _CARD_MEASURES = "商业银行信用卡业务监督管理办法 Art. 70"
 #: The contents a written card repayment plan must state at least (Art. 70).
 ART_70_CONTENTS: tuple[str, ...] = (
-    "the balance of the debt, its structure and currency",
-    "the repayment cycle, method, currency and dates, and the amount of each installment",
-    "whether annual fees, interest and other charges are charged during the plan",
-    "the cardholder's undertaking not to apply for a card at any bank until the plan is paid",
-    "the rights, obligations and liability for breach of both sides",
-    "anything else about the repayment",
+    N_("the balance of the debt, its structure and currency"),
+    N_("the repayment cycle, method, currency and dates, and the amount of each installment"),
+    N_("whether annual fees, interest and other charges are charged during the plan"),
+    N_("the cardholder's undertaking not to apply for a card at any bank until the plan is paid"),
+    N_("the rights, obligations and liability for breach of both sides"),
+    N_("anything else about the repayment"),
 )
+#: The contents of :data:`ART_70_CONTENTS` as one list, in any locale.
+_ART_70 = Phrase.join((Phrase(text) for text in ART_70_CONTENTS), "clauses")
 
 _STATEMENT = Citation(
     "personal_statement",
-    "While negative information is kept, the person concerned may add a statement "
-    "(个人声明) to it.",
+    N_(
+        "While negative information is kept, the person concerned may add a statement "
+        "(个人声明) to it."
+    ),
     f"{_CSC} Art. 16",
     "A",
 )
 _FREE_REPORTS = Citation(
     "free_reports",
-    "Everyone may obtain their own credit report from the credit bureau free of charge "
-    "twice a year.",
+    N_(
+        "Everyone may obtain their own credit report from the credit bureau free of charge "
+        "twice a year."
+    ),
     f"{_CSC} Art. 17",
     "A",
 )
 _DISPUTE = Citation(
     "dispute",
-    "A disputed record is marked and verified, with a written reply within 20 days; "
-    "errors are corrected free of charge.",
+    N_(
+        "A disputed record is marked and verified, with a written reply within 20 days; "
+        "errors are corrected free of charge."
+    ),
     f"{_CSC} Art. 25",
     "A",
 )
 _COMPLAINT = Citation(
     "complaint",
-    "A complaint to the PBOC or its local branch is answered within 30 days.",
+    N_("A complaint to the PBOC or its local branch is answered within 30 days."),
     f"{_CSC} Art. 26",
     "A",
 )
 _REPAIR_SCAMS = Citation(
     "repair_scams",
-    "'Credit repair' (征信修复) of a true record does not exist; services that charge for "
-    "it are scams. Only wrong or missing information is corrected, free of charge, "
-    "through a dispute.",
-    "public warnings of PBOC branches and the Credit Reference Center; 征信业管理条例 Art. 25",
+    N_(
+        "'Credit repair' (征信修复) of a true record does not exist; services that charge for "
+        "it are scams. Only wrong or missing information is corrected, free of charge, "
+        "through a dispute."
+    ),
+    N_("public warnings of PBOC branches and the Credit Reference Center; 征信业管理条例 Art. 25"),
     "B",
 )
 _CARD_PLANS = Citation(
     "negotiation",
-    "When a card debt exceeds the cardholder's ability to pay but they intend to pay, "
-    "the bank may agree a personalised installment plan of at most 5 years; collection "
-    "stops once it is signed. The written plan states at least: "
-    + "; ".join(ART_70_CONTENTS)
-    + ".",
+    Phrase(
+        N_(
+            "When a card debt exceeds the cardholder's ability to pay but they intend to pay, "
+            "the bank may agree a personalised installment plan of at most 5 years; collection "
+            "stops once it is signed. The written plan states at least: {contents}."
+        ),
+        contents=_ART_70,
+    ),
     _CARD_MEASURES,
     "A",
 )
 _ONLINE_LENDERS = Citation(
     "negotiation",
-    "No rule obliges an online lender to agree a repayment plan: with them, negotiation "
-    "is practice, not a right.",
-    "商业银行信用卡业务监督管理办法 Art. 70 binds banks' cards; no equivalent rule was found "
-    "for online lenders",
+    N_(
+        "No rule obliges an online lender to agree a repayment plan: with them, negotiation "
+        "is practice, not a right."
+    ),
+    N_(
+        "商业银行信用卡业务监督管理办法 Art. 70 binds banks' cards; no equivalent rule was found "
+        "for online lenders"
+    ),
     "C",
 )
 _NEGOTIATION_STEPS = Citation(
     "negotiation_steps",
-    "Contact the lender early, explain the cause, provide evidence (income proof, medical "
-    "records), propose a concrete plan, get it in writing, then keep to it.",
-    "common practice of negotiated repayment (协商还款); a written agreement is what "
-    "binds the lender (民法典 Art. 469)",
+    N_(
+        "Contact the lender early, explain the cause, provide evidence (income proof, medical "
+        "records), propose a concrete plan, get it in writing, then keep to it."
+    ),
+    N_(
+        "common practice of negotiated repayment (协商还款); a written agreement is what "
+        "binds the lender (民法典 Art. 469)"
+    ),
     "C",
 )
 _WAIVER_PRACTICE = Citation(
     "penalty_waiver",
-    "Lenders may waive penalty interest (减免罚息) at their discretion; no rule obliges them.",
-    "lenders' practice; no legal right to a waiver was found",
+    N_("Lenders may waive penalty interest (减免罚息) at their discretion; no rule obliges them."),
+    N_("lenders' practice; no legal right to a waiver was found"),
     "C",
 )
 _EARLY_REPAYMENT = Citation(
     "early_repayment",
-    "A borrower who repays early owes interest only for the time the money was used.",
+    N_("A borrower who repays early owes interest only for the time the money was used."),
     "民法典 Art. 677",
     "A",
 )
@@ -511,10 +720,6 @@ def _ceil_div(amount: Decimal, parts: Decimal | int) -> Decimal:
         return (amount / parts).quantize(FEN, rounding=ROUND_CEILING)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _known_at(account: Account, as_of: date) -> Account:
     """The account as known at the end of ``as_of``: later payments and events left out."""
     return attrs.evolve(
@@ -525,6 +730,7 @@ def _known_at(account: Account, as_of: date) -> Account:
 
 
 def _policy_citation(policy: Policy, name: str, text: str) -> Citation:
+    """The citation of the policy value ``name`` in force: ``text``, with its source and grade."""
     applied = policy.origin(name).value
     return Citation(name, text, applied.source, applied.grade, applied.note)
 
@@ -545,7 +751,7 @@ def negotiation_policy(
         reference, for credit cards) and saying that online lenders have no such rule.
     """
     policy = policies.at(on)
-    name = provider_name or "this lender"
+    name: PhraseValue = provider_name or Phrase(N_("this lender"))
     term_value = policy.origin("negotiation_max_term_months")
     stops_value = policy.origin("negotiation_penalty_stops")
     citations: list[Citation] = []
@@ -556,77 +762,155 @@ def negotiation_policy(
             _policy_citation(
                 policy,
                 "negotiation_max_term_months",
-                f"{name} agrees repayment plans of at most {term} months.",
+                Phrase(
+                    N_("{name} agrees repayment plans of at most {n} month."),
+                    plural="{name} agrees repayment plans of at most {n} months.",
+                    name=name,
+                    n=term,
+                ),
             )
         )
         max_term, known = term, True
     else:
         citations += [_CARD_PLANS, _ONLINE_LENDERS]
         notes.append(
-            f"No maximum term is known for {name}. The only legal reference is for credit "
-            f"cards: a bank may agree a plan of at most 5 years ({_CARD_MEASURES}) [A]. "
-            "No such rule exists for online lenders: with them a plan is practice, not a "
-            "right [C]. creditrules caps the plan at 60 months."
+            Phrase(
+                N_(
+                    "No maximum term is known for {name}. The only legal reference is for "
+                    "credit cards: a bank may agree a plan of at most 5 years ({source}) [A]. "
+                    "No such rule exists for online lenders: with them a plan is practice, not "
+                    "a right [C]. creditrules caps the plan at 60 months."
+                ),
+                name=name,
+                source=_CARD_MEASURES,
+            )
         )
         max_term, known = 60, False
     stops: bool | None = stops_value.value.value
     if stops is None:
         notes.append(
-            f"Whether penalty stops once a plan is signed is not known for {name}: ask, and "
-            "have the answer written into the agreement (Art. 70 lists whether fees and "
-            "interest continue during the plan among the terms a card plan must state)."
+            Phrase(
+                N_(
+                    "Whether penalty stops once a plan is signed is not known for {name}: ask, "
+                    "and have the answer written into the agreement (Art. 70 lists whether "
+                    "fees and interest continue during the plan among the terms a card plan "
+                    "must state)."
+                ),
+                name=name,
+            )
         )
     else:
-        said = "stops" if stops else "does not stop"
         citations.append(
             _policy_citation(
                 policy,
                 "negotiation_penalty_stops",
-                f"Penalty {said} once a repayment plan with {name} is signed.",
+                Phrase(
+                    N_("Penalty stops once a repayment plan with {name} is signed.")
+                    if stops
+                    else N_("Penalty does not stop once a repayment plan with {name} is signed."),
+                    name=name,
+                ),
             )
         )
         notes.append(
-            f"Penalty {said} once the plan is signed"
-            + ("." if stops else ": ask for the penalty to be waived as part of the plan.")
+            Phrase(N_("Penalty stops once the plan is signed."))
+            if stops
+            else Phrase(
+                N_(
+                    "Penalty does not stop once the plan is signed: ask for the penalty to be "
+                    "waived as part of the plan."
+                )
+            )
         )
     return NegotiationPolicy(max_term, known, stops, citations, notes)
 
 
 def _checklist(
-    counterparty: str, plan: NegotiatedPlan | None, policy: NegotiationPolicy
+    counterparty: PhraseValue, plan: NegotiatedPlan | None, policy: NegotiationPolicy
 ) -> list[str]:
-    steps = [
-        f"Contact {counterparty} as early as you can and ask for a negotiated repayment "
-        "plan (协商还款).",
-        "Explain the cause of the difficulty: illness, loss of work, a fall in income.",
-        "Bring evidence of it: proof of income (bank statements, an income certificate), "
-        "medical records, a termination letter.",
+    steps: list[str] = [
+        Phrase(
+            N_(
+                "Contact {creditor} as early as you can and ask for a negotiated repayment "
+                "plan (协商还款)."
+            ),
+            creditor=counterparty,
+        ),
+        Phrase(N_("Explain the cause of the difficulty: illness, loss of work, a fall in income.")),
+        Phrase(
+            N_(
+                "Bring evidence of it: proof of income (bank statements, an income certificate), "
+                "medical records, a termination letter."
+            )
+        ),
     ]
     if plan is None:
         steps.append(
-            "Propose a concrete plan: the monthly amount, the number of months and the dates."
+            Phrase(
+                N_(
+                    "Propose a concrete plan: the monthly amount, the number of months and the "
+                    "dates."
+                )
+            )
         )
     else:
-        down = (
-            f"{format_money(plan.down_payment)} on {plan.start}, then "
-            if plan.down_payment > 0
-            else ""
-        )
-        steps.append(
-            f"Propose this plan: {down}{_plural(plan.term_months, 'monthly payment')} of "
-            f"{format_money(plan.monthly)} from {plan.first_due} to {plan.last_due} "
-            f"(total {format_money(plan.total)})."
-        )
+        if plan.down_payment > 0:
+            steps.append(
+                Phrase(
+                    N_(
+                        "Propose this plan: {down} on {start}, then {n} monthly payment of "
+                        "{monthly} from {first} to {last} (total {total})."
+                    ),
+                    plural="Propose this plan: {down} on {start}, then {n} monthly payments of "
+                    "{monthly} from {first} to {last} (total {total}).",
+                    down=plan.down_payment,
+                    start=plan.start,
+                    n=plan.term_months,
+                    monthly=plan.monthly,
+                    first=plan.first_due,
+                    last=plan.last_due,
+                    total=plan.total,
+                )
+            )
+        else:
+            steps.append(
+                Phrase(
+                    N_(
+                        "Propose this plan: {n} monthly payment of {monthly} from {first} to "
+                        "{last} (total {total})."
+                    ),
+                    plural="Propose this plan: {n} monthly payments of {monthly} from {first} "
+                    "to {last} (total {total}).",
+                    n=plan.term_months,
+                    monthly=plan.monthly,
+                    first=plan.first_due,
+                    last=plan.last_due,
+                    total=plan.total,
+                )
+            )
     steps.append(
-        "Get the agreement in writing before you pay. For a card plan Art. 70 requires at "
-        "least: " + "; ".join(ART_70_CONTENTS) + ". Ask an online lender for the same."
+        Phrase(
+            N_(
+                "Get the agreement in writing before you pay. For a card plan Art. 70 requires "
+                "at least: {contents}. Ask an online lender for the same."
+            ),
+            contents=_ART_70,
+        )
     )
     if policy.penalty_stops is None:
-        steps.append("Ask whether penalty and interest stop under the plan, and have it written.")
+        steps.append(
+            Phrase(N_("Ask whether penalty and interest stop under the plan, and have it written."))
+        )
     steps += [
-        "Keep to it: a missed plan installment is a new overdue, reported like any other.",
-        "Negotiate yourself; it is free. Never pay an agent to negotiate or to 'clean' "
-        "your report.",
+        Phrase(
+            N_("Keep to it: a missed plan installment is a new overdue, reported like any other.")
+        ),
+        Phrase(
+            N_(
+                "Negotiate yourself; it is free. Never pay an agent to negotiate or to 'clean' "
+                "your report."
+            )
+        ),
     ]
     return steps
 

@@ -14,113 +14,164 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from .._convert import to_dict
+from .._i18n import N_, Messages
 from .._plugins import Registry
 from ..assessment import Assessment
+from ..bureau import Citation
 from ..comparison import Comparison
 from ..model import Event
 from ..money import format_money
-from ..remediation import Action, NegotiatedPlan
-from .common import indent, plain_table
+from ..remediation import Action, NegotiatedPlan, localized
+from .common import ENGLISH, indent, plain_table
 
-__all__ = ["comparison_data", "plan_data", "render_actions", "render_comparison", "render_plan"]
+__all__ = [
+    "comparison_data",
+    "no_plan_note",
+    "plan_data",
+    "render_actions",
+    "render_comparison",
+    "render_plan",
+]
 
 
-def _sources(action_citations: Sequence[Any]) -> Text:
+def _sources(citations: Sequence[Citation], tr: Messages) -> Text:
+    """The sources of an action or a plan, one a line, with their grade."""
     text = Text()
-    for index, citation in enumerate(action_citations):
+    for index, citation in enumerate(citations):
         if index:
             text.append("\n")
-        text.append(f"[{citation.grade}] {citation.source}", style="dim")
+        text.append(
+            tr._("[{grade}] {source}", grade=citation.grade, source=tr.source(citation.source)),
+            style="dim",
+        )
     return text
 
 
-def _action(action: Action) -> list[RenderableType]:
+def _action(action: Action, tr: Messages) -> list[RenderableType]:
     head = Text(f"{action.priority:>2}. ", style="bold")
-    head.append(action.title, style="bold")
+    head.append(localized(action.title, tr), style="bold")
     head.append(f"  ({action.code})", style="dim")
     facts = []
     if action.deadline is not None:
-        facts.append(f"by {action.deadline}")
+        facts.append(tr._("by {date}", date=tr.date(action.deadline)))
     if action.amount is not None:
-        facts.append(f"amount {format_money(action.amount)}")
+        facts.append(tr._("amount {amount}", amount=format_money(action.amount)))
     if action.pay_to:
-        facts.append(f"pay to {action.pay_to} only")
+        facts.append(tr._("pay to {name} only", name=action.pay_to))
     parts: list[RenderableType] = [head]
     if facts:
         parts.append(indent(Text(" · ".join(facts), style="cyan")))
-    parts.append(indent(Text(action.effect.text)))
+    parts.append(indent(Text(localized(action.effect.text, tr))))
     if action.steps:
-        parts.append(indent(Text("\n".join(f"• {step}" for step in action.steps))))
+        parts.append(indent(Text("\n".join(f"• {localized(step, tr)}" for step in action.steps))))
     if action.citations:
-        parts.append(indent(_sources(action.citations)))
+        parts.append(indent(_sources(action.citations, tr)))
     if action.origin != "creditrules":
-        parts.append(indent(Text(f"from the plugin {action.origin}", style="dim")))
+        parts.append(indent(Text(tr._("from the plugin {name}", name=action.origin), style="dim")))
     return parts
 
 
-def render_actions(assessment: Assessment) -> RenderableType:
-    """Lay out the actions of an assessment, most urgent first."""
+def render_actions(assessment: Assessment, tr: Messages = ENGLISH) -> RenderableType:
+    """Lay out the actions of an assessment, most urgent first, in the words of ``tr``."""
     header = Text(f"{assessment.account_id}", style="bold")
-    header.append(f" · what to do, as of {assessment.as_of}")
+    header.append(" · " + tr._("what to do, as of {date}", date=tr.date(assessment.as_of)))
     parts: list[RenderableType] = [header]
     if not assessment.actions:
         parts.append(
-            Text("Nothing to do: nothing is overdue and the report shows nothing negative.")
+            Text(tr._("Nothing to do: nothing is overdue and the report shows nothing negative."))
         )
     for action in assessment.actions:
         parts.append(Text(""))
-        parts.extend(_action(action))
+        parts.extend(_action(action, tr))
     return Group(*parts)
 
 
-def render_plan(plan: NegotiatedPlan) -> RenderableType:
+_PENALTY_STOPS = {None: N_("unknown"), True: N_("yes"), False: N_("no")}
+
+
+def render_plan(plan: NegotiatedPlan, tr: Messages = ENGLISH) -> RenderableType:
     """Lay out a negotiated repayment plan: figures, installments, policy notes, checklist."""
     parts: list[RenderableType] = [
-        Text("\nNegotiated repayment plan (协商还款) to propose", style="bold"),
+        Text("\n" + tr._("Negotiated repayment plan (协商还款) to propose"), style="bold"),
     ]
+    money = format_money
+    policy = plan.policy
     lines = [
-        f"With: {plan.counterparty}, signed on {plan.start}",
-        f"Replaces: {format_money(plan.owed)} owed"
-        + (
-            f" after a down payment of {format_money(plan.down_payment)}"
-            if plan.down_payment
-            else ""
+        tr._(
+            "With: {creditor}, signed on {date}",
+            creditor=plan.counterparty,
+            date=tr.date(plan.start),
         ),
-        f"Plan: {plan.term_months} × {format_money(plan.monthly)} a month, "
-        f"{plan.first_due} to {plan.last_due} (capacity {format_money(plan.capacity)})",
-        f"Total: {format_money(plan.total)}; repaying everything on {plan.as_of}: "
-        f"{format_money(plan.pay_now)} ({format_money(plan.extra_cost)} more)",
-        f"Longest plan: {plan.policy.max_term_months} months"
-        + ("" if plan.policy.max_term_known else " (the lender's maximum is unknown)"),
-        "Penalty stops once signed: "
-        + {None: "unknown", True: "yes", False: "no"}[plan.policy.penalty_stops],
+        tr._(
+            "Replaces: {amount} owed after a down payment of {down}",
+            amount=money(plan.owed),
+            down=money(plan.down_payment),
+        )
+        if plan.down_payment
+        else tr._("Replaces: {amount} owed", amount=money(plan.owed)),
+        tr._(
+            "Plan: {n} × {monthly} a month, {first} to {last} (capacity {capacity})",
+            n=plan.term_months,
+            monthly=money(plan.monthly),
+            first=tr.date(plan.first_due),
+            last=tr.date(plan.last_due),
+            capacity=money(plan.capacity),
+        ),
+        tr._(
+            "Total: {total}; repaying everything on {date}: {pay_now} ({extra} more)",
+            total=money(plan.total),
+            date=tr.date(plan.as_of),
+            pay_now=money(plan.pay_now),
+            extra=money(plan.extra_cost),
+        ),
+        tr.ngettext("Longest plan: {n} month", "Longest plan: {n} months", policy.max_term_months)
+        if policy.max_term_known
+        else tr.ngettext(
+            "Longest plan: {n} month (the lender's maximum is unknown)",
+            "Longest plan: {n} months (the lender's maximum is unknown)",
+            policy.max_term_months,
+        ),
+        tr._(
+            "Penalty stops once signed: {answer}",
+            answer=tr._(_PENALTY_STOPS[policy.penalty_stops]),
+        ),
     ]
     parts.append(indent(Text("\n".join(lines)), 2))
     if not plan.feasible:
         parts.append(
             indent(
                 Text(
-                    f"Even the longest plan needs {format_money(plan.monthly)} a month, more than "
-                    f"{format_money(plan.capacity)}: offer what you can and say so.",
+                    tr._(
+                        "Even the longest plan needs {monthly} a month, more than {capacity}: "
+                        "offer what you can and say so.",
+                        monthly=money(plan.monthly),
+                        capacity=money(plan.capacity),
+                    ),
                     style="bold yellow",
                 ),
                 2,
             )
         )
-    parts.append(indent(Text(plan.effect.text), 2))
+    parts.append(indent(Text(localized(plan.effect.text, tr)), 2))
     table = plain_table()
     table.add_column("#", justify="right")
-    table.add_column("due")
-    table.add_column("amount", justify="right")
+    table.add_column(tr._("due date"))
+    table.add_column(tr._("amount"), justify="right")
     for number, installment in enumerate(plan.installments, start=1):
-        table.add_row(str(number), str(installment.due_date), format_money(installment.amount))
+        table.add_row(str(number), str(installment.due_date), money(installment.amount))
     parts.append(indent(table, 2))
-    for note in plan.policy.notes:
-        parts.append(indent(Text(note, style="italic"), 2))
-    parts.append(Text("\nChecklist", style="bold"))
-    parts.append(indent(Text("\n".join(f"• {step}" for step in plan.checklist)), 2))
-    parts.append(indent(_sources(plan.citations), 2))
+    for note in policy.notes:
+        parts.append(indent(Text(localized(note, tr), style="italic"), 2))
+    parts.append(Text("\n" + tr._("Checklist"), style="bold"))
+    parts.append(indent(Text("\n".join(f"• {localized(step, tr)}" for step in plan.checklist)), 2))
+    parts.append(indent(_sources(plan.citations, tr), 2))
     return Group(*parts)
+
+
+def no_plan_note(error: ValueError, tr: Messages = ENGLISH) -> str:
+    """Why no plan was drafted (:func:`creditrules.plan_negotiation` refused), in the locale."""
+    reason = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+    return tr._("No repayment plan: {reason}.", reason=localized(reason, tr))
 
 
 def plan_data(plan: NegotiatedPlan, registry: Registry) -> dict[str, Any]:
@@ -144,18 +195,36 @@ def plan_data(plan: NegotiatedPlan, registry: Registry) -> dict[str, Any]:
     return data
 
 
-def render_comparison(table: Comparison) -> RenderableType:
-    """Lay out a comparison: one row per scenario."""
+#: The comparison's columns: (heading, catalogue message). The first is the scenario.
+_COLUMNS = (
+    N_("cost"),
+    N_("penalty"),
+    N_("paid"),
+    N_("to clear"),
+    N_("DPD"),
+    N_("max"),
+    N_("neg."),
+)
+#: The name :func:`creditrules.compare` gives the account as it is.
+_AS_IS = N_("as is")
+
+
+def render_comparison(table: Comparison, tr: Messages = ENGLISH) -> RenderableType:
+    """Lay out a comparison: one row per scenario, in the words of ``tr``."""
     grid = plain_table()
-    grid.add_column("scenario", overflow="fold", min_width=12, ratio=1)
-    for title in ("cost", "penalty", "paid", "to clear", "DPD", "max", "neg."):
-        grid.add_column(title, justify="right", no_wrap=True)
-    grid.add_column("worst", justify="center", no_wrap=True)
-    grid.add_column("clean on", no_wrap=True)
+    grid.add_column(tr._("scenario"), overflow="fold", min_width=12, ratio=1)
+    for title in _COLUMNS:
+        grid.add_column(tr._(title), justify="right", no_wrap=True)
+    grid.add_column(tr._("worst"), justify="center", no_wrap=True)
+    grid.add_column(tr._("clean on"), no_wrap=True)
     for row in table:
-        name = Text(row.name)
+        # the baseline compare() adds is named in the locale; a scenario's own name is kept
+        name = Text(tr._(_AS_IS) if row.name == _AS_IS and not row.events else row.name)
         if row.ignored_events:  # said in the table itself, not only under it
-            name.append(f"\n(not applied: dated after {table.as_of})", style="yellow")
+            name.append(
+                "\n" + tr._("(not applied: dated after {date})", date=tr.date(table.as_of)),
+                style="yellow",
+            )
         grid.add_row(
             name,
             format_money(row.total_cost),
@@ -166,25 +235,36 @@ def render_comparison(table: Comparison) -> RenderableType:
             str(row.max_days_past_due),
             str(row.negative_months),
             row.worst_status,
-            str(row.clean_on) if row.clean_on is not None else "unpaid",
+            str(row.clean_on) if row.clean_on is not None else tr._("unpaid"),
         )
     header = Text(f"{table.account_id}", style="bold")
-    header.append(f" · scenarios as of {table.as_of}")
+    header.append(" · " + tr._("scenarios as of {date}", date=tr.date(table.as_of)))
     notes = [
         Text(
-            f"cost: interest, fees and penalty charged up to {table.as_of}, less waivers · "
-            f"to clear: what a payment on {table.as_of} must be to clear the account (its "
-            "payoff) · DPD: days past due now, max: the most ever · neg.: months the "
-            "report recorded as negative · clean on: first day nothing negative shows",
+            tr._(
+                "cost: interest, fees and penalty charged up to {date}, less waivers · "
+                "to clear: what a payment on {date} must be to clear the account (its "
+                "payoff) · DPD: days past due now, max: the most ever · neg.: months the "
+                "report recorded as negative · clean on: first day nothing negative shows",
+                date=tr.date(table.as_of),
+            ),
             style="dim",
         )
     ]
-    ignored = [row.name for row in table if row.ignored_events]
+    ignored = [
+        tr._(_AS_IS) if row.name == _AS_IS and not row.events else row.name
+        for row in table
+        if row.ignored_events
+    ]
     if ignored:
         notes.append(
             Text(
-                f"Events after {table.as_of} were not applied in: {', '.join(ignored)}; "
-                "give --as-of on or after their dates to compare them",
+                tr._(
+                    "Events after {date} were not applied in: {names}; give --as-of on or "
+                    "after their dates to compare them",
+                    date=tr.date(table.as_of),
+                    names=tr.comma().join(ignored),
+                ),
                 style="yellow",
             )
         )
