@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -14,12 +15,12 @@ import pytest
 from click.testing import CliRunner, Result
 from rich.console import Console
 
-from creditrules import Account, AssessmentFailure, assess, dump_account, load_account
+from creditrules import Account, AssessmentFailure, assess, dump_account
 from creditrules._render.batch import BatchProgress
-from creditrules._toml import loads_toml
 from creditrules.cli import build_cli
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+Portfolio = Callable[[int], list[Account]]
+
 AS_OF = "2025-06-01"
 
 
@@ -27,19 +28,9 @@ def invoke(*args: str) -> Result:
     return CliRunner().invoke(build_cli(), list(args))
 
 
-def accounts() -> list[Account]:
-    """The example accounts, each also with its last payment left out."""
-    found = []
-    for path in sorted(EXAMPLES.glob("*.toml")):
-        account = load_account(path)
-        found.append(account)
-        found.append(attrs.evolve(account, id=f"{account.id}-late", payments=account.payments[:-1]))
-    return found
-
-
-def write_folder(root: Path) -> list[Account]:
+def write_folder(portfolio: Portfolio, root: Path) -> list[Account]:
     """Write the accounts as files in a folder and a subfolder."""
-    written = accounts()
+    written = portfolio(2)
     (root / "more").mkdir(parents=True)
     for index, account in enumerate(written):
         folder = root / "more" if index % 2 else root
@@ -47,9 +38,11 @@ def write_folder(root: Path) -> list[Account]:
     return written
 
 
-def test_a_folder_is_assessed_into_parquet_with_exact_money(tmp_path: Path) -> None:
+def test_a_folder_is_assessed_into_parquet_with_exact_money(
+    tmp_path: Path, portfolio: Portfolio
+) -> None:
     """Every account of a folder (recursively) gets a row; money reads back as exact Decimal."""
-    written = write_folder(tmp_path / "in")
+    written = write_folder(portfolio, tmp_path / "in")
     out = tmp_path / "out.parquet"
     result = invoke("batch", str(tmp_path / "in"), "--as-of", AS_OF, "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -65,9 +58,11 @@ def test_a_folder_is_assessed_into_parquet_with_exact_money(tmp_path: Path) -> N
         assert rows[account.id]["days_past_due"] == figures.days_past_due
 
 
-def test_broken_files_are_listed_with_file_and_path_and_exit_1(tmp_path: Path) -> None:
+def test_broken_files_are_listed_with_file_and_path_and_exit_1(
+    tmp_path: Path, portfolio: Portfolio
+) -> None:
     """Good accounts are all assessed; each broken one is in --errors with its file and path."""
-    written = write_folder(tmp_path / "in")
+    written = write_folder(portfolio, tmp_path / "in")
     bad = tmp_path / "in" / "bad-amount.toml"
     bad.write_text(
         dump_account(written[0]).replace('amount = "', 'amount = "x', 1), encoding="utf-8"
@@ -91,10 +86,10 @@ def test_broken_files_are_listed_with_file_and_path_and_exit_1(tmp_path: Path) -
     assert "line 2" in failed["syntax.toml"]["message"]
 
 
-def test_without_an_errors_file_failures_go_to_stderr(tmp_path: Path) -> None:
+def test_without_an_errors_file_failures_go_to_stderr(tmp_path: Path, portfolio: Portfolio) -> None:
     """Without --errors, each failure is one line on stderr: file, message, path."""
     good = tmp_path / "good.toml"
-    good.write_text(dump_account(accounts()[0]), encoding="utf-8")
+    good.write_text(dump_account(portfolio(2)[0]), encoding="utf-8")
     bad = tmp_path / "bad.toml"
     bad.write_text('format = 1\n[account]\nid = "x"\n', encoding="utf-8")
     out = tmp_path / "o.csv"
@@ -104,12 +99,11 @@ def test_without_an_errors_file_failures_go_to_stderr(tmp_path: Path) -> None:
     assert "Assessed 1 account, 1 failed" in result.stdout
 
 
-def test_json_lines_input_names_the_line_of_a_failure(tmp_path: Path) -> None:
+def test_json_lines_input_names_the_line_of_a_failure(
+    tmp_path: Path, portfolio: Portfolio, json_line: Callable[[Account], str]
+) -> None:
     """Each line of a *.jsonl input is an account; a bad line is named file:line."""
-    lines = [
-        json.dumps(dict(loads_toml(dump_account(a))), default=str, ensure_ascii=False)
-        for a in accounts()[:3]
-    ]
+    lines = [json_line(a) for a in portfolio(2)[:3]]
     source = tmp_path / "accounts.jsonl"
     source.write_text("\n".join([lines[0], "{oops", lines[1], "", lines[2]]) + "\n", "utf-8")
     out, errors = tmp_path / "out.jsonl", tmp_path / "errors.csv"
@@ -122,9 +116,9 @@ def test_json_lines_input_names_the_line_of_a_failure(tmp_path: Path) -> None:
     assert f"{source}:2" in errors.read_text("utf-8")
 
 
-def test_two_workers_write_the_same_table(tmp_path: Path) -> None:
+def test_two_workers_write_the_same_table(tmp_path: Path, portfolio: Portfolio) -> None:
     """--workers 2 writes exactly the file one process writes."""
-    write_folder(tmp_path / "in")
+    write_folder(portfolio, tmp_path / "in")
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"
     assert invoke("batch", str(tmp_path / "in"), "--as-of", AS_OF, "--out", str(one)).exit_code == 0
     result = invoke(
@@ -134,9 +128,9 @@ def test_two_workers_write_the_same_table(tmp_path: Path) -> None:
     assert one.read_text("utf-8") == two.read_text("utf-8")
 
 
-def test_no_progress_bar_when_not_on_a_terminal(tmp_path: Path) -> None:
+def test_no_progress_bar_when_not_on_a_terminal(tmp_path: Path, portfolio: Portfolio) -> None:
     """Piped, the command prints the summary only: no progress bar on stderr."""
-    write_folder(tmp_path / "in")
+    write_folder(portfolio, tmp_path / "in")
     result = invoke(
         "batch", str(tmp_path / "in"), "--as-of", AS_OF, "--out", str(tmp_path / "o.jsonl")
     )
@@ -155,10 +149,12 @@ def test_no_progress_bar_when_not_on_a_terminal(tmp_path: Path) -> None:
         (["--out", "o.csv", "--as-of", "2025-13-01"], "--as-of"),
     ],
 )
-def test_bad_arguments_exit_2(tmp_path: Path, extra: list[str], message: str) -> None:
+def test_bad_arguments_exit_2(
+    tmp_path: Path, extra: list[str], message: str, portfolio: Portfolio
+) -> None:
     """Bad arguments exit with 2 and a message, and write nothing."""
     good = tmp_path / "good.toml"
-    good.write_text(dump_account(accounts()[0]), encoding="utf-8")
+    good.write_text(dump_account(portfolio(2)[0]), encoding="utf-8")
     args = ["batch", str(good), "--as-of", AS_OF]
     extra = [str(tmp_path / e) if e.startswith(("out.", "o.", "e.")) else e for e in extra]
     result = invoke(*args, *extra)
@@ -175,16 +171,16 @@ def test_an_empty_folder_exits_2(tmp_path: Path) -> None:
     assert "no account files found" in result.output
 
 
-def test_as_of_is_required(tmp_path: Path) -> None:
+def test_as_of_is_required(tmp_path: Path, portfolio: Portfolio) -> None:
     """A batch names its date: --as-of is required."""
     good = tmp_path / "good.toml"
-    good.write_text(dump_account(accounts()[0]), encoding="utf-8")
+    good.write_text(dump_account(portfolio(2)[0]), encoding="utf-8")
     result = invoke("batch", str(good), "--out", str(tmp_path / "o.csv"))
     assert result.exit_code == 2
     assert "--as-of" in result.output
 
 
-def test_provider_files_reach_the_workers(tmp_path: Path) -> None:
+def test_provider_files_reach_the_workers(tmp_path: Path, portfolio: Portfolio) -> None:
     """--provider-file adds a provider for the batch, in worker processes too."""
     provider = tmp_path / "acme.toml"
     provider.write_text(
@@ -195,7 +191,7 @@ def test_provider_files_reach_the_workers(tmp_path: Path) -> None:
     )
     folder = tmp_path / "in"
     folder.mkdir()
-    revolving = [a for a in accounts() if a.provider == "generic" and a.product == "revolving"]
+    revolving = [a for a in portfolio(2) if a.provider == "generic" and a.product == "revolving"]
     for account in revolving:
         moved = attrs.evolve(account, provider="acme", policy=())
         (folder / f"{account.id}.toml").write_text(dump_account(moved), encoding="utf-8")

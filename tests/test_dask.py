@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,29 +20,13 @@ from creditrules import (  # noqa: E402
     AssessmentSummary,
     assess_many,
     dump_account,
-    load_account,
     to_table,
 )
-from creditrules._toml import loads_toml  # noqa: E402
-from creditrules.portfolio import COLUMNS  # noqa: E402
+from creditrules.portfolio import COLUMNS, _in_flight, _workers  # noqa: E402
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = date(2025, 6, 1)
 
-
-def portfolio(copies: int = 3) -> list[Account]:
-    """The example accounts, each also with its later payments left out (late patterns)."""
-    accounts = []
-    for path in sorted(EXAMPLES.glob("*.toml")):
-        account = load_account(path)
-        for keep in range(copies):
-            payments = account.payments[: max(len(account.payments) - keep, 0)]
-            accounts.append(attrs.evolve(account, id=f"{account.id}-{keep}", payments=payments))
-    return accounts
-
-
-def json_line(account: Account) -> str:
-    return json.dumps(dict(loads_toml(dump_account(account))), default=str, ensure_ascii=False)
+Portfolio = Callable[[int], list[Account]]
 
 
 @pytest.fixture(scope="module")
@@ -59,28 +42,44 @@ def client() -> Iterator[distributed.Client]:
 
 
 def test_the_executor_of_a_cluster_gives_the_in_process_results(
-    client: distributed.Client,
+    client: distributed.Client, portfolio: Portfolio
 ) -> None:
     """assess_many on a two-process Dask cluster equals the in-process run, record hashes too."""
-    accounts = portfolio()
+    accounts = portfolio(3)
     alone = list(assess_many(accounts, AS_OF))
     with client.get_executor() as executor:
         clustered = list(assess_many(accounts, AS_OF, executor=executor, chunksize=4))
+        grown = list(assess_many(accounts, AS_OF, executor=executor))
     assert clustered == alone
+    assert grown == alone
     assert {r.record_hash for r in clustered if isinstance(r, AssessmentSummary)} == {
         r.record_hash for r in alone if isinstance(r, AssessmentSummary)
     }
 
 
-def test_a_bag_of_accounts_gives_the_in_process_results(client: distributed.Client) -> None:
+def test_a_bag_of_accounts_gives_the_in_process_results(
+    client: distributed.Client, portfolio: Portfolio
+) -> None:
     """assess_bag on the cluster gives the in-process summaries, in order, index left out."""
-    accounts = portfolio()
+    accounts = portfolio(3)
     alone = [attrs.evolve(r, index=None) for r in assess_many(accounts, AS_OF)]
     bag = dask_bag.from_sequence(accounts, npartitions=3)
     assert crdask.assess_bag(bag, AS_OF).compute(scheduler=client) == alone
+    fewer = crdask.assess_bag(dask_bag.from_sequence(accounts, npartitions=9), AS_OF, npartitions=2)
+    assert fewer.npartitions == 2
+    assert fewer.compute(scheduler=client) == alone
+    with pytest.raises(ValueError, match="npartitions"):
+        crdask.assess_bag(bag, AS_OF, npartitions=0)
 
 
-def test_a_bag_of_files_is_read_by_the_workers(tmp_path: Path) -> None:
+def test_the_executor_keeps_every_worker_of_the_cluster_busy(client: distributed.Client) -> None:
+    """In flight: twice the cluster's worker threads (not this machine's CPU count)."""
+    with client.get_executor() as executor:
+        assert _workers(executor) == sum(client.nthreads().values()) == 2
+        assert _in_flight(executor) == 4
+
+
+def test_a_bag_of_files_is_read_by_the_workers(tmp_path: Path, portfolio: Portfolio) -> None:
     """A bag of account-file paths is read where it is assessed; a bad file is a failure."""
     paths = []
     for account in portfolio(1):
@@ -95,9 +94,11 @@ def test_a_bag_of_files_is_read_by_the_workers(tmp_path: Path) -> None:
     assert results[-1].file == paths[-1] and results[-1].message.startswith("no such file")
 
 
-def test_a_frame_of_json_accounts_maps_to_summary_rows(client: distributed.Client) -> None:
+def test_a_frame_of_json_accounts_maps_to_summary_rows(
+    client: distributed.Client, portfolio: Portfolio, json_line: Callable[[Account], str]
+) -> None:
     """assess_frame gives one row per account with the declared meta, the figures exact."""
-    accounts = portfolio()
+    accounts = portfolio(3)
     lines = [json_line(a) for a in accounts] + ["{broken"]
     frame = dask_dataframe.from_pandas(
         pandas.DataFrame({"account": lines}, index=range(100, 100 + len(lines))), npartitions=3

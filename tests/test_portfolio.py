@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,13 +27,13 @@ from creditrules import (
     assess_many,
     dump_account,
     get_registry,
-    load_account,
     load_provider,
     to_table,
 )
-from creditrules._toml import loads_toml
 from creditrules.portfolio import (
+    CHUNKSIZE,
     COLUMNS,
+    FIRST_CHUNKSIZE,
     AccountLine,
     _Recipe,
     iter_sources,
@@ -40,31 +41,14 @@ from creditrules.portfolio import (
     write_results,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = date(2025, 6, 1)
 
-
-def portfolio(copies: int = 4) -> list[Account]:
-    """The example accounts, each also with its later payments left out (late patterns)."""
-    accounts = []
-    for path in sorted(EXAMPLES.glob("*.toml")):
-        account = load_account(path)
-        for keep in range(copies):
-            payments = account.payments[: max(len(account.payments) - keep, 0)]
-            accounts.append(attrs.evolve(account, id=f"{account.id}-{keep}", payments=payments))
-    return accounts
+Portfolio = Callable[[int], list[Account]]
 
 
-def table_form(account: Account) -> dict[str, object]:
-    """The account file's table (what a JSON Lines line holds), as read from TOML."""
-    return dict(loads_toml(dump_account(account)))
-
-
-def json_line(account: Account) -> str:
-    return json.dumps(table_form(account), default=str, ensure_ascii=False)
-
-
-def test_in_process_results_are_the_assessments_figures_in_input_order() -> None:
+def test_in_process_results_are_the_assessments_figures_in_input_order(
+    portfolio: Portfolio,
+) -> None:
     """Each summary holds its assessment's figures, report flags and record, in input order."""
     accounts = portfolio(2)
     results = list(assess_many(accounts, AS_OF))
@@ -86,14 +70,16 @@ def test_in_process_results_are_the_assessments_figures_in_input_order() -> None
         assert not row.actions_planned and row.first_action is None
 
 
-def test_the_portfolio_has_late_accounts() -> None:
+def test_the_portfolio_has_late_accounts(portfolio: Portfolio) -> None:
     """The test portfolio is not all clean: some accounts are past due, some have episodes."""
-    results = list(assess_many(portfolio(), AS_OF))
+    results = list(assess_many(portfolio(4), AS_OF))
     assert any(r.days_past_due > 0 for r in results if isinstance(r, AssessmentSummary))
     assert any(r.max_days_past_due > 30 for r in results if isinstance(r, AssessmentSummary))
 
 
-def test_worst_status_24m_reads_the_latest_24_months_with_the_bureau_ranking() -> None:
+def test_worst_status_24m_reads_the_latest_24_months_with_the_bureau_ranking(
+    portfolio: Portfolio,
+) -> None:
     """worst_status_24m is the bureau's worst code among the grid's latest 24 months."""
     registry = get_registry()
     for account in portfolio(3):
@@ -106,16 +92,18 @@ def test_worst_status_24m_reads_the_latest_24_months_with_the_bureau_ranking() -
         assert bureau.severity(row.worst_status_24m) <= bureau.severity(full.report.max_status)
 
 
-def test_process_pool_gives_the_same_results_as_in_process() -> None:
+def test_process_pool_gives_the_same_results_as_in_process(portfolio: Portfolio) -> None:
     """Two worker processes give the same summaries and record hashes as one process."""
     accounts = portfolio(4)
     alone = list(assess_many(accounts, AS_OF))
     with ProcessPoolExecutor(2) as pool:
         pooled = list(assess_many(accounts, AS_OF, executor=pool, chunksize=5))
+        grown = list(assess_many(accounts, AS_OF, executor=pool))
     assert pooled == alone
+    assert grown == alone
 
 
-def test_completion_order_gives_every_result_once() -> None:
+def test_completion_order_gives_every_result_once(portfolio: Portfolio) -> None:
     """ordered=False gives the same results, each with its input index."""
     accounts = portfolio(2)
     alone = list(assess_many(accounts, AS_OF))
@@ -124,7 +112,44 @@ def test_completion_order_gives_every_result_once() -> None:
     assert sorted(done, key=lambda r: r.index or 0) == alone
 
 
-def test_submission_is_bounded_so_an_endless_input_streams() -> None:
+class _Recording(ThreadPoolExecutor):
+    """A thread pool that records what each submitted call is given."""
+
+    def __init__(self) -> None:
+        super().__init__(2)
+        self.calls: list[tuple[object, ...]] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.calls.append((*args, *kwargs.values()))
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_chunks_grow_from_a_few_accounts_to_chunksize(portfolio: Portfolio) -> None:
+    """By default the first chunk is small and each next one twice as large, up to CHUNKSIZE."""
+    account = portfolio(1)[0]
+    total = FIRST_CHUNKSIZE * 2 + CHUNKSIZE * 3
+    with _Recording() as pool:
+        results = list(assess_many([account] * total, AS_OF, executor=pool))
+    assert [r.index for r in results] == list(range(total))
+    sizes = [len(pickle.loads(payload)[1]) for (payload,) in pool.calls]
+    expected = [FIRST_CHUNKSIZE]
+    while sum(expected) < total:
+        expected.append(min(2 * expected[-1], CHUNKSIZE, total - sum(expected)))
+    assert sizes == expected
+    assert sizes[-2] == CHUNKSIZE
+
+
+def test_a_chunk_travels_as_one_bytes_value(portfolio: Portfolio) -> None:
+    """Workers are sent one pickled bytes value a chunk (cheap for Dask to name), not objects."""
+    accounts = portfolio(2)
+    with _Recording() as pool:
+        results = list(assess_many(accounts, AS_OF, executor=pool, chunksize=5))
+    assert results == list(assess_many(accounts, AS_OF))
+    assert len(pool.calls) == -(-len(accounts) // 5)
+    assert all(len(args) == 1 and isinstance(args[0], bytes) for args in pool.calls)
+
+
+def test_submission_is_bounded_so_an_endless_input_streams(portfolio: Portfolio) -> None:
     """An endless input gives results as they come: only a few chunks are read ahead."""
     account = portfolio(1)[0]
     read = count()
@@ -140,7 +165,12 @@ def test_submission_is_bounded_so_an_endless_input_streams() -> None:
     assert next(read) <= 2 * 2 * 2 + 2 + 1  # in_flight chunks of 2, plus the one being made
 
 
-def test_every_kind_of_source_gives_the_same_summary(tmp_path: Path) -> None:
+def test_every_kind_of_source_gives_the_same_summary(
+    tmp_path: Path,
+    portfolio: Portfolio,
+    json_line: Callable[[Account], str],
+    table_form: Callable[[Account], dict[str, object]],
+) -> None:
     """An Account, a path (str or Path), a mapping and a JSON line give one summary."""
     account = portfolio(1)[0]
     path = tmp_path / "one.toml"
@@ -154,7 +184,7 @@ def test_every_kind_of_source_gives_the_same_summary(tmp_path: Path) -> None:
     assert len(neutral) == 1
 
 
-def test_a_failing_account_never_stops_the_batch(tmp_path: Path) -> None:
+def test_a_failing_account_never_stops_the_batch(tmp_path: Path, portfolio: Portfolio) -> None:
     """Bad files, mappings and lines give failures with file and path; good ones are assessed."""
     good = portfolio(1)[:2]
     broken = tmp_path / "broken.toml"
@@ -190,7 +220,7 @@ def test_a_failing_account_never_stops_the_batch(tmp_path: Path) -> None:
     assert failures[0].describe().startswith(f"{broken}: ")
 
 
-def test_whole_assessments_equal_assess_and_travel_with_their_actions() -> None:
+def test_whole_assessments_equal_assess_and_travel_with_their_actions(portfolio: Portfolio) -> None:
     """summary=False gives assess()'s assessment; from a worker, with its actions planned."""
     accounts = portfolio(1)[:3]
     local = list(assess_many(accounts, AS_OF, summary=False))
@@ -203,7 +233,7 @@ def test_whole_assessments_equal_assess_and_travel_with_their_actions() -> None:
         assert len(pickle.dumps(result)) > 1000
 
 
-def test_actions_are_planned_only_when_asked() -> None:
+def test_actions_are_planned_only_when_asked(portfolio: Portfolio) -> None:
     """actions=True fills the first action's code and amount from the planned actions."""
     accounts = portfolio(2)
     rows = list(assess_many(accounts, AS_OF, actions=True))
@@ -223,7 +253,7 @@ def test_bad_arguments_are_refused() -> None:
         assess_many([], AS_OF, chunksize=0)
 
 
-def test_providers_from_files_travel_to_the_workers(tmp_path: Path) -> None:
+def test_providers_from_files_travel_to_the_workers(tmp_path: Path, portfolio: Portfolio) -> None:
     """A registry with a provider file's provider assesses its accounts in worker processes."""
     provider_file = tmp_path / "acme.toml"
     provider_file.write_text(
@@ -271,7 +301,7 @@ def test_a_worker_with_other_plugins_stops_the_batch() -> None:
         other.build()
 
 
-def test_to_table_keeps_money_exact_and_dates_as_dates() -> None:
+def test_to_table_keeps_money_exact_and_dates_as_dates(portfolio: Portfolio) -> None:
     """The Arrow table has decimal128 money equal to the summaries', date32 dates, one row each."""
     results = list(assess_many([*portfolio(2), {"format": 1}], AS_OF))
     table = to_table(results)
@@ -290,7 +320,7 @@ def test_to_table_keeps_money_exact_and_dates_as_dates() -> None:
     assert to_table(results, failures=False).num_rows == len(results) - 1
 
 
-def test_to_table_summarises_whole_assessments() -> None:
+def test_to_table_summarises_whole_assessments(portfolio: Portfolio) -> None:
     """Whole assessments are summarised into the same rows as summaries."""
     accounts = portfolio(1)
     assert to_table(assess_many(accounts, AS_OF, summary=False)).drop_columns(
@@ -300,7 +330,7 @@ def test_to_table_summarises_whole_assessments() -> None:
     )
 
 
-def test_to_table_refuses_an_amount_finer_than_the_fen() -> None:
+def test_to_table_refuses_an_amount_finer_than_the_fen(portfolio: Portfolio) -> None:
     """Money is never rounded on its way into the table: a sub-fen amount is an error."""
     [row] = assess_many(portfolio(1)[:1], AS_OF)
     assert isinstance(row, AssessmentSummary)
@@ -308,7 +338,7 @@ def test_to_table_refuses_an_amount_finer_than_the_fen() -> None:
         to_table([attrs.evolve(row, balance_total=Decimal("1.005"))])
 
 
-def test_parquet_reads_back_with_exact_decimal_money(tmp_path: Path) -> None:
+def test_parquet_reads_back_with_exact_decimal_money(tmp_path: Path, portfolio: Portfolio) -> None:
     """The Parquet file reads back with pyarrow: exact Decimal money, row groups of batch_rows."""
     results = list(assess_many(portfolio(3), AS_OF))
     out = tmp_path / "portfolio.parquet"
@@ -320,7 +350,7 @@ def test_parquet_reads_back_with_exact_decimal_money(tmp_path: Path) -> None:
     assert back.column("overdue_total").to_pylist() == [r.overdue_total for r in results]
 
 
-def test_csv_and_json_lines_write_exact_text(tmp_path: Path) -> None:
+def test_csv_and_json_lines_write_exact_text(tmp_path: Path, portfolio: Portfolio) -> None:
     """CSV and JSON Lines rows hold money as exact text, dates ISO, flags true/false."""
     results = list(assess_many([*portfolio(1), {"format": 1}], AS_OF))
     write_results(results, tmp_path / "p.csv")
@@ -338,7 +368,7 @@ def test_csv_and_json_lines_write_exact_text(tmp_path: Path) -> None:
     assert records[-1]["error"] == "InputError" and records[-1]["balance_total"] is None
 
 
-def test_a_failed_write_leaves_no_file(tmp_path: Path) -> None:
+def test_a_failed_write_leaves_no_file(tmp_path: Path, portfolio: Portfolio) -> None:
     """A batch that raises while writing leaves neither the file nor its .part."""
     out = tmp_path / "p.parquet"
     with pytest.raises(RuntimeError), open_writer(out) as writer:

@@ -57,8 +57,15 @@ def assess_bag(
     registry: Registry | None = None,
     summary: bool = True,
     actions: bool = False,
+    npartitions: int | None = None,
 ) -> dask.bag.Bag:
     """Assess every account of a bag at ``as_of``, lazily.
+
+    Each partition of the bag is one task, in which a worker assesses its accounts
+    one after the other with the registry it loaded once. A task costs the scheduler
+    about the same whatever its size, so a few large partitions (two to four per
+    worker process) are faster than many small ones: give ``npartitions`` to
+    repartition the bag first.
 
     Args:
         bag: Accounts: account-file paths (readable by the workers), account file
@@ -67,6 +74,8 @@ def assess_bag(
         registry: As for :func:`creditrules.assess_many`.
         summary: As for :func:`creditrules.assess_many`.
         actions: As for :func:`creditrules.assess_many`.
+        npartitions: Repartition the bag into this many partitions first
+            (default: keep the bag's).
 
     Returns:
         A bag of :class:`~creditrules.AssessmentSummary` (or
@@ -76,9 +85,13 @@ def assess_bag(
     Raises:
         TypeError: if ``as_of`` is not a date.
         ValueError: if the registry cannot be rebuilt by workers (as
-            :func:`creditrules.assess_many`).
+            :func:`creditrules.assess_many`), or ``npartitions`` is below 1.
     """
     task, _ = _task(as_of, registry, summary=summary, actions=actions, remote=True)
+    if npartitions is not None:
+        if npartitions < 1:
+            raise ValueError(f"npartitions must be at least 1, got {npartitions}")
+        bag = cast(Any, bag).repartition(npartitions=npartitions)
     mapped: dask.bag.Bag = cast(Any, bag).map_partitions(_bag_partition, task)
     return mapped
 
@@ -132,34 +145,33 @@ def assess_frame(
 
 
 def _frame_partition(part: pandas.DataFrame, task: Any, column: str) -> pandas.DataFrame:
-    results: list[Result] = []
+    """Assess a partition's accounts in one chunk; a value that is no account is a failure."""
+    results: list[Result | None] = []  # None: assessed below
+    positions: list[int] = []
+    sources: list[tuple[int | None, AccountSource]] = []
     for value in part[column]:
+        problem = None
         if isinstance(value, str):
             try:
                 value = json.loads(value, parse_float=Decimal)
             except json.JSONDecodeError as exc:
-                results.append(
-                    AssessmentFailure(
-                        index=None,
-                        account_id=None,
-                        file=None,
-                        message=f"not valid JSON: {exc.msg} (column {exc.colno}) @ $",
-                    )
-                )
-                continue
-        if not isinstance(value, Mapping):
-            results.append(
-                AssessmentFailure(
-                    index=None,
-                    account_id=None,
-                    file=None,
-                    message="expected an account file's table as JSON text or a mapping, "
-                    f"got {type(value).__name__} @ $",
-                )
+                problem = f"not valid JSON: {exc.msg} (column {exc.colno}) @ $"
+        if problem is None and not isinstance(value, Mapping):
+            problem = (
+                "expected an account file's table as JSON text or a mapping, "
+                f"got {type(value).__name__} @ $"
             )
-            continue
-        results.extend(_run_chunk(task, [(None, value)]))
-    table = to_table(results, registry=None)
+        if problem is None:
+            positions.append(len(results))
+            sources.append((None, value))
+            results.append(None)
+        else:
+            results.append(
+                AssessmentFailure(index=None, account_id=None, file=None, message=problem)
+            )
+    for position, result in zip(positions, _run_chunk(task, sources), strict=True):
+        results[position] = result
+    table = to_table(cast("list[Result]", results), registry=None)
     rows: pandas.DataFrame = table.to_pandas(types_mapper=pandas.ArrowDtype)
     rows.index = part.index
     return rows
