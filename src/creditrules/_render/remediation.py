@@ -22,6 +22,7 @@ from ..comparison import Comparison
 from ..model import Event
 from ..money import format_money
 from ..remediation import Action, NegotiatedPlan, localized
+from .cjk import wrapped
 from .common import ENGLISH, indent, plain_table
 
 __all__ = [
@@ -47,7 +48,13 @@ def _sources(citations: Sequence[Citation], tr: Messages) -> Text:
     return text
 
 
+def _bullets(texts: Sequence[str], tr: Messages) -> str:
+    """Texts one a line, each after a bullet, in the locale."""
+    return "\n".join(f"• {localized(text, tr)}" for text in texts)
+
+
 def _action(action: Action, tr: Messages) -> list[RenderableType]:
+    """One action: its title and code, facts, effect, steps, sources and origin."""
     head = Text(f"{action.priority:>2}. ", style="bold")
     head.append(localized(action.title, tr), style="bold")
     head.append(f"  ({action.code})", style="dim")
@@ -58,16 +65,16 @@ def _action(action: Action, tr: Messages) -> list[RenderableType]:
         facts.append(tr._("amount {amount}", amount=format_money(action.amount)))
     if action.pay_to:
         facts.append(tr._("pay to {name} only", name=action.pay_to))
-    parts: list[RenderableType] = [head]
+    parts: list[RenderableType] = [wrapped(head, tr)]
     if facts:
-        parts.append(indent(Text(" · ".join(facts), style="cyan")))
-    parts.append(indent(Text(localized(action.effect.text, tr))))
+        parts.append(indent(wrapped(" · ".join(facts), tr, "cyan")))
+    parts.append(indent(wrapped(localized(action.effect.text, tr), tr)))
     if action.steps:
-        parts.append(indent(Text("\n".join(f"• {localized(step, tr)}" for step in action.steps))))
+        parts.append(indent(wrapped(_bullets(action.steps, tr), tr)))
     if action.citations:
-        parts.append(indent(_sources(action.citations, tr)))
+        parts.append(indent(wrapped(_sources(action.citations, tr), tr)))
     if action.origin != "creditrules":
-        parts.append(indent(Text(tr._("from the plugin {name}", name=action.origin), style="dim")))
+        parts.append(indent(wrapped(tr._("from the plugin {name}", name=action.origin), tr, "dim")))
     return parts
 
 
@@ -75,10 +82,12 @@ def render_actions(assessment: Assessment, tr: Messages = ENGLISH) -> Renderable
     """Lay out the actions of an assessment, most urgent first, in the words of ``tr``."""
     header = Text(f"{assessment.account_id}", style="bold")
     header.append(" · " + tr._("what to do, as of {date}", date=tr.date(assessment.as_of)))
-    parts: list[RenderableType] = [header]
+    parts: list[RenderableType] = [wrapped(header, tr)]
     if not assessment.actions:
         parts.append(
-            Text(tr._("Nothing to do: nothing is overdue and the report shows nothing negative."))
+            wrapped(
+                tr._("Nothing to do: nothing is overdue and the report shows nothing negative."), tr
+            )
         )
     for action in assessment.actions:
         parts.append(Text(""))
@@ -136,23 +145,24 @@ def render_plan(plan: NegotiatedPlan, tr: Messages = ENGLISH) -> RenderableType:
             answer=tr._(_PENALTY_STOPS[policy.penalty_stops]),
         ),
     ]
-    parts.append(indent(Text("\n".join(lines)), 2))
+    parts.append(indent(wrapped("\n".join(lines), tr), 2))
     if not plan.feasible:
         parts.append(
             indent(
-                Text(
+                wrapped(
                     tr._(
                         "Even the longest plan needs {monthly} a month, more than {capacity}: "
                         "offer what you can and say so.",
                         monthly=money(plan.monthly),
                         capacity=money(plan.capacity),
                     ),
-                    style="bold yellow",
+                    tr,
+                    "bold yellow",
                 ),
                 2,
             )
         )
-    parts.append(indent(Text(localized(plan.effect.text, tr)), 2))
+    parts.append(indent(wrapped(localized(plan.effect.text, tr), tr), 2))
     table = plain_table()
     table.add_column("#", justify="right")
     table.add_column(tr._("due date"))
@@ -161,10 +171,10 @@ def render_plan(plan: NegotiatedPlan, tr: Messages = ENGLISH) -> RenderableType:
         table.add_row(str(number), str(installment.due_date), money(installment.amount))
     parts.append(indent(table, 2))
     for note in policy.notes:
-        parts.append(indent(Text(localized(note, tr), style="italic"), 2))
+        parts.append(indent(wrapped(localized(note, tr), tr, "italic"), 2))
     parts.append(Text("\n" + tr._("Checklist"), style="bold"))
-    parts.append(indent(Text("\n".join(f"• {localized(step, tr)}" for step in plan.checklist)), 2))
-    parts.append(indent(_sources(plan.citations, tr), 2))
+    parts.append(indent(wrapped(_bullets(plan.checklist, tr), tr), 2))
+    parts.append(indent(wrapped(_sources(plan.citations, tr), tr), 2))
     return Group(*parts)
 
 
@@ -240,7 +250,7 @@ def render_comparison(table: Comparison, tr: Messages = ENGLISH) -> RenderableTy
     header = Text(f"{table.account_id}", style="bold")
     header.append(" · " + tr._("scenarios as of {date}", date=tr.date(table.as_of)))
     notes = [
-        Text(
+        wrapped(
             tr._(
                 "cost: interest, fees and penalty charged up to {date}, less waivers · "
                 "to clear: what a payment on {date} must be to clear the account (its "
@@ -248,7 +258,8 @@ def render_comparison(table: Comparison, tr: Messages = ENGLISH) -> RenderableTy
                 "report recorded as negative · clean on: first day nothing negative shows",
                 date=tr.date(table.as_of),
             ),
-            style="dim",
+            tr,
+            "dim",
         )
     ]
     ignored = [
@@ -258,17 +269,18 @@ def render_comparison(table: Comparison, tr: Messages = ENGLISH) -> RenderableTy
     ]
     if ignored:
         notes.append(
-            Text(
+            wrapped(
                 tr._(
                     "Events after {date} were not applied in: {names}; give --as-of on or "
                     "after their dates to compare them",
                     date=tr.date(table.as_of),
                     names=tr.comma().join(ignored),
                 ),
-                style="yellow",
+                tr,
+                "yellow",
             )
         )
-    return Group(header, grid, *notes)
+    return Group(wrapped(header, tr), grid, *notes)
 
 
 def comparison_data(table: Comparison, registry: Registry) -> dict[str, Any]:

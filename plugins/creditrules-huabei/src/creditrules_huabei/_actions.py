@@ -29,8 +29,8 @@ from creditrules import (
     Scenario,
 )
 from creditrules.model import add_months
-from creditrules.money import EXACT, FEN, format_money, to_fen
-from creditrules.remediation import Action, Effect
+from creditrules.money import EXACT, FEN, to_fen
+from creditrules.remediation import Action, Effect, Phrase
 
 from ._installments import BillInstallment, installment_problems
 
@@ -39,8 +39,10 @@ __all__ = ["CODE", "installment_actions"]
 #: The action's code (a key of :data:`creditrules.remediation.CATALOGUE`).
 CODE = "convert_to_installments"
 
-#: What the action is measured against: doing nothing more.
+#: What the action is measured against: doing nothing more (the name of the baseline row).
 _BASELINE = "paying nothing more"
+#: The same words in any locale (creditrules' catalogue has them).
+_NOTHING_MORE = Phrase(_BASELINE)
 
 
 def installment_actions(
@@ -113,34 +115,74 @@ def _action(
     amount = item.outstanding.total
     due = item.due_date
     fee = _fee(amount, rate)
-    lead = (
-        f"The bill of {format_money(amount)} due {due} becomes {periods} monthly installments, "
-        f"the first due a month later, for a fee of {format_money(fee)}: nothing is past due "
-        f"on {due}."
+    lead = Phrase(
+        "The bill of {amount} due {due} becomes {periods} monthly installments, the first due "
+        "a month later, for a fee of {fee}: nothing is past due on {due}.",
+        translations={
+            "zh_CN": "{due}到期的{amount}元账单转为{periods}期按月分期，首期在一个月后到期，"
+            "手续费{fee}元：{due}不会逾期。"
+        },
+        amount=amount,
+        due=due,
+        periods=periods,
+        fee=fee,
     )
     effect = _measure(lead, account, event, horizon, registry)
     owed_to = assessment.owed_to
     applied = policy.origin("bill_installment_fees").value
     return Action(
         code=CODE,
-        title=f"If you cannot pay the bill due {due} in full: convert it into "
-        f"{periods} installments (fee {format_money(fee)})",
+        title=Phrase(
+            "If you cannot pay the bill due {due} in full: convert it into {periods} "
+            "installments (fee {fee})",
+            translations={
+                "zh_CN": "如果无法全额偿还{due}到期的账单：将其分{periods}期（手续费{fee}元）"
+            },
+            due=due,
+            periods=periods,
+            fee=fee,
+        ),
         deadline=due,
         amount=amount,
         effect=effect,
         steps=[
-            f"In the {provider.display_name} app, convert the bill due {due} into "
-            f"installments (账单分期) on or before {due}.",
-            "Options and their fees: " + "; ".join(_options(amount, table)) + ".",
-            "It costs a fee: paying the bill in full by its due date costs nothing. "
-            "Convert only what you cannot pay.",
-            "Then pay every installment on its due date: a missed installment is overdue "
-            "like any bill.",
+            Phrase(
+                "In the {app} app, convert the bill due {due} into installments (账单分期) "
+                "on or before {due}.",
+                translations={
+                    "zh_CN": "在{app} App中，于{due}或之前为{due}到期的账单办理账单分期。"
+                },
+                app=provider.display_name,
+                due=due,
+            ),
+            Phrase(
+                "Options and their fees: {options}.",
+                translations={"zh_CN": "可选期数及手续费：{options}。"},
+                options=Phrase.join(_options(amount, table), "clauses"),
+            ),
+            Phrase(
+                "It costs a fee: paying the bill in full by its due date costs nothing. "
+                "Convert only what you cannot pay.",
+                translations={
+                    "zh_CN": "分期要收手续费：在到期日前全额还款则不花任何费用。"
+                    "只为无力偿还的部分办理分期。"
+                },
+            ),
+            Phrase(
+                "Then pay every installment on its due date: a missed installment is overdue "
+                "like any bill.",
+                translations={
+                    "zh_CN": "之后每期都按到期日还款：任何一期未按时还款都和普通账单一样算逾期。"
+                },
+            ),
         ],
         citations=[
             Citation(
                 "bill_installment_fees",
-                "Total fee of converting a bill into N installments, by N.",
+                Phrase(
+                    "Total fee of converting a bill into N installments, by N.",
+                    translations={"zh_CN": "账单分N期的总手续费，按期数N列出。"},
+                ),
                 applied.source,
                 applied.grade,
                 applied.note,
@@ -157,7 +199,7 @@ def _action(
     )
 
 
-def _options(amount: Decimal, table: tuple[tuple[int, Decimal], ...]) -> list[str]:
+def _options(amount: Decimal, table: tuple[tuple[int, Decimal], ...]) -> list[Phrase]:
     """Every option of the fee table: its fee and about what each month costs."""
     options = []
     for periods, rate in table:
@@ -166,14 +208,22 @@ def _options(amount: Decimal, table: tuple[tuple[int, Decimal], ...]) -> list[st
             monthly = ((amount + fee) / periods).quantize(FEN, rounding=decimal.ROUND_CEILING)
             percent = f"{rate * 100:.1f}"
         options.append(
-            f"{periods} months: fee {format_money(fee)} ({percent}%), "
-            f"about {format_money(monthly)} a month"
+            Phrase(
+                "{periods} months: fee {fee} ({percent}%), about {monthly} a month",
+                translations={
+                    "zh_CN": "{periods}期：手续费{fee}元（{percent}%），每月约{monthly}元"
+                },
+                periods=periods,
+                fee=fee,
+                percent=percent,
+                monthly=monthly,
+            )
         )
     return options
 
 
 def _measure(
-    lead: str, account: Account, event: BillInstallment, horizon: dt.date, registry: Registry
+    lead: Phrase, account: Account, event: BillInstallment, horizon: dt.date, registry: Registry
 ) -> Effect:
     """The effect of converting, simulated at ``horizon`` against paying nothing more.
 
@@ -192,17 +242,33 @@ def _measure(
         converted.total_cost + converted.cost_to_come
     )
     avoided = baseline.negative_months - converted.negative_months
+    # The figures in the words of the core planner's effects (creditrules' catalogue has them).
     figures = []
     if cost_saved > 0:
-        figures.append(f"{format_money(cost_saved)} less in interest, fees and penalty")
+        figures.append(Phrase("{amount} less in interest, fees and penalty", amount=cost_saved))
     elif cost_saved < 0:
-        figures.append(f"{format_money(-cost_saved)} more in fees and interest")
+        figures.append(Phrase("{amount} more in fees and interest", amount=-cost_saved))
     if avoided:
-        months = _plural(abs(avoided), "negative month")
-        figures.append(f"{months} {'fewer' if avoided > 0 else 'more'} on the credit report")
+        figures.append(
+            Phrase(
+                "{n} negative month fewer on the credit report"
+                if avoided > 0
+                else "{n} negative month more on the credit report",
+                plural="{n} negative months fewer on the credit report"
+                if avoided > 0
+                else "{n} negative months more on the credit report",
+                n=abs(avoided),
+            )
+        )
     text = lead
     if figures:
-        text += f" Compared with {_BASELINE} until {horizon}: {', '.join(figures)}."
+        compared = Phrase(
+            "Compared with {baseline} until {date}: {figures}.",
+            baseline=_NOTHING_MORE,
+            date=horizon,
+            figures=Phrase.join(figures, "list"),
+        )
+        text = Phrase.join([lead, compared])
     return Effect(text, cost_saved=cost_saved, negative_months_avoided=avoided, horizon=horizon)
 
 
@@ -216,10 +282,6 @@ def _fee(amount: Decimal, rate: Decimal) -> Decimal:
     """The fee of converting ``amount`` at ``rate``, rounded half-up to the fen."""
     with decimal.localcontext(EXACT):
         return to_fen(amount * rate)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _snapshot_on_or_after(day: dt.date, policies: PolicySet, bureau: Bureau) -> dt.date:
