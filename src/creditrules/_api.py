@@ -10,7 +10,7 @@ import attrs
 
 from . import _planner
 from . import report as _report
-from ._engine import summarize
+from ._engine import ReplayFork, replay, summarize
 from ._explain import build_explanation
 from ._plugins import Registry, get_registry
 from .assessment import Assessment, Components, DueItemResult, RateWarning, unknown_matters
@@ -60,7 +60,9 @@ class _Composer:
         except KeyError as exc:
             raise InputError(str(exc.args[0]), path="$.account.provider") from None
 
-    def assess(self, account: Account, as_of: date) -> Assessment:
+    def assess(
+        self, account: Account, as_of: date, *, fork: ReplayFork | None = None
+    ) -> Assessment:
         if not isinstance(as_of, date) or hasattr(as_of, "hour"):
             raise TypeError(f"as_of must be a datetime.date, got {as_of!r}")
         provider = self.provider(account)
@@ -72,15 +74,24 @@ class _Composer:
             policies = PolicySet(provider=provider.policy, account=account.policy)
         except PolicyError as exc:
             raise InputError(str(exc), path="$.policy") from None
-        context = rules.run(
-            Context(
-                account=account,
-                as_of=as_of,
-                policies=policies,
-                provider=provider,
-                registry=self.registry,
-            )
+        context = Context(
+            account=account,
+            as_of=as_of,
+            policies=policies,
+            provider=provider,
+            registry=self.registry,
         )
+        if fork is None:
+            rules.run(context)
+        else:  # a what-if: the replay goes on from the fork's day if it can
+            rules.run(context, stop=REPLAY)
+            if fork.accepts(context):
+                fork.replay(context)
+                after = _after_replay(rules)
+                if after is not None:
+                    rules.run(context, start=after)
+            else:
+                rules.run(context, start=REPLAY)
         ledger = context.ledger
         if ledger is None:
             raise InputError(
@@ -127,6 +138,8 @@ class _Composer:
             services=services,
         )
         report = _report.build_report(assessment, account, bureau=bureau, policies=policies)
+        if fork is not None:  # a what-if: nobody reads its decision record
+            return attrs.evolve(assessment, report=report)
         record = build_record(
             account_id=account.id,
             as_of=as_of,
@@ -198,11 +211,77 @@ class _Composer:
     def simulate(self, account: Account, events: Sequence[Event], as_of: date) -> Assessment:
         return self.assess(account.with_events(tuple(events)), as_of)
 
+    def what_ifs(self, day: date) -> _planner.Simulate:
+        """A ``simulate`` for what-ifs from ``day`` on: :meth:`simulate`'s figures and report.
+
+        The first account it is given is replayed once up to ``day``; each what-if
+        of that account (extra events from ``day`` on, assessed on or after ``day``)
+        forks that replay and replays only the days after (see
+        :class:`~creditrules._engine.ReplayFork`). What-ifs have no decision record:
+        the planner does not read one.
+        """
+        return _WhatIfs(self, day)
+
+    def forkable(self, account: Account) -> bool:
+        """Whether the replay in force for ``account`` is the core one (it can fork)."""
+        rules = self.rules
+        if REPLAY not in rules:
+            return False
+        rule = rules[REPLAY]
+        return rule.apply is replay and rule.applies_to(account.provider)
+
     def planner(self, account: Account, as_of: date) -> _planner.Planner:
         assessment = self.assess(account, as_of)
         services = assessment._services
         assert isinstance(services, _Services)
         return services.planner(assessment)
+
+
+#: The rule whose work a what-if reuses.
+REPLAY = "timeline.replay"
+
+
+def _after_replay(rules: RuleSet) -> str | None:
+    """The id of the rule that runs after the replay, if any."""
+    ids = [rule.id for rule in rules.phases()]
+    index = ids.index(REPLAY) + 1 if REPLAY in ids else len(ids)
+    return ids[index] if index < len(ids) else None
+
+
+class _WhatIfs:
+    """``simulate`` that forks one replay of the account (built on first use)."""
+
+    def __init__(self, composer: _Composer, day: date) -> None:
+        self.composer = composer
+        self.day = day
+        self.account: Account | None = None
+        self.fork: ReplayFork | None = None
+
+    def __call__(self, account: Account, events: Sequence[Event], as_of: date) -> Assessment:
+        composer = self.composer
+        if self.account is None and composer.forkable(account):
+            self.account = account
+        day = self.day
+        if not (account is self.account and as_of >= day and all(e.date >= day for e in events)):
+            return composer.simulate(account, events, as_of)
+        if self.fork is None:
+            self.fork = self._start(account)
+        return composer.assess(account.with_events(tuple(events)), as_of, fork=self.fork)
+
+    def _start(self, account: Account) -> ReplayFork:
+        composer = self.composer
+        provider = composer.provider(account)
+        context = composer.rules.run(
+            Context(
+                account=account,
+                as_of=self.day,
+                policies=PolicySet(provider=provider.policy, account=account.policy),
+                provider=provider,
+                registry=composer.registry,
+            ),
+            stop=REPLAY,
+        )
+        return ReplayFork(context, self.day)
 
 
 @attrs.frozen
@@ -223,7 +302,7 @@ class _Services:
             bureau=self.bureau,
             policies=self.policies,
             registry=self.composer.registry,
-            simulate=self.composer.simulate,
+            simulate=self.composer.what_ifs(assessment.as_of),
         )
 
     def actions(self, assessment: Assessment) -> tuple[Action, ...]:

@@ -30,6 +30,7 @@ import attrs
 from .assessment import Allocation, Components, DueItemResult, Episode
 from .ledger import ItemSpec, Ledger
 from .model import (
+    Account,
     AccountClosed,
     Agreement,
     Event,
@@ -140,6 +141,49 @@ def replay(ctx: Context) -> None:
     ctx.ledger = _Replay(ctx).run()
 
 
+def _replayed(account: Account) -> tuple[Any, ...]:
+    """What the replay reads of an account besides its items, events and policies."""
+    return (account.opened_on, account.product, account.provider, account.funder, account.loan)
+
+
+class ReplayFork:
+    """An account's replay up to a day, from which what-ifs go on (cheap what-ifs).
+
+    ``ctx`` has run the rules before ``timeline.replay`` for the account as it is,
+    as of ``day``. A what-if — the same account with extra events from ``day`` on,
+    assessed at a later date — gives the same ledger as its own full replay, at the
+    cost of the days from ``day`` to its as-of: :meth:`replay` checks that the
+    what-if's due items, policies and earlier events are the ones replayed here.
+    """
+
+    def __init__(self, ctx: Context, day: date) -> None:
+        self.day = day
+        self.items = list(ctx.items)
+        self.events = [e for e in ctx.events if e.date < day]
+        self.policies = ctx.policies
+        self.account = _replayed(ctx.account)
+        start = len(ctx.firings)
+        self._replay = _Replay(ctx)
+        self._replay.advance(day)
+        #: What the replay recorded before ``day``: every what-if records it too.
+        self.firings = ctx.firings[start:]
+
+    def accepts(self, ctx: Context) -> bool:
+        """Whether ``ctx`` (its rules before the replay run) can go on from here."""
+        return (
+            ctx.as_of >= self.day
+            and _replayed(ctx.account) == self.account
+            and ctx.policies == self.policies
+            and ctx.items == self.items
+            and [e for e in ctx.events if e.date < self.day] == self.events
+        )
+
+    def replay(self, ctx: Context) -> None:
+        """Rule ``timeline.replay`` for an accepted ``ctx``: the days from :attr:`day` on."""
+        ctx.firings.extend(self.firings)
+        ctx.ledger = self._replay.fork(ctx, self.day).run()
+
+
 # ---------------------------------------------------------------- the replay
 
 
@@ -180,6 +224,18 @@ class _Item:
     #: Whether it has joined the working set (:attr:`_Replay.live`).
     active: bool = False
 
+    def clone(self) -> _Item:
+        """A copy whose amounts and allocations change apart from this one's."""
+        return attrs.evolve(
+            self,
+            out=dict(self.out),
+            charged=dict(self.charged),
+            paid=dict(self.paid),
+            waived=dict(self.waived),
+            accrual_posted=dict(self.accrual_posted),
+            allocations=list(self.allocations),
+        )
+
     @property
     def settled(self) -> bool:
         return self.settled_on is not None or self.status in ("revolved", "cancelled")
@@ -217,9 +273,14 @@ class _Replay:
         #: Due dates of bills, sorted: the next bill after a due date is a bisection away.
         self.bill_dues: list[date] = []
         self.credit = ZERO
+        #: Items settled so far, and at the last pruning of the working set.
+        self.settlements = 0
+        self.pruned_at = 0
         self.checkpoints: list[date] = []
         #: The checkpoint being replayed (None while setting up).
         self.today: date | None = None
+        #: The last checkpoint replayed (the day before the first one, once started).
+        self.t0: date | None = None
         self.seen: set[date] = set()
         self.episodes: list[dict[str, Any]] = []
         self.owed_to = ctx.account.funder or ctx.account.provider
@@ -234,12 +295,16 @@ class _Replay:
         for point in ctx.policies.breakpoints():
             self._checkpoint(point - ONE_DAY)
         self.events_by_day: dict[date, list[Event]] = {}
+        #: Days with a payment or waiver: accruals are posted before it applies.
+        self.paying_days: set[date] = set()
         self.ignored = 0
         for event in ctx.events:
             if event.date > self.as_of:
                 self.ignored += 1
                 continue
             self.events_by_day.setdefault(event.date, []).append(event)
+            if isinstance(event, (Payment, Waiver)):
+                self.paying_days.add(event.date)
             self._checkpoint(event.date)
         self._checkpoint(self.as_of)
 
@@ -290,16 +355,25 @@ class _Replay:
 
     # -- main loop ------------------------------------------------------
     def run(self) -> Ledger:
-        if self.checkpoints:
-            t0 = min(self.checkpoints[0], self.ctx.account.opened_on) - ONE_DAY
-        else:
-            t0 = self.as_of
-        while self.checkpoints:
+        self.advance(date.max)
+        return self._ledger()
+
+    def advance(self, until: date) -> None:
+        """Replay every checkpoint before ``until`` (all of them: ``date.max``)."""
+        if self.t0 is None:
+            if self.checkpoints:
+                self.t0 = min(self.checkpoints[0], self.ctx.account.opened_on) - ONE_DAY
+            else:
+                self.t0 = self.as_of
+        t0 = self.t0
+        while self.checkpoints and self.checkpoints[0] < until:
             t1 = heapq.heappop(self.checkpoints)
             self.today = t1
-            self.live = [i for i in self.live if not i.settled]
-            if self.delinquent:
-                self.delinquent = [i for i in self.delinquent if not i.settled]
+            if self.settlements != self.pruned_at:  # something settled since: prune
+                self.pruned_at = self.settlements
+                self.live = [i for i in self.live if not i.settled]
+                if self.delinquent:
+                    self.delinquent = [i for i in self.delinquent if not i.settled]
             waiting = self.waiting
             while waiting and waiting[0][0] <= t1:
                 item = heapq.heappop(waiting)[2]
@@ -308,12 +382,8 @@ class _Replay:
             self._accrue(t0, t1)
             before = self._pre_event_stats(t1)
             self._open_items(t1)
-            events = self.events_by_day.get(t1, [])
-            if (
-                any(isinstance(e, (Payment, Waiver)) for e in events)
-                or t1 == self.as_of
-                or t1 in self.statement_days
-            ):
+            events = self.events_by_day.get(t1, ())
+            if t1 in self.paying_days or t1 == self.as_of or t1 in self.statement_days:
                 self._post(t1)
             for event in events:
                 self._apply(event, t1)
@@ -321,8 +391,61 @@ class _Replay:
             if t1 == self.as_of:
                 self._post(t1)  # a grace missed today makes its penalty owed today
             self._episodes(t1, before)
-            t0 = t1
-        return self._ledger()
+            t0 = self.t0 = t1
+
+    def fork(self, ctx: Context, day: date) -> _Replay:
+        """A copy of this replay, advanced to ``day``, that goes on in ``ctx``.
+
+        ``ctx`` has the same due items, policies and, before ``day``, the same events;
+        from ``day`` on, its events and its as-of date (not before ``day``) are its
+        own. The copy replays only the days from ``day`` to its as-of.
+        """
+        new = _Replay.__new__(_Replay)
+        new.__dict__.update(self.__dict__)
+        new.ctx = ctx
+        new.as_of = ctx.as_of
+        clones = {id(item): item.clone() for item in self.items}
+
+        def mapped(items: Iterable[_Item]) -> list[_Item]:
+            return [clones[id(item)] for item in items]
+
+        new.items = mapped(self.items)
+        new.live = mapped(self.live)
+        new.delinquent = mapped(self.delinquent)
+        new.waiting = [(joins, n, clones[id(item)]) for joins, n, item in self.waiting]
+        new.by_grace_end = {d: mapped(items) for d, items in self.by_grace_end.items()}
+        new.by_open = {d: mapped(items) for d, items in self.by_open.items()}
+        new.revolving_by_due = {d: mapped(items) for d, items in self.revolving_by_due.items()}
+        new.bill_dues = list(self.bill_dues)
+        new.episodes = [
+            {**episode, "items": list(episode["items"]), "ids": set(episode["ids"])}
+            for episode in self.episodes
+        ]
+        new.unknown_rate_items = set(self.unknown_rate_items)
+        new.statement_days = set(self.statement_days)
+        # The days from ``day`` on are the copy's own: its events, its checkpoints.
+        new.seen = {d for d in self.seen if d < day}
+        new.checkpoints = []
+        new.events_by_day = {d: list(e) for d, e in self.events_by_day.items() if d < day}
+        new.paying_days = {d for d in self.paying_days if d < day}
+        new.ignored = 0
+        for event in ctx.events:
+            if event.date < day:
+                continue
+            if event.date > new.as_of:
+                new.ignored += 1
+                continue
+            new.events_by_day.setdefault(event.date, []).append(event)
+            if isinstance(event, (Payment, Waiver)):
+                new.paying_days.add(event.date)
+            new._checkpoint(event.date)
+        for item in new.items:
+            for point in (item.spec.open_date, item.spec.due_date, item.grace_end):
+                new._checkpoint(point)
+        for point in ctx.policies.breakpoints():
+            new._checkpoint(point - ONE_DAY)
+        new._checkpoint(new.as_of)
+        return new
 
     def _penalty_rate(self, item: _Item, policy: Policy) -> Decimal | None:
         rate: Decimal | None = policy.penalty_daily_rate
@@ -399,7 +522,10 @@ class _Replay:
 
     def _pre_event_stats(self, t1: date) -> dict[str, tuple[int, Decimal]]:
         # Only items that are, or may become today, past grace count for an episode.
-        candidates = [*self.delinquent, *self.by_grace_end.get(t1, ())]
+        ending = self.by_grace_end.get(t1)
+        if not self.delinquent and not ending:
+            return {}
+        candidates = [*self.delinquent, *(ending or ())]
         stats: dict[str, tuple[int, Decimal]] = {}
         for item in candidates:
             if item.settled or item.spec.due_date >= t1:
@@ -450,11 +576,10 @@ class _Replay:
                         )
 
     def _open_items(self, day: date) -> None:
-        opening = [
-            i
-            for i in self.by_open.get(day, ())
-            if i.active and i.spec.open_date == day and not i.settled
-        ]
+        candidates = self.by_open.get(day)
+        if not candidates:
+            return
+        opening = [i for i in candidates if i.active and i.spec.open_date == day and not i.settled]
         for item in sorted(opening, key=_item_order):
             if not item.settled:
                 if self.credit > 0:
@@ -484,6 +609,7 @@ class _Replay:
         # A carried sub-fen rest (|rest| <= 0.005 after posting) does not keep an item open.
         if item.settled_on is None and item.owed() == 0 and to_fen(item.penalty_exact) <= 0:
             item.settled_on = day
+            self.settlements += 1
             if item.pending:
                 self.ctx.fire(
                     "grace.period",
@@ -561,6 +687,7 @@ class _Replay:
             item.pending = ZERO
             item.status = "restructured"
             item.settled_on = day
+            self.settlements += 1
         remaining = dict(moved)
         opened = day
         for number, planned in enumerate(agreement.installments, start=1):
@@ -684,6 +811,7 @@ class _Replay:
                 item.charged["interest"] -= item.out["interest"]
                 item.out = dict.fromkeys(COMPONENTS, ZERO)
                 item.status = "cancelled"
+                self.settlements += 1
         for item, excess in refunds:
             item.paid["interest"] -= excess
             item.charged["interest"] -= excess
@@ -717,8 +845,11 @@ class _Replay:
         return True
 
     def _transitions(self, day: date) -> None:
+        candidates = self.by_grace_end.get(day)
+        if not candidates:
+            return
         revolving_groups: dict[date, list[_Item]] = {}
-        ending = [i for i in self.by_grace_end.get(day, ()) if not (i.settled or i.delinquent)]
+        ending = [i for i in candidates if not (i.settled or i.delinquent)]
         for item in sorted(ending, key=_item_order):
             policy = item.due_policy
             if (
@@ -771,6 +902,7 @@ class _Replay:
             item.out = dict.fromkeys(COMPONENTS, ZERO)
             item.status = "revolved"
             item.settled_on = day
+            self.settlements += 1
             item.pending = ZERO
             item.pending_days = 0
         later = bisect.bisect_right(self.bill_dues, due_date)

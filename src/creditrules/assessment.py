@@ -41,13 +41,20 @@ __all__ = [
 ]
 
 
-def _total(self: Components) -> Decimal:
-    return sum_money((self.principal, self.interest, self.fees, self.penalty))
+_add = EXACT.copy().add
 
 
-@attrs.frozen
+def _total(principal: Decimal, interest: Decimal, fees: Decimal, penalty: Decimal) -> Decimal:
+    # sum_money of the four, spelled out: this runs for every Components built.
+    return _add(_add(_add(_add(ZERO, principal), interest), fees), penalty)
+
+
+@attrs.frozen(init=False)
 class Components:
     """An amount split into its components; ``total`` is their sum.
+
+    ``total`` is computed when not given; when given (as when read back from JSON) it
+    must be the sum.
 
     Attributes:
         principal: 本金.
@@ -57,25 +64,34 @@ class Components:
         total: The sum of the four.
     """
 
-    principal: Decimal = ZERO
-    interest: Decimal = ZERO
-    fees: Decimal = ZERO
-    penalty: Decimal = ZERO
-    total: Decimal = attrs.field(default=attrs.Factory(_total, takes_self=True))
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    penalty: Decimal
+    total: Decimal
 
-    def __attrs_post_init__(self) -> None:
-        if self.total != _total(self):
-            raise ValueError(f"total {self.total} is not the sum of the components")
+    def __init__(
+        self,
+        principal: Decimal = ZERO,
+        interest: Decimal = ZERO,
+        fees: Decimal = ZERO,
+        penalty: Decimal = ZERO,
+        total: Decimal | None = None,
+    ) -> None:
+        computed = _total(principal, interest, fees, penalty)
+        if total is not None and total != computed:
+            raise ValueError(f"total {total} is not the sum of the components")
+        self.__attrs_init__(principal, interest, fees, penalty, computed)
 
     @classmethod
     def of(cls, amounts: dict[str, Decimal]) -> Components:
         """Build from a mapping of component name → amount (missing ones are zero)."""
-        return cls(
-            principal=amounts.get("principal", ZERO),
-            interest=amounts.get("interest", ZERO),
-            fees=amounts.get("fees", ZERO),
-            penalty=amounts.get("penalty", ZERO),
-        )
+        get = amounts.get
+        principal, interest = get("principal", ZERO), get("interest", ZERO)
+        fees, penalty = get("fees", ZERO), get("penalty", ZERO)
+        if principal is ZERO and interest is ZERO and fees is ZERO and penalty is ZERO:
+            return _NOTHING  # the same four zeros: one frozen value serves them all
+        return cls(principal, interest, fees, penalty)
 
     @classmethod
     def sum(cls, parts: Iterable[Components]) -> Components:
@@ -92,6 +108,9 @@ class Components:
         """Return one component by name."""
         value: Decimal = getattr(self, component)
         return value
+
+
+_NOTHING = Components()
 
 
 @attrs.frozen

@@ -279,6 +279,8 @@ class Bureau:
     flags: FlagRules = attrs.field(factory=FlagRules)
     citations: tuple[Citation, ...] = attrs.field(default=(), converter=to_tuple)
     description: str = ""
+    #: (severity, position) by code: what :meth:`worst` compares, built once.
+    _rank: dict[str, tuple[int, int]] = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     @snapshot.validator
     def _check_snapshot(self, attribute: Any, value: str | int) -> None:
@@ -299,6 +301,8 @@ class Bureau:
         ids = [r.id for r in self.reliefs]
         if len(set(ids)) != len(ids):
             raise ValueError(f"bureau {self.id!r} has two reliefs with one id")
+        rank = {c.code: (c.severity, index) for index, c in enumerate(self.codes)}
+        object.__setattr__(self, "_rank", rank)
 
     @property
     def display_name(self) -> str:
@@ -375,8 +379,8 @@ class Bureau:
 
     def worst(self, codes: list[str] | tuple[str, ...]) -> str:
         """Return the worst of ``codes`` (ties broken by the order of :attr:`codes`)."""
-        order = {c.code: index for index, c in enumerate(self.codes)}
-        return max(codes, key=lambda c: (self.severity(c), order[c]))
+        rank = self._rank
+        return max(codes, key=rank.__getitem__)
 
     def citation(self, subject: str) -> Citation:
         """Return the citation for ``subject``.

@@ -464,17 +464,25 @@ class Policy:
     applied: tuple[AppliedValue, ...]
     #: The applied values by name (the first of a name wins), built once.
     _by_name: dict[str, AppliedValue] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    #: The values by name: what attribute access reads.
+    _values: dict[str, Any] = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         by_name: dict[str, AppliedValue] = {}
         for applied in self.applied:
             by_name.setdefault(applied.value.name, applied)
         object.__setattr__(self, "_by_name", by_name)
+        object.__setattr__(
+            self, "_values", {name: applied.value.value for name, applied in by_name.items()}
+        )
 
     def __getattr__(self, name: str) -> Any:
-        if name in PARAMETERS:
-            return self.origin(name).value.value
-        raise AttributeError(name)
+        if name.startswith("_"):  # not set yet (while unpickling): not a parameter
+            raise AttributeError(name)
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     def origin(self, name: str) -> AppliedValue:
         """Return the applied value of parameter ``name`` with its layer."""
@@ -556,8 +564,11 @@ class PolicySet:
 
     def at(self, day: date) -> Policy:
         """Resolve the policy in force on ``day``."""
-        points = self.breakpoints()
-        key = (bisect.bisect_right(points, day),)
+        points = self._points
+        if points is None:
+            points = self.breakpoints()
+        # Resolved once per period between breakpoints: the period's index is the key.
+        key = (bisect.bisect_right(points, day) if points else 0,)
         cached = self._cache.get(key)
         if cached is not None:
             return cached

@@ -38,6 +38,7 @@ the number of months plus the number of items, not with their product.
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
@@ -242,6 +243,7 @@ class Report:
 # ---------------------------------------------------------------- computation
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
@@ -386,6 +388,9 @@ class _Builder:
         #: An installment loan closes itself when paid off (revolving needs an event).
         self.closes = account.product == "installment" and bool(self.items)
         self.sweep = _Sweep(self.items)
+        applied = policies.at(self.as_of).origin("snapshot")
+        #: The ``snapshot`` rule an account without dated policy versions has every month.
+        self.snapshot_rule = None if applied.layer == "default" else applied.value.value
         starts = [e.start for e in assessment.episodes]
         #: Episode starts, if in order (they are, from the core replay): bisected.
         self.episode_starts = starts if starts == sorted(starts) else None
@@ -400,6 +405,8 @@ class _Builder:
     # -- snapshots -----------------------------------------------------
     def snapshot(self, index: int) -> date:
         """The snapshot day of month ``index`` (policy ``snapshot``, else the bureau's)."""
+        if not self.policies.breakpoints():  # one rule for every month: read it once
+            return self.bureau.snapshot_day(*_ym(index), self.snapshot_rule)
         return snapshot_day(self.policies, self.bureau, *_ym(index))
 
     def nothing_owed(self, day: date) -> bool:

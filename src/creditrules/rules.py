@@ -173,10 +173,10 @@ class Context:
         """Record that ``rule`` produced facts about ``subject``."""
         self.firings.append(
             RuleFiring(
-                rule=rule,
-                subject=subject,
-                facts=tuple((name, str(value)) for name, value in facts.items()),
-                policy=tuple(policy),
+                rule,
+                subject,
+                tuple([(name, str(value)) for name, value in facts.items()]),
+                tuple(policy),
             )
         )
 
@@ -262,8 +262,13 @@ class RuleSet:
         index = ids.index(anchor) + offset
         return RuleSet((*self.rules[:index], rule, *self.rules[index:]))
 
-    def run(self, context: Context) -> Context:
+    def run(
+        self, context: Context, *, start: str | None = None, stop: str | None = None
+    ) -> Context:
         """Run every phase rule over ``context`` in order, and return it.
+
+        ``start`` and ``stop`` run part of them: from the rule ``start`` (included)
+        up to the rule ``stop`` (excluded), as when a replay already done is reused.
 
         A rule a plugin registered that raises anything but a
         :class:`~creditrules.CreditRulesError` is stopped there: the assessment
@@ -280,7 +285,11 @@ class RuleSet:
         if problems:
             raise InputError([InputProblem(path, message) for path, message in problems])
         provider_id = context.account.provider
-        for rule in self.phases():
+        phases = self.phases()
+        ids = [rule.id for rule in phases]
+        first = ids.index(start) if start is not None else 0
+        last = ids.index(stop) if stop is not None else len(phases)
+        for rule in phases[first:last]:
             assert rule.apply is not None
             if not rule.applies_to(provider_id):
                 continue
