@@ -916,8 +916,38 @@ finally:
 """
 
 
+def _library_seconds(path: Path) -> float:
+    """Seconds this process takes to refuse the corpus file ``path`` (plugins loaded)."""
+    header = _header(path)
+    started = time.perf_counter()
+    try:
+        if path.parent.name == "providers":
+            creditrules.load_provider(path)
+        else:
+            account = creditrules.load_account(path)
+            creditrules.assess(account, date.fromisoformat(header["as-of"][0]))
+    except CreditRulesError:
+        return time.perf_counter() - started
+    raise AssertionError(f"{path.name} was not refused")
+
+
+def _measure(case: CliCase, repeat: int) -> tuple[float, float, float, list[str]]:
+    """The largest process time, in-process time and peak memory (MB) of ``repeat`` runs."""
+    process = inside = memory = 0.0
+    problems: list[str] = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = _run_cli(*case.args, env=case.env, prefix=("-c", _MEASURED))
+        process = max(process, time.perf_counter() - started)
+        figures = result.stderr.rsplit("measured ", 1)[-1].split()
+        inside = max(inside, float(figures[0]))
+        memory = max(memory, int(figures[2]) / 1024)
+        problems = _problems(case, result) if case.expect else []
+    return process, inside, memory, problems
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run every command-line corpus case; print its time and peak memory, then the largest.
+    """Measure the corpus: library time of each reproducer, time and memory of each CLI run.
 
     Returns:
         0, or 1 if a case did not end cleanly (exit status 2, message, no traceback).
@@ -928,25 +958,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not Path("/proc/self/status").exists():
         print("measuring memory needs /proc (Linux)", file=sys.stderr)
         return 2
+    print(f"{'reproducer, in this process':48} {'library':>8}")
+    slowest = (0.0, "")
+    for path in sorted([*CORPUS.glob("accounts/*.toml"), *CORPUS.glob("providers/*.toml")]):
+        if any(not _installed(needed) for needed in _header(path).get("needs", [])):
+            continue
+        seconds = max(_library_seconds(path) for _ in range(options.repeat))
+        slowest = max(slowest, (seconds, f"{path.parent.name}/{path.stem}"))
+        print(f"{path.parent.name + '/' + path.stem:48} {seconds:6.3f} s")
+    reference = CliCase(
+        "(a valid assessment, for comparison)",
+        ("assess", str(EXAMPLES / "generic-revolving.toml"), "--as-of", "2025-09-30", "--json"),
+        expect=(),
+    )
+    print(f"\n{'command line':48} {'process':>8} {'in-process':>10} {'peak memory':>12}")
     worst = {"process": (0.0, ""), "creditrules": (0.0, ""), "memory": (0.0, "")}
     failed = 0
-    print(f"{'case':48} {'process':>8} {'in-process':>10} {'peak memory':>12}")
-    for case in cli_corpus():
-        process = inside = memory = 0.0
-        problems: list[str] = []
-        for _ in range(options.repeat):
-            started = time.perf_counter()
-            result = _run_cli(*case.args, env=case.env, prefix=("-c", _MEASURED))
-            process = max(process, time.perf_counter() - started)
-            figures = result.stderr.rsplit("measured ", 1)[-1].split()
-            inside = max(inside, float(figures[0]))
-            memory = max(memory, int(figures[2]) / 1024)
-            problems = _problems(case, result)
-        for key, value in (("process", process), ("creditrules", inside), ("memory", memory)):
-            worst[key] = max(worst[key], (value, case.name))
+    for case in [reference, *cli_corpus()]:
+        process, inside, memory, problems = _measure(case, options.repeat)
+        if case is not reference:
+            for key, value in (("process", process), ("creditrules", inside), ("memory", memory)):
+                worst[key] = max(worst[key], (value, case.name))
         failed += bool(problems)
         note = f"  FAILED: {'; '.join(problems)}" if problems else ""
         print(f"{case.name:48} {process:6.2f} s {inside:8.2f} s {memory:9.1f} MB{note}")
+    print(f"\nlargest library time:    {slowest[0]:.3f} s ({slowest[1]})")
     print(f"largest process time:    {worst['process'][0]:.2f} s ({worst['process'][1]})")
     print(f"largest in-process time: {worst['creditrules'][0]:.2f} s ({worst['creditrules'][1]})")
     print(f"largest peak memory:     {worst['memory'][0]:.1f} MB ({worst['memory'][1]})")
