@@ -40,6 +40,13 @@ from ._plugins import PluginWarning, Registry, get_registry
 from ._provider_file import load_provider
 from ._render.assessment import render_assessment
 from ._render.batch import SHOWN_FAILURES, BatchProgress, batch_summary, failure_lines
+from ._render.clickhelp import (
+    TranslatedCommand,
+    TranslatedHelp,
+    choose_language,
+    click_translated,
+    requested_language,
+)
 from ._render.common import error, show
 from ._render.explanation import decision_record, report_figures
 from ._render.html import report_page
@@ -55,6 +62,7 @@ from ._render.registry import (
 )
 from ._render.remediation import (
     comparison_data,
+    error_text,
     no_plan_note,
     plan_data,
     render_actions,
@@ -109,17 +117,28 @@ def run(argv: Sequence[str] | None = None) -> None:
     group.main(args=list(argv) if argv is not None else None, prog_name="creditrules")
 
 
-class CreditRulesGroup(click.Group):
+class CreditRulesGroup(TranslatedHelp, click.Group):
     """The ``creditrules`` group: a creditrules error is a message and exit status 2.
+
+    Its commands, click's own texts and the help are in the command line's language
+    (:mod:`creditrules._render.clickhelp`).
 
     Attributes:
         plugin_failures: Messages of plugins that raised in ``register_commands``
             (fatal with ``--strict``).
     """
 
+    command_class = TranslatedCommand
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plugin_failures: list[str] = []
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
+        """Run the command line; click's texts in its language (``--lang``, else the env's)."""
+        chosen = requested_language(args)
+        with click_translated(_messages, chosen):
+            return super().main(args, *rest, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         """Invoke the command; a :class:`~creditrules.CreditRulesError` exits with 2.
@@ -198,13 +217,22 @@ def _as_of_value(ctx: click.Context, param: click.Parameter, value: str | None) 
     """Parse ``--as-of``: a date YYYY-MM-DD (a bad one is a usage error saying why)."""
     if value is None:
         return None
+    tr = _messages(ctx)
     text = value.strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise click.BadParameter(f"{value!r} is not a date; give it as YYYY-MM-DD")
+        raise click.BadParameter(
+            tr._("{value} is not a date; give it as YYYY-MM-DD", value=repr(value))
+        )
     try:
         return datetime.combine(date.fromisoformat(text), datetime.min.time())
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date ({exc}); give YYYY-MM-DD") from None
+    except ValueError as exc:  # Python's reason: "month must be in 1..12", …
+        raise click.BadParameter(
+            tr._(
+                "{value} is not a date ({reason}); give YYYY-MM-DD",
+                value=repr(value),
+                reason=tr._(str(exc)),
+            )
+        ) from None
 
 
 _as_of_option = click.option(
@@ -226,6 +254,7 @@ def _lang_value(ctx: click.Context, param: click.Parameter, value: str | None) -
             raise click.UsageError(str(exc), ctx) from None
     messages = Messages(value)
     ctx.meta[_MESSAGES] = messages
+    choose_language(messages)  # click's texts too, its usage errors included
     return messages
 
 
@@ -264,10 +293,11 @@ def _money_value(ctx: click.Context, param: click.Parameter, value: str | None) 
         amount = parse_money(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+    tr = _messages(ctx)
     if param.name == "capacity" and amount <= 0:
-        raise click.BadParameter(f"must be an amount greater than 0, got {value}")
+        raise click.BadParameter(tr._("must be an amount greater than 0, got {value}", value=value))
     if amount < 0:
-        raise click.BadParameter(f"must not be negative, got {value}")
+        raise click.BadParameter(tr._("must not be negative, got {value}", value=value))
     return amount
 
 
@@ -618,7 +648,7 @@ def compare_command(
     try:
         table = compare(account, scenarios, as_of=_day(as_of), registry=registry)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="'--scenario'") from None
+        raise click.BadParameter(error_text(exc, tr), param_hint="'--scenario'") from None
     except InputError as exc:
         raise InputError(exc.problems, file=exc.file or str(file)) from None
     if as_json:

@@ -40,12 +40,14 @@ import attrs
 
 from ._api import simulate
 from ._convert import check_keys, from_dict
+from ._i18n import N_
 from ._plugins import Registry, get_registry
 from ._toml import load_toml
 from .assessment import Assessment
 from .errors import InputError, InputProblem
 from .model import Account, Event, Payment, Waiver
 from .money import ZERO, parse_money, sum_money
+from .remediation import Phrase
 from .report import _grid
 from .rules import RuleSet
 
@@ -271,7 +273,12 @@ def compare(
     names = [s.name for s in listed]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise ValueError(f"scenario names must be unique; repeated: {', '.join(duplicates)}")
+        raise ValueError(
+            Phrase(
+                N_("scenario names must be unique; repeated: {names}"),
+                names=Phrase.join(duplicates, "list"),
+            )
+        )
     rows = [
         _row(
             scenario,

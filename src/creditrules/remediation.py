@@ -111,11 +111,11 @@ class Phrase(str):
 
     >>> from creditrules._i18n import Messages
     >>> title = Phrase(N_("Ask {creditor} to waive the {amount} of penalty"),
-    ...                creditor="花呗 Huabei", amount=Decimal("12.5"))
+    ...                creditor="南京银行", amount=Decimal("12.5"))
     >>> title
-    'Ask 花呗 Huabei to waive the 12.50 of penalty'
+    'Ask 南京银行 to waive the 12.50 of penalty'
     >>> title.text(Messages("zh_CN"))
-    '请花呗 Huabei减免12.50元罚息'
+    '请南京银行减免12.50元罚息'
     >>> Phrase("Call us", translations={"zh_CN": "请致电"}).text(Messages("zh_CN"))
     '请致电'
 

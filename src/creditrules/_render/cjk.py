@@ -90,6 +90,8 @@ def break_offsets(line: str, width: int) -> list[tuple[int, int]]:
             cut = position + 1
             while cut < unit_end and cell_len(line[position : cut + 1]) <= width:
                 cut += 1
+            while line[cut] in _CLOSING and cut > position + 1:  # no line starts with it
+                cut -= 1
             lines.append((position, cut))
             position = cut
         start, end, used = position, unit_end, cell_len(line[position:unit_end])

@@ -27,6 +27,7 @@ from .common import ENGLISH, indent, plain_table
 
 __all__ = [
     "comparison_data",
+    "error_text",
     "no_plan_note",
     "plan_data",
     "render_actions",
@@ -178,10 +179,15 @@ def render_plan(plan: NegotiatedPlan, tr: Messages = ENGLISH) -> RenderableType:
     return Group(*parts)
 
 
+def error_text(error: Exception, tr: Messages = ENGLISH) -> str:
+    """The message of an error in the locale (a :class:`~creditrules.remediation.Phrase`'s)."""
+    message = error.args[0] if len(error.args) == 1 else None
+    return localized(message, tr) if isinstance(message, str) else str(error)
+
+
 def no_plan_note(error: ValueError, tr: Messages = ENGLISH) -> str:
     """Why no plan was drafted (:func:`creditrules.plan_negotiation` refused), in the locale."""
-    reason = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
-    return tr._("No repayment plan: {reason}.", reason=localized(reason, tr))
+    return tr._("No repayment plan: {reason}.", reason=error_text(error, tr))
 
 
 def plan_data(plan: NegotiatedPlan, registry: Registry) -> dict[str, Any]:
