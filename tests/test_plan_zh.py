@@ -9,7 +9,9 @@ check that a plugin's own words keep working.
 
 from __future__ import annotations
 
+import gettext
 import importlib.util
+import inspect
 import io
 import json
 import pickle
@@ -23,14 +25,14 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("click")
+click = pytest.importorskip("click")
 pytest.importorskip("rich")
 
-from rich.cells import cell_len
-from rich.console import Console, RenderableType
+from rich.cells import cell_len  # noqa: E402
+from rich.console import Console, RenderableType  # noqa: E402
 
-import creditrules
-from creditrules import (
+import creditrules  # noqa: E402
+from creditrules import (  # noqa: E402
     Account,
     Assessment,
     Bill,
@@ -42,20 +44,19 @@ from creditrules import (
     hookimpl,
     plan_negotiation,
 )
-from creditrules._i18n import N_, Messages
-from creditrules._plugins import get_registry, reset_registry
-from creditrules._render.cjk import break_offsets
-from creditrules._render.remediation import (
+from creditrules._i18n import N_, Messages  # noqa: E402
+from creditrules._plugins import get_registry, reset_registry  # noqa: E402
+from creditrules._render.cjk import break_offsets  # noqa: E402
+from creditrules._render.remediation import (  # noqa: E402
     no_plan_note,
     render_actions,
     render_plan,
 )
-from creditrules.remediation import CATALOGUE, Action, Effect, Phrase, localized
+from creditrules.remediation import CATALOGUE, Action, Effect, Phrase, localized  # noqa: E402
 
 ZH = Messages("zh_CN")
 EN = Messages("en")
 RATE = PolicyValue("penalty_daily_rate", "0.0005", source="contract §7", grade="A")
-_CJK = "\u4e00-\u9fff"
 
 
 def _load_test_cli() -> ModuleType:
@@ -409,3 +410,82 @@ def test_chinese_lines_break_between_characters_not_inside_words(width: int) -> 
     if width >= 17:
         assert any("1,005.00" in line for line in lines)
         assert not any(line.endswith("（") for line in lines)
+
+
+# --------------------------------------------------------------------------- --help and usage errors  # noqa: E501
+
+
+def _commands() -> list[str]:
+    return sorted(CLI.build_cli().commands)
+
+
+def test_every_help_text_is_in_the_catalogue() -> None:
+    """Each command's help and each option's help has a Chinese translation."""
+    group = CLI.build_cli()
+    texts = [group.help, *(p.help for p in group.params)]
+    for command in group.commands.values():
+        texts += [command.help, *(getattr(p, "help", None) for p in command.params)]
+    missing = [
+        text for text in texts if text and ZH._(inspect.cleandoc(text)) == inspect.cleandoc(text)
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("command", ["", *_commands()])
+@pytest.mark.parametrize(
+    "env", [{"CREDITRULES_LANG": "zh_CN"}, {"LANG": "zh_CN.UTF-8"}], ids=["variable", "locale"]
+)
+def test_help_in_chinese(command: str, env: dict[str, str]) -> None:
+    """`creditrules [COMMAND] --help` in a Chinese environment: Chinese, within 80 columns."""
+    args = [command, "--help"] if command else ["--help"]
+    result = CLI.invoke(*args, env=env)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "用法：" in text and "选项：" in text and "显示此帮助并退出。" in text
+    _check_chinese(text)
+
+
+def test_help_follows_lang_wherever_it_is_and_english_stays_english() -> None:
+    """--lang counts even after --help; English help is unchanged by a Chinese run before it."""
+    chinese = CLI.invoke("plan", "--help", "--lang", "zh_CN").stdout
+    assert "plan [选项] FILE" in chinese and "协商还款方案" in chinese
+    english = CLI.invoke("plan", "--help").stdout
+    assert "Usage: cli plan [OPTIONS] FILE" in english
+    assert "Show this message and exit." in english and "Options:" in english
+    assert "What you can pay a month" in english
+    assert english_sentences(CLI.invoke("--help", env={"CREDITRULES_LANG": "en"}).stdout)
+    assert click.core._ is gettext.gettext  # click's own texts are restored after a run
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("plan",), "缺少参数 'FILE'"),
+        (("plan", "x.toml", "--as-of", "2025-13-01"), "月份必须在1到12之间"),
+        (("plan", "x.toml", "--as-of", "soon"), "不是日期"),
+        (("plan", "x.toml", "--capacity", "-5"), "必须是大于0的金额"),
+        (("plan", "x.toml", "--capacty", "5"), "您是不是想用：'--capacity'"),
+        (("plan", "x.toml", "--json", "extra"), "多余的参数"),
+        (("nonsense",), "没有命令 'nonsense'"),
+        (
+            (
+                "compare",
+                "x.toml",
+                "--scenario",
+                "a: pay 2025-01-01 1",
+                "--scenario",
+                "a: pay 2025-01-02 1",
+            ),
+            "情景名称不能重复",
+        ),
+    ],
+)
+def test_usage_errors_in_chinese(tmp_path: Path, args: tuple[str, ...], words: str) -> None:
+    """Usage errors (click's and creditrules') are Chinese with --lang zh_CN, exit status 2."""
+    account = tmp_path / "x.toml"
+    account.write_text(CLI.ACCOUNT.format(provider="generic", amount='"1000.00"'), encoding="utf-8")
+    args = tuple(str(account) if arg == "x.toml" else arg for arg in args)
+    result = CLI.invoke(*args, "--lang", "zh_CN")
+    assert result.exit_code == 2, result.output
+    assert words in result.output and "错误：" in result.output
+    assert english_sentences(result.output) == [], result.output
