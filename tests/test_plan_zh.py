@@ -489,3 +489,26 @@ def test_usage_errors_in_chinese(tmp_path: Path, args: tuple[str, ...], words: s
     assert result.exit_code == 2, result.output
     assert words in result.output and "错误：" in result.output
     assert english_sentences(result.output) == [], result.output
+
+
+# --------------------------------------------------------------------------- the catalogues
+
+
+@pytest.mark.parametrize(
+    "module", ["remediation.py", "_planner.py", "comparison.py", "_commands.py"]
+)
+def test_the_planners_messages_are_catalogued(module: str) -> None:
+    """Every message of the planner, the comparison and the commands is translated into Chinese.
+
+    (tests/test_i18n.py checks the explanations, rules and renderers the same way.)
+    """
+    extract = pytest.importorskip("babel.messages.extract")
+    path = Path(creditrules.__file__).parent / module
+    messages = [m for _, m, _, _ in extract.extract_from_file("python", path)]
+    assert messages
+    for message in messages:
+        singular = message if isinstance(message, str) else message[0]
+        if isinstance(message, str):
+            assert ZH._(singular) != singular, singular
+        else:
+            assert ZH.catalog.ngettext(message[0], message[1], 2) != message[1], singular
