@@ -449,6 +449,8 @@ def test_providers_lists_and_shows_providers() -> None:
     data = json.loads(invoke("providers", "generic", "--json").stdout)
     assert data["id"] == "generic"
     assert data["policy"] == []
+    assert [t["locale"] for t in data["translations"]] == ["zh_CN"]
+    assert data["translations"][0]["text"] == data["description"]
 
 
 def test_providers_unknown_id_exits_2() -> None:

@@ -149,7 +149,7 @@ def _policy_value_data(value: PolicyValue) -> dict[str, Any]:
 
 
 def provider_data(provider: Provider, registry: Registry) -> dict[str, Any]:
-    """One provider as plain data: its summary, facts, policy values, required and unknown."""
+    """One provider as plain data: summary, facts, policy, required, unknown, translations."""
     return {
         **provider_summary(provider, registry),
         "methods": list(provider.methods),
@@ -157,6 +157,10 @@ def provider_data(provider: Provider, registry: Registry) -> dict[str, Any]:
         "policy": [_policy_value_data(value) for value in provider.policy],
         "required": [{"name": n, "reason": why} for n, why in provider.required],
         "unknown": [{"name": n, "reason": why} for n, why in provider.unknown],
+        "translations": [
+            {"locale": locale, "text": english, "translation": text}
+            for locale, english, text in provider.translations
+        ],
     }
 
 
