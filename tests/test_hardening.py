@@ -303,6 +303,81 @@ def test_raising_provider_actions_is_a_warning_and_changes_no_assessment() -> No
         creditrules.assess(account, AS_OF, registry=strict).actions  # noqa: B018
 
 
+class UnscopedRule:
+    """A plugin with its own provider and a rule for every provider, which may raise."""
+
+    def __init__(self, *, fail: bool) -> None:
+        self.fail = fail
+
+    def _apply(self, context: Any) -> None:
+        context.unknowns.append("touched by the unscoped rule")
+        if self.fail:
+            raise RuntimeError("unscoped rule exploded on purpose")
+        context.unknowns.pop()
+
+    @hookimpl
+    def register_providers(self, register: Callable[[Provider], None]) -> None:
+        """Register the plugin's own provider."""
+        register(_faulty_provider())
+
+    @hookimpl
+    def register_rules(self, register: Callable[..., None]) -> None:
+        """Register a rule for every provider."""
+        register(
+            Rule("faulty.everywhere", "Everywhere.", "test", self._apply), after="timeline.replay"
+        )
+
+
+def test_a_raising_rule_for_every_provider_is_left_out_of_other_providers_accounts() -> None:
+    """Another provider's account: the rule's work undone, a warning; its own: a PluginError.
+
+    Under strict, a PluginError on every account.
+    """
+    healthy, _ = _load(("faulty-plugin", UnscopedRule(fail=False)))
+    expected = _outputs(healthy)
+    registry, caught = _load(("faulty-plugin", UnscopedRule(fail=True)))
+    assert caught == []
+    with pytest.warns(PluginWarning, match=r"'faulty-plugin'.*'faulty.everywhere'.*left out"):
+        account = creditrules.load_account(EXAMPLES / "generic-revolving.toml", registry=registry)
+        assessment = creditrules.assess(account, AS_OF, registry=registry)
+    assert "touched by the unscoped rule" not in assessment.unknowns
+    assert _outputs(registry) == expected
+    with pytest.raises(PluginError, match=r"'faulty.everywhere'.*exploded on purpose"):
+        creditrules.assess(_faulty_account(), AS_OF, registry=registry)
+    strict, _ = _load(("faulty-plugin", UnscopedRule(fail=True)), strict=True)
+    with pytest.raises(PluginError, match=r"'faulty.everywhere'.*exploded on purpose"):
+        creditrules.assess(account, AS_OF, registry=strict)
+
+
+class ScopedOnly:
+    """A healthy plugin whose only parts are its provider and a rule for that provider."""
+
+    @hookimpl
+    def register_providers(self, register: Callable[[Provider], None]) -> None:
+        """Register the plugin's own provider."""
+        register(_faulty_provider())
+
+    @hookimpl
+    def register_rules(self, register: Callable[..., None]) -> None:
+        """Register a rule scoped to the plugin's provider."""
+        register(
+            Rule("faulty.own", "Own.", "test", lambda context: None, providers="faulty"),
+            after="timeline.replay",
+        )
+
+
+def test_a_plugin_for_its_own_provider_changes_no_other_assessment(
+    baseline: dict[str, str],
+) -> None:
+    """Another provider's JSON — ruleset and decision record included — is byte-identical."""
+    registry, _ = _load(("scoped-plugin", ScopedOnly()))
+    assert _outputs(registry) == baseline
+    own = creditrules.assess(_faulty_account(), AS_OF, registry=registry)
+    assert "faulty.own" in own.ruleset
+    assert own.record is not None
+    assert "scoped-plugin" in {p.name for p in own.record.plugins}
+
+
 @attrs.frozen
 class Thing:
     """An event type for the wrong-type plugins."""

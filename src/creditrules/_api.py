@@ -70,6 +70,8 @@ class _Composer:
         if problems:
             raise InputError([InputProblem(path, message) for path, message in problems])
         rules = self.rules
+        # The rules of this account's provider: what ran, what the record names.
+        applicable = tuple(r for r in rules if r.applies_to(account.provider))
         try:
             policies = PolicySet(provider=provider.policy, account=account.policy)
         except PolicyError as exc:
@@ -126,7 +128,7 @@ class _Composer:
             episodes=ledger.episodes,
             items=ledger.items,
             rules=tuple(context.firings),
-            ruleset=rules.ids,
+            ruleset=tuple(r.id for r in applicable),
             policy=policies.at(as_of).applied,
             unknowns=tuple(dict.fromkeys(context.unknowns)),
             warnings=_warnings(policies.at(as_of), account),
@@ -145,7 +147,7 @@ class _Composer:
             as_of=as_of,
             first_day=min((account.opened_on, *(i.open_date for i in ledger.items))),
             policies=policies,
-            rules=rules,
+            rules=applicable,
             registry=self.registry,
             provider=account.provider,
             bureau=bureau.id,

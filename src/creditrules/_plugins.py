@@ -39,7 +39,7 @@ import pluggy
 from . import _convert, hookspecs
 from ._version import __version__
 from .bureau import Bureau
-from .errors import CreditRulesError, PluginError
+from .errors import CreditRulesError, PluginError, PluginWarning
 from .model import CORE_EVENT_TYPES
 from .provider import Provider
 from .rules import CORE_RULES, Context, Rule, RuleSet
@@ -51,10 +51,6 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "creditrules.default_plugins.generic",
     "creditrules.default_plugins.pboc",
 )
-
-
-class PluginWarning(UserWarning):
-    """A plugin failed to load or raised in a hook; the others keep working."""
 
 
 @attrs.frozen

@@ -11,7 +11,6 @@ those figures (:attr:`~Assessment.rules`). Each figure is defined once, in
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from ._i18n import N_, Messages
+from ._i18n import Messages
 from .money import EXACT, ZERO, sum_money
 from .policy import PARAMETERS, AppliedValue
 from .record import DecisionRecord
@@ -243,32 +242,13 @@ class RateWarning:
             "licensed lenders to. The figures are computed with it as given: check it "
             "against your contract.",
             name=self.name,
-            given=_given(self.given, tr),
+            given=self.given,
             annual=_percent(self.annual),
             cap=_percent(self.cap),
         )
 
     def __str__(self) -> str:
         return self.text(Messages("en"))
-
-
-#: How a rate warning's ``given`` value is worded (creditrules._api), and its pattern.
-_GIVEN = (
-    (N_("{rate} a day"), re.compile(r"(?P<rate>\S+) a day")),
-    (
-        N_("{multiple} × the loan's daily rate"),
-        re.compile(r"(?P<multiple>\S+) × the loan's daily rate"),
-    ),
-)
-
-
-def _given(given: str, tr: Messages) -> str:
-    """A rate warning's ``given`` value in the words of ``tr``'s locale."""
-    for template, pattern in _GIVEN:
-        match = pattern.fullmatch(given)
-        if match is not None:
-            return tr._(template, **match.groupdict())
-    return given
 
 
 def _percent(fraction: Decimal) -> str:

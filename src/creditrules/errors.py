@@ -11,7 +11,14 @@ from collections.abc import Sequence
 
 import attrs
 
-__all__ = ["CreditRulesError", "InputError", "InputProblem", "PluginError", "PolicyError"]
+__all__ = [
+    "CreditRulesError",
+    "InputError",
+    "InputProblem",
+    "PluginError",
+    "PluginWarning",
+    "PolicyError",
+]
 
 
 class CreditRulesError(Exception):
@@ -77,3 +84,7 @@ class PolicyError(CreditRulesError):
 
 class PluginError(CreditRulesError):
     """A plugin is broken or conflicts with another (e.g. two register one provider id)."""
+
+
+class PluginWarning(UserWarning):
+    """A plugin failed to load or raised in a hook; the others keep working."""

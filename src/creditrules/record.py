@@ -242,8 +242,8 @@ def build_record(
         if not info.error
         and (
             info.name in used
-            # a hook that is not a registration runs during every assessment
-            or any(not hook.startswith("register_") for hook in info.hooks)
+            # a plugin's remediation actions are asked for on every account
+            or "provider_actions" in info.hooks
         )
     )
     return DecisionRecord(

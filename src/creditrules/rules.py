@@ -18,6 +18,7 @@ every firing.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from types import MappingProxyType
@@ -28,7 +29,7 @@ import attrs
 from . import _engine
 from ._i18n import N_
 from .assessment import RuleFiring
-from .errors import CreditRulesError, InputError, InputProblem, PluginError
+from .errors import CreditRulesError, InputError, InputProblem, PluginError, PluginWarning
 from .ledger import ItemSpec, Ledger
 from .model import Account, Event
 from .policy import PolicySet, convention
@@ -271,10 +272,14 @@ class RuleSet:
         up to the rule ``stop`` (excluded), as when a replay already done is reused.
 
         A rule a plugin registered that raises anything but a
-        :class:`~creditrules.CreditRulesError` is stopped there: the assessment
-        fails with a :class:`~creditrules.PluginError` naming the plugin (and its
-        distribution, when the context has a registry) and the rule — never the raw
-        exception. Only accounts the rule applies to are affected.
+        :class:`~creditrules.CreditRulesError` is stopped there. On an account of a
+        provider the plugin registered (or with no registry, or a strict one), the
+        assessment fails with a :class:`~creditrules.PluginError` naming the plugin
+        (and its distribution, when the context has a registry) and the rule — never
+        the raw exception. On an account of a provider the plugin does not own, what
+        the rule did is undone and left out: a :class:`~creditrules.PluginWarning`
+        names the plugin and the rule, and the assessment goes on as without it (a
+        plugin's fault never breaks another provider's assessments).
 
         Raises:
             InputError: if the as-of date is outside the supported range or before
@@ -296,13 +301,59 @@ class RuleSet:
             if rule.origin == "creditrules":
                 rule.apply(context)
                 continue
+            registry = context.registry
+            foreign = (
+                registry is not None
+                and not registry.strict
+                and registry.owner(provider_id) != rule.origin
+            )
+            saved = _Saved.of(context) if foreign else None
             try:
                 rule.apply(context)
             except CreditRulesError:
                 raise
             except Exception as exc:
-                raise PluginError(_rule_failure(rule, context, exc)) from exc
+                if saved is None:
+                    raise PluginError(_rule_failure(rule, context, exc)) from exc
+                saved.restore(context)
+                warnings.warn(
+                    f"{_rule_failure(rule, context, exc)}; the rule is left out of this "
+                    "assessment (the account's provider is not the plugin's)",
+                    PluginWarning,
+                    stacklevel=2,
+                )
         return context
+
+
+@attrs.frozen
+class _Saved:
+    """What a rule may change in a context, kept to undo a foreign plugin rule that raised."""
+
+    items: list[ItemSpec]
+    events: list[Event]
+    ledger: Ledger | None
+    firings: int
+    unknowns: list[str]
+    extra: dict[str, Any]
+
+    @classmethod
+    def of(cls, context: Context) -> _Saved:
+        return cls(
+            list(context.items),
+            list(context.events),
+            context.ledger,
+            len(context.firings),
+            list(context.unknowns),
+            dict(context.extra),
+        )
+
+    def restore(self, context: Context) -> None:
+        context.items = self.items
+        context.events = self.events
+        context.ledger = self.ledger
+        del context.firings[self.firings :]
+        context.unknowns = self.unknowns
+        context.extra = self.extra
 
 
 def _rule_failure(rule: Rule, context: Context, exc: Exception) -> str:
