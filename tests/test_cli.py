@@ -23,6 +23,7 @@ from click.testing import CliRunner, Result  # noqa: E402
 import creditrules  # noqa: E402
 from creditrules import _commands, hookspecs  # noqa: E402
 from creditrules._plugins import Registry, registry_override  # noqa: E402
+from creditrules._toml import loads_toml  # noqa: E402
 from creditrules.cli import build_cli, main  # noqa: E402
 
 ACCOUNT = """\
@@ -223,6 +224,85 @@ def test_provider_file_is_used_for_the_run(tmp_path: Path) -> None:
     assert "https://example.com/acme/terms" in shown.output
 
 
+#: A provider file whose texts have Chinese variants (the *_zh keys).
+PROVIDER_WITH_CHINESE = """\
+format = 1
+[provider]
+id = "acme"
+name_en = "Acme Loans"
+products = ["revolving"]
+[policy.penalty_daily_rate]
+value = "0.001"
+source = "Acme terms; https://example.com/acme/terms"
+grade = "B"
+note = "Charged on what is unpaid, from the day after the due date."
+note_zh = "自到期日次日起按未还金额计收。"
+[unknown]
+grace_days = "The lender publishes no grace period at all."
+[unknown_zh]
+grace_days = "放款机构没有公布宽限期。"
+"""
+
+
+@pytest.mark.parametrize("chinese", [True, False])
+def test_a_provider_files_own_chinese_is_shown_else_its_english(
+    tmp_path: Path, chinese: bool
+) -> None:
+    """In zh_CN, assess shows a provider file's *_zh texts; a file without them, its English."""
+    text = PROVIDER_WITH_CHINESE
+    if not chinese:
+        text = "\n".join(
+            line for line in text.split("[unknown_zh]")[0].splitlines() if "_zh" not in line
+        )
+    provider = tmp_path / "acme.toml"
+    provider.write_text(text, encoding="utf-8")
+    account = ACCOUNT.format(provider="acme", amount='"1000.00"').replace(
+        '[policy]\npenalty_daily_rate = "0.0005"\n', ""
+    )
+    args = ("assess", account_file(tmp_path, text=account), "--as-of", "2025-03-14")
+    result = invoke(*args, "--lang", "zh_CN", "--provider-file", str(provider))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert ("自到期日次日起按未还金额计收。" in out) is chinese
+    assert ("放款机构没有公布宽限期。" in out) is chinese
+    assert ("Charged on what is unpaid" in out) is not chinese
+    assert ("publishes no grace period" in out) is not chinese
+    # the sources, one page a line, the way Chinese cites them
+    assert "[1] Acme terms\n    https://example.com/acme/terms\n" in out
+    english = invoke(*args, "--lang", "en", "--provider-file", str(provider)).stdout
+    assert "Charged on what is unpaid, from the day after the due date." in english
+
+
+def test_an_id_too_long_for_the_items_table_gets_a_line_of_its_own() -> None:
+    """At 80 columns a long item id is printed in full above its row; wider, beside it."""
+    args = ("assess", str(EXAMPLES / "huabei.toml"), "--as-of", "2025-06-30")
+    _example_path("huabei")
+    narrow = invoke(*args, columns=80).stdout.splitlines()
+    row = narrow.index("bill-2025-05-10-installment-1")
+    assert narrow[row + 1].split() == [
+        "2025-06-10",
+        "522.50",
+        "522.50",
+        "0.00",
+        "paid",
+        "on",
+        "time",
+    ]
+    assert narrow[row + 1].startswith(" " * 15)
+    assert any(line.startswith("bill-2025-01-10   ") for line in narrow)  # short ids stay
+    wide = invoke(*args, columns=120).stdout
+    assert re.search(r"^bill-2025-05-10-installment-1 +2025-06-10 ", wide, re.M)
+
+
+def test_an_items_days_past_due_are_shown_with_its_status(tmp_path: Path) -> None:
+    """An item past due says for how long in its status, in either language."""
+    path = account_file(tmp_path)
+    en = invoke("assess", path, "--as-of", "2025-03-14").stdout
+    assert re.search(r"^bill-2025-03-10 .* overdue, 4 days$", en, re.M)
+    zh = invoke("assess", path, "--as-of", "2025-03-14", "--lang", "zh_CN").stdout
+    assert re.search(r"^bill-2025-03-10 .* 逾期（4天）$", zh, re.M)
+
+
 def test_provider_file_cannot_replace_an_installed_provider(tmp_path: Path) -> None:
     """A provider file whose id is already registered exits 2 naming the file and the id."""
     path = provider_file(tmp_path, "generic")
@@ -369,6 +449,8 @@ def test_providers_lists_and_shows_providers() -> None:
     data = json.loads(invoke("providers", "generic", "--json").stdout)
     assert data["id"] == "generic"
     assert data["policy"] == []
+    assert [t["locale"] for t in data["translations"]] == ["zh_CN"]
+    assert data["translations"][0]["text"] == data["description"]
 
 
 def test_providers_unknown_id_exits_2() -> None:
@@ -495,12 +577,34 @@ AS_OF = {
     "jiebei": "2025-06-30",
     "tutorial": "2025-04-30",
 }
-#: The commands run on each example, and those run once.
-EXAMPLE_COMMANDS: tuple[tuple[str, ...], ...] = (("report",), ("assess",))
-OTHER_COMMANDS: tuple[tuple[str, ...], ...] = (("rules",), ("plugins",), ("providers",))
-#: Commands whose Chinese output still holds English: the texts of provider files (facts,
-#: notes, unknowns) and of the remediation planner (action steps) are not catalogued yet.
-NOT_YET_CHINESE = ("assess",)
+#: The commands run on each example (name, arguments after the file); ``{as_of}`` is the
+#: example's as-of date.
+EXAMPLE_COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("report", ("report",)),
+    ("assess", ("assess",)),
+    ("explain", ("explain", "--all")),
+    ("plan", ("plan", "--capacity", "800")),
+    (
+        "compare",
+        (
+            "compare",
+            "--scenario",
+            "part: pay {as_of} 500.00",
+            "--scenario",
+            "all: pay {as_of} 5000.00",
+        ),
+    ),
+)
+#: The commands run once.
+OTHER_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("rules",),
+    ("plugins",),
+    ("providers",),
+    *(("providers", name) for name in ("generic", "huabei", "jiebei", "fenqile")),
+)
+#: Commands that print their text unwrapped: explain writes Explanation.as_text() as it is
+#: (creditrules._render.explanation.render_explanation lays it out at the console width).
+UNWRAPPED = ("explain",)
 #: URLs, file paths and dotted names: not words.
 _NOT_WORDS = re.compile(
     r"\bcreditrules(?: [a-z-]+)(?: [A-Z]+\b| --?[a-z-]+)*|"  # a command to type
@@ -509,12 +613,14 @@ _NOT_WORDS = re.compile(
 _WORD = re.compile(r"[(\[\"'“‘]*([A-Za-z][a-z]+|[A-Z]{2,}|a|I)[)\]\"'”’,.;:!?]*")
 
 
-def english_sentences(text: str) -> list[str]:
+def english_sentences(text: str, own: frozenset[str] = frozenset()) -> list[str]:
     """The runs of three or more English words in ``text``: English left in a Chinese text.
 
     Ids, codes and policy names (``penalty_daily_rate``, ``huabei.bill_installment``),
     amounts, dates, URLs and file paths are not words; a Chinese character or mark
-    ends a run, so a name such as ``花呗 Huabei`` is never one.
+    ends a run, so a name such as ``花呗 Huabei`` is never one. A run made only of
+    ``own`` words (those of the account file's own texts, shown as the user wrote
+    them) is not English left by creditrules.
     """
     found = []
     for line in text.splitlines():
@@ -525,7 +631,7 @@ def english_sentences(text: str) -> list[str]:
                 if token and _WORD.fullmatch(token):
                     run.append(token)
                     continue
-                if len(run) >= 3:
+                if len(run) >= 3 and not {_WORD.fullmatch(w)[1] for w in run} <= own:  # type: ignore[index]
                     found.append(" ".join(run))
                 run = []
     return found
@@ -553,9 +659,18 @@ def _provider_of(path: Path) -> str:
 def _runs() -> list[tuple[str, tuple[str, ...]]]:
     """(snapshot name, arguments) of every command on every example, and the others."""
     runs = [
-        (f"{command[0]}-{name}", (*command, str(EXAMPLES / f"{name}.toml"), "--as-of", AS_OF[name]))
-        for name in _example_ids()
-        for command in EXAMPLE_COMMANDS
+        (
+            f"{name}-{example}",
+            (
+                command[0],
+                str(EXAMPLES / f"{example}.toml"),
+                "--as-of",
+                AS_OF[example],
+                *(arg.format(as_of=AS_OF[example]) for arg in command[1:]),
+            ),
+        )
+        for example in _example_ids()
+        for name, command in EXAMPLE_COMMANDS
     ]
     runs += [("-".join(command), command) for command in OTHER_COMMANDS]
     return runs
@@ -564,9 +679,31 @@ def _runs() -> list[tuple[str, tuple[str, ...]]]:
 def _run(args: tuple[str, ...], lang: str) -> str:
     if len(args) > 1 and args[1].endswith(".toml"):
         _example_path(Path(args[1]).stem)
+    if args[0] == "providers" and args[1:2] and args[1] not in creditrules.get_registry().providers:
+        pytest.skip(f"the {args[1]} plugin is not installed")
     result = invoke(*args, "--lang", lang)
     assert result.exit_code == 0, result.output
     return result.stdout
+
+
+def _own_words(args: tuple[str, ...]) -> frozenset[str]:
+    """The words of the texts of the account file a command runs on (the user's words)."""
+    if len(args) < 2 or not args[1].endswith(".toml"):
+        return frozenset()
+    words: set[str] = set()
+
+    def collect(value: object) -> None:
+        if isinstance(value, str):
+            words.update(re.findall(r"[A-Za-z]+", value))
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    collect(loads_toml(Path(args[1]).read_text(encoding="utf-8")))
+    return frozenset(words)
 
 
 def test_every_example_has_an_as_of_date() -> None:
@@ -576,12 +713,10 @@ def test_every_example_has_an_as_of_date() -> None:
 
 @pytest.mark.parametrize(("name", "args"), _runs(), ids=[name for name, _ in _runs()])
 def test_chinese_output_has_no_english_sentence(name: str, args: tuple[str, ...]) -> None:
-    """With --lang zh_CN a command prints Chinese: no English beyond ids, codes and URLs."""
-    if args[0] in NOT_YET_CHINESE:
-        pytest.skip(f"{args[0]} still shows texts of provider files and actions in English")
+    """With --lang zh_CN no English is printed but ids, codes, URLs and the account's texts."""
     text = _run(args, "zh_CN")
     assert re.search(r"[\u4e00-\u9fff]", text)
-    assert english_sentences(text) == []
+    assert english_sentences(text, _own_words(args)) == []
 
 
 def test_the_english_detector_finds_english() -> None:
@@ -593,12 +728,15 @@ def test_the_english_detector_finds_english() -> None:
         english_sentences("花呗 Huabei · 循环授信，来自 creditrules.default_plugins.generic") == []
     )
     assert english_sentences("PBOC Credit Reference Center") == ["PBOC Credit Reference Center"]
+    own = frozenset({"my", "contract", "clause"})
+    assert english_sentences("[1] my contract clause（逾期费）", own) == []
+    assert english_sentences("see my contract clause", own) == ["see my contract clause"]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 @pytest.mark.parametrize(("name", "args"), _runs(), ids=[name for name, _ in _runs()])
 def test_output_at_80_columns_matches_its_snapshot(
-    name: str, args: tuple[str, ...], lang: str
+    name: str, args: tuple[str, ...], lang: str, request: pytest.FixtureRequest
 ) -> None:
     """At 80 columns no line is wider than 80 cells (CJK counts two) or ends in spaces.
 
@@ -607,6 +745,8 @@ def test_output_at_80_columns_matches_its_snapshot(
     """
     from rich.cells import cell_len
 
+    if args[0] in UNWRAPPED:
+        request.applymarker(pytest.mark.xfail(reason="printed unwrapped", strict=True))
     text = _run(args, lang)
     lines = text.splitlines()
     assert max(cell_len(line) for line in lines) <= 80

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +42,7 @@ from creditrules._explain import build_explanation
 from creditrules._plugins import Registry, reset_registry
 from creditrules.cli import build_cli
 from creditrules.errors import PluginError
+from creditrules.explain import _split_sources as split_sources
 from creditrules.explain import explain
 from creditrules.policy import convention
 from creditrules.rules import CORE_RULES, Context, RuleText
@@ -738,3 +740,41 @@ def test_cli_lang_errors(tmp_path: Path) -> None:
     both = _invoke("report", path, "--explain", "--json")
     assert both.exit_code == 2
     assert "creditrules explain FILE --json" in both.output
+
+
+# ------------------------------------------------------------------------------ layout and sources
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_the_explanation_is_laid_out_at_the_console_width(locale: str) -> None:
+    """render_explanation wraps every line of as_text() under its start, within 80 cells."""
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from creditrules._render.explanation import render_explanation
+
+    result = assess(_revolving(Payment(date(2025, 3, 15), "501.25")), as_of=date(2025, 3, 31))
+    explanation = result.explain(locale, include_not_fired=True)
+    console = Console(width=80, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(render_explanation(explanation, record=True))
+    lines = console.export_text().splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    assert max(cell_len(line) for line in explanation.as_text().splitlines()) > 80
+    assert "".join("".join(lines).split()).startswith("".join(explanation.as_text().split()))
+    assert any(line.startswith("  ") and not line.startswith("   ") for line in lines)
+
+
+def test_sources_are_cited_in_the_explanations_language() -> None:
+    """Citations and policy sources are in Chinese legal style, source by source, in zh_CN."""
+    result = assess(_revolving(Payment(date(2025, 5, 20), "530.00")), as_of=date(2025, 12, 31))
+    zh = result.explain("zh_CN")
+    assert zh.figure("days_past_due").citation.startswith("creditrules 计算约定 A.2–A.6（docs/")
+    expiry = zh.figure("record:2025-03:expires_on")
+    assert expiry.citation == "《征信业管理条例》（国务院令第631号）第十六条"
+    assert result.explain().figure("record:2025-03:expires_on").citation.endswith("Art. 16")
+    status = zh.figure("report:2025-03").citation
+    assert status.startswith("解析人民银行征信报告的公开代码")
+    assert "；creditrules 计算约定 A.7" in status
+    used = {use.name: use for use in zh.figure("penalty:bill-2025-03-10").policy}
+    assert used["penalty_daily_rate"].source == "contract §7"
+    assert split_sources("a (b; c); d") == ["a (b; c)", "d"]

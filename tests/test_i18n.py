@@ -12,7 +12,7 @@ import pytest
 import creditrules
 from creditrules import CORE_RULES, available_locales, explain, load_account
 from creditrules._i18n import DOMAIN, LOCALE_DIR, Messages, normalise_locale, translation
-from creditrules.default_plugins.pboc import PBOC
+from creditrules.default_plugins.pboc import PARSING_CODE, PBOC
 
 babel = pytest.importorskip("babel")
 from babel.messages.catalog import Catalog  # noqa: E402
@@ -71,6 +71,8 @@ def _runtime_messages() -> set[str]:
     texts = {rule.description for rule in CORE_RULES}
     texts |= {citation.text for citation in PBOC.citations}
     texts |= {relief.name for relief in PBOC.reliefs}
+    texts |= {text for relief in PBOC.reliefs for text in (relief.source, relief.note)}
+    texts |= {PBOC.description, PARSING_CODE}
     return texts
 
 
@@ -91,7 +93,7 @@ def test_every_message_used_in_code_is_in_the_catalog(locale: str) -> None:
 
 @pytest.mark.parametrize("locale", ["en", "zh_CN"])
 def test_rule_descriptions_and_bureau_citations_are_in_the_catalog(locale: str) -> None:
-    """Core rule descriptions and the PBOC bureau's citations and relief names are catalogued."""
+    """Core rule descriptions and the PBOC bureau's texts (citations, reliefs) are catalogued."""
     missing = _runtime_messages() - _ids(_po(locale))
     assert not missing, f"add to locale/{locale}/LC_MESSAGES/creditrules.po: {sorted(missing)}"
 
@@ -222,3 +224,144 @@ def test_messages_format_in_the_locales_words() -> None:
     assert "2025-03" in en.months("2025-03", "2025-05")
     assert (en.then("A.", "B."), zh.then("甲。", "乙。")) == ("A. B.", "甲。乙。")
     assert zh._("a text no catalogue has") == "a text no catalogue has"
+
+
+# ------------------------------------------------------------------------------ providers' texts
+
+#: A provider file with the Chinese of its texts beside them.
+PROVIDER_ZH = """
+format = 1
+[provider]
+id = "acme"
+name_zh = "示例贷"
+name_en = "Acme"
+products = ["revolving"]
+description = "A lender for tests."
+description_zh = "测试用的放款机构。"
+
+[policy.penalty_daily_rate]
+value = "0.0005"
+source = "Acme terms, clause 7"
+source_zh = "示例贷条款第7条"
+grade = "B"
+note = "A day, on the unpaid amount."
+note_zh = "按未还金额每天计收。"
+
+[[facts]]
+key = "reporter"
+text = "Reports monthly."
+text_zh = "每月报送。"
+source = "Acme annual report"
+grade = "B"
+
+[unknown]
+grace_days = "not published"
+
+[unknown_zh]
+grace_days = "未公布"
+"""
+
+
+def test_a_provider_file_gives_its_texts_in_chinese() -> None:
+    """Each *_zh text and [unknown_zh] reason becomes the provider's zh_CN translation."""
+    provider = creditrules.load_provider(PROVIDER_ZH)
+    assert provider.description == "A lender for tests."
+    assert provider.name_zh == "示例贷"
+    zh = {english: text for _, english, text in provider.translations}
+    assert zh == {
+        "A lender for tests.": "测试用的放款机构。",
+        "Acme terms, clause 7": "示例贷条款第7条",
+        "A day, on the unpaid amount.": "按未还金额每天计收。",
+        "Reports monthly.": "每月报送。",
+        "not published": "未公布",
+    }
+    assert provider.translate("not published", "zh-CN") == "未公布"
+    assert provider.translate("not published", "en") == "not published"
+    assert provider.translate("Acme annual report", "zh_CN") == "Acme annual report"
+    english = PROVIDER_ZH.split("[unknown_zh]")[0].splitlines()
+    without = creditrules.load_provider("\n".join(s for s in english if "_zh = " not in s))
+    assert (without.translations, without.description) == ((), "A lender for tests.")
+
+
+def test_a_provider_files_chinese_texts_are_checked() -> None:
+    """A Chinese text needs its English one, must be text, and names a listed parameter."""
+    bad = """
+format = 1
+[provider]
+id = "acme"
+description_zh = "没有英文"
+[policy.grace_days]
+value = 0
+source = "Acme terms"
+source_zh = 3
+grade = "B"
+[[facts]]
+key = "a"
+text = "Same text."
+text_zh = "一种译法"
+source = "s"
+grade = "B"
+[[facts]]
+key = "b"
+text = "Same text."
+text_zh = "另一种译法"
+source = "s"
+grade = "B"
+[unknown_zh]
+max_principal = "未公布"
+"""
+    with pytest.raises(creditrules.InputError) as raised:
+        creditrules.load_provider(bad)
+    problems = {(p.path, p.message.split(";")[0].split(" (")[0]) for p in raised.value.problems}
+    assert problems == {
+        ("$.provider.description_zh", "a Chinese text needs its English text beside it"),
+        ("$.policy.grace_days.source_zh", "give the Chinese text as text"),
+        ("$.facts[1].text_zh", "the text 'Same text.' already has another Chinese text"),
+        ("$.unknown_zh.max_principal", "'max_principal' is not listed in [unknown]"),
+    }
+
+
+def test_provider_translations_are_checked_and_travel() -> None:
+    """Provider(translations=...) names catalogued locales, one translation a text; it pickles."""
+    import pickle
+
+    provider = creditrules.Provider(id="acme", translations={"zh-CN": {"a": "甲"}})
+    assert provider.translations == (("zh_CN", "a", "甲"),)
+    assert pickle.loads(pickle.dumps(provider)) == provider
+    assert hash(provider) == hash(
+        creditrules.Provider(id="acme", translations=[("zh_CN", "a", "甲")])
+    )
+    with pytest.raises(ValueError, match="available: en, zh_CN"):
+        creditrules.Provider(id="acme", translations={"fr": {"a": "à"}})
+    with pytest.raises(ValueError, match="two zh_CN translations of 'a'"):
+        creditrules.Provider(id="acme", translations=[("zh_CN", "a", "甲"), ("zh-CN", "a", "乙")])
+    with pytest.raises(TypeError, match="locale, English text, translation"):
+        creditrules.Provider(id="acme", translations=[("zh_CN", "a")])
+
+
+#: Sources a Chinese reader reads as they are: pages, and citations written in legal style.
+_READABLE_SOURCE = re.compile(
+    r"^(?:[\w.-]+\.(?:com|cn|city|cc|net|org)/\S*|[^A-Za-z]*(?:Art\. \d+)?)$"
+)
+
+
+@pytest.mark.parametrize("provider_id", ["generic", "huabei", "jiebei", "fenqile"])
+def test_bundled_providers_give_every_text_in_chinese(provider_id: str) -> None:
+    """The bundled providers translate their prose; sources are pages or legal citations."""
+    registry = creditrules.get_registry()
+    if provider_id not in registry.providers:
+        pytest.skip(f"the {provider_id} plugin is not installed")
+    provider = registry.providers[provider_id]
+    prose = [provider.description, *(why for _, why in (*provider.unknown, *provider.required))]
+    prose += [text for fact in provider.facts for text in (fact.text, fact.note) if text]
+    prose += [value.note for value in provider.policy if value.note]
+    untranslated = [text for text in prose if provider.translate(text, "zh_CN") == text]
+    assert untranslated == []
+    sources = [fact.source for fact in provider.facts] + [v.source for v in provider.policy]
+    unreadable = [
+        source
+        for source in sources
+        if provider.translate(source, "zh_CN") == source
+        and not all(_READABLE_SOURCE.match(part) for part in source.split("; "))
+    ]
+    assert unreadable == []

@@ -19,13 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._convert import ACCOUNT_FILE_SOURCE
 from ._i18n import N_, Messages
 from ._plugins import PluginWarning
 from .bureau import Bureau, Citation, ReliefPolicy
 from .errors import PluginError
-from .explain import ExplainedFigure, Explanation, PolicyUse, UnfiredRule
+from .explain import ExplainedFigure, Explanation, PolicyUse, UnfiredRule, _cite
 from .money import ZERO, format_money, to_fen
 from .policy import AppliedValue
+from .provider import Provider
 from .rules import CORE_RULES, Rule, RuleSet
 
 if TYPE_CHECKING:
@@ -40,7 +42,31 @@ _NOTHING = N_("It produced nothing for this account.")
 
 
 class _Words(Messages):
-    """The catalogue of one locale, with the words for an assessment's items and values."""
+    """The catalogue of one locale, with the words for an assessment's items and values.
+
+    Args:
+        locale: The locale.
+        provider: The provider of the assessment: its own translations of its texts
+            (sources, notes) come first.
+    """
+
+    def __init__(self, locale: str, provider: Provider | None = None) -> None:
+        super().__init__(locale)
+        self.provider = provider
+
+    def cite(self, source: str) -> str:
+        """A source in the locale's words (see :func:`creditrules.explain._cite`)."""
+        if source == ACCOUNT_FILE_SOURCE:  # worded by Explanation.as_text
+            return source
+        return _cite(source, self, self.provider)
+
+    def note(self, text: str) -> str:
+        """A note of a policy value in the locale's words (the provider's, the catalogue's)."""
+        if text and self.provider is not None:
+            own = self.provider.translate(text, self.locale)
+            if own != text:
+                return own
+        return self._(text)
 
     def item(self, item: DueItemResult) -> str:
         due = self.date(item.due_date)
@@ -175,9 +201,9 @@ class _Builder:
                     name=value.name,
                     value=self.tr.value(value.value),
                     layer=applied.layer,
-                    source=value.source,
+                    source=self.tr.cite(value.source),
                     grade=value.grade,
-                    note=value.note,
+                    note=self.tr.note(value.note),
                 )
                 if use not in uses:
                     uses.append(use)
@@ -222,14 +248,15 @@ class _Builder:
                 number += 1
             figure = f"{figure}#{number}"
         self.ids.add(figure)
-        if about is not None:
+        if about is not None:  # (description, source, grade), in the explanation's words
             description, source, grade = about
         elif citation is not None:
-            description, source, grade = self.tr._(citation.text), citation.source, citation.grade
+            description, grade = self.tr._(citation.text), citation.grade
+            source = self.tr.cite(citation.source)
         else:
             found = self.rule(rule)
             description = self.describe(found) if found is not None else ""
-            source, grade = (found.citation if found is not None else ""), ""
+            source, grade = (self.tr.cite(found.citation) if found is not None else ""), ""
         self.figures.append(
             ExplainedFigure(
                 figure=figure,
@@ -391,7 +418,7 @@ class _Builder:
                         "Licensed lenders are held to a 24% APR line; 4 × the one-year LPR "
                         "binds private lending only."
                     ),
-                    _APR_LINE_SOURCE,
+                    tr.cite(_APR_LINE_SOURCE),
                     "C",
                 ),
             )
@@ -1029,7 +1056,9 @@ class _Builder:
             for sentence in self.effect(getattr(action, "effect", None)):
                 text = tr.then(text, sentence)
             citations = tuple(getattr(action, "citations", ()) or ())
-            sources = "; ".join(c.source if isinstance(c, Citation) else str(c) for c in citations)
+            sources = ("；" if tr.chinese else "; ").join(
+                tr.cite(c.source if isinstance(c, Citation) else str(c)) for c in citations
+            )
             texts = [c.text for c in citations if isinstance(c, Citation)]
             # The planner's citations are described in words only where the catalog
             # translates them all; a Chinese explanation never mixes in English rules.
@@ -1043,7 +1072,11 @@ class _Builder:
                 f"action.{code}",
                 text,
                 # the weakest grade among the action's sources
-                about=(" ".join(translated), sources, grades[-1] if grades else ""),
+                about=(
+                    ("" if tr.chinese else " ").join(translated),
+                    sources,
+                    grades[-1] if grades else "",
+                ),
             )
 
     def effect(self, effect: Any) -> list[str]:
@@ -1080,7 +1113,7 @@ def _detail(action: Any, key: str) -> str | None:
 
 
 #: Where the 24% APR line and the 4 × LPR cap come from (conventions: warnings).
-_APR_LINE_SOURCE = (
+_APR_LINE_SOURCE = N_(
     "最高人民法院关于审理民间借贷案件适用法律若干问题的规定 (2020) Art. 25 (4 × LPR, private "
     "lending); regulators' 24% APR line for licensed lenders; creditrules conventions: "
     "warnings (docs/explanation/conventions.md#conventions-warnings)"
@@ -1133,7 +1166,9 @@ def _not_fired(
             continue
         description = tr._(rule.text(tr.locale).description)
         unfired.append(
-            UnfiredRule(rule=rule_id, description=description, citation=rule.citation, text=reason)
+            UnfiredRule(
+                rule=rule_id, description=description, citation=tr.cite(rule.citation), text=reason
+            )
         )
     return tuple(unfired)
 
@@ -1177,7 +1212,7 @@ def build_explanation(
         PluginError: if a rule's reason for not firing raises and the registry is strict
             (otherwise a :class:`~creditrules.PluginWarning` names it).
     """
-    tr = _Words(locale)
+    tr = _Words(locale, registry.providers.get(assessment.provider))
     rules = _Rules(registry.rules if ruleset is None else ruleset)
     figures = _Builder(assessment, tr, rules, _bureau(assessment, registry)).build()
     return Explanation(

@@ -28,11 +28,20 @@ See :func:`creditrules.load_provider` and the "Write a provider" docs for the fo
     [[facts]]
     key = "reporter"
     text = "Reports monthly to the PBOC Credit Reference Center."
+    text_zh = "每月向中国人民银行征信中心报送。"
     source = "Acme annual report 2024"
+    source_zh = "示例贷2024年年报"
     grade = "B"
 
     [unknown]
     max_principal = "not published"
+    [unknown_zh]
+    max_principal = "未公布"
+
+Every text may have a Chinese variant beside it: ``description_zh``, ``source_zh``,
+``note_zh``, ``text_zh``, and ``[unknown_zh]`` / ``[required_zh]`` tables with the
+reasons. They become the provider's :attr:`~creditrules.Provider.translations`
+(``zh_CN``); a text without one is shown in English in every language.
 """
 
 from __future__ import annotations
@@ -50,17 +59,74 @@ from .provider import Provider, ProviderFact
 __all__ = ["SUPPORTED_FORMAT", "Traversable", "load_provider", "parse_provider"]
 
 SUPPORTED_FORMAT = 1
-_TOP = ("format", "provider", "policy", "facts", "unknown", "required")
-_PROVIDER_KEYS = ("id", "name_zh", "name_en", "products", "methods", "description")
-_VALUE_KEYS = ("value", "source", "grade", "note", "effective_from", "effective_to")
-_FACT_KEYS = ("key", "text", "source", "grade", "note")
+_TOP = ("format", "provider", "policy", "facts", "unknown", "required", "unknown_zh", "required_zh")
+_PROVIDER_KEYS = (
+    "id",
+    "name_zh",
+    "name_en",
+    "products",
+    "methods",
+    "description",
+    "description_zh",
+)
+_VALUE_KEYS = (
+    "value",
+    "source",
+    "grade",
+    "note",
+    "effective_from",
+    "effective_to",
+    "source_zh",
+    "note_zh",
+)
+_FACT_KEYS = ("key", "text", "source", "grade", "note", "text_zh", "source_zh", "note_zh")
+#: The locale of the ``*_zh`` texts of a provider file.
+_CHINESE = "zh_CN"
+#: The suffix of a text's Chinese variant.
+_ZH = "_zh"
+
+
+class _Translations:
+    """The Chinese variants of a file's texts, checked as they are read."""
+
+    def __init__(self, problems: list[InputProblem]) -> None:
+        self.problems = problems
+        self.texts: dict[str, str] = {}
+
+    def add(self, english: Any, chinese: Any, where: str) -> None:
+        """Record ``chinese`` as the Chinese of ``english`` (the text at ``where``)."""
+        if not isinstance(chinese, str) or not chinese.strip():
+            self.problems.append(InputProblem(where, "give the Chinese text as text"))
+        elif not isinstance(english, str) or not english.strip():
+            self.problems.append(
+                InputProblem(
+                    where,
+                    "a Chinese text needs its English text beside it (the one shown in "
+                    "every other language)",
+                )
+            )
+        elif self.texts.setdefault(english, chinese) != chinese:
+            self.problems.append(
+                InputProblem(
+                    where,
+                    f"the text {english!r} already has another Chinese text; give it once",
+                )
+            )
+
+    def take(self, table: Mapping[str, Any], keys: tuple[str, ...], path: str) -> dict[str, Any]:
+        """Record the ``*_zh`` variants of ``keys`` in ``table``; the table without them."""
+        for key in keys:
+            if key + _ZH in table:
+                self.add(table.get(key), table[key + _ZH], f"{path}.{key}{_ZH}")
+        variants = {key + _ZH for key in keys}
+        return {k: v for k, v in table.items() if k not in variants}
 
 
 def _unknown_parameter(name: Any, path: str) -> InputProblem:
     return InputProblem(path, unknown_key(name, PARAMETERS, kind="policy parameter"))
 
 
-def _policy(table: Any, problems: list[InputProblem]) -> list[PolicyValue]:
+def _policy(table: Any, problems: list[InputProblem], chinese: _Translations) -> list[PolicyValue]:
     values: list[PolicyValue] = []
     if not isinstance(table, Mapping):
         problems.append(InputProblem("$.policy", f"expected a table, got {show(table)}"))
@@ -83,11 +149,31 @@ def _policy(table: Any, problems: list[InputProblem]) -> list[PolicyValue]:
                 )
                 continue
             problems += check_keys(version, _VALUE_KEYS, where)
+            version = chinese.take(version, ("source", "note"), where)
             try:
                 values.append(converter.structure({"name": name, **version}, PolicyValue))
             except Exception as exc:
                 problems.extend(problems_from(exc, where))
     return values
+
+
+def _reasons_zh(
+    table: Any, section: str, reasons: Mapping[str, str], chinese: _Translations
+) -> None:
+    """Record the Chinese reasons of ``[unknown_zh]`` or ``[required_zh]``."""
+    if not isinstance(table, Mapping):
+        chinese.problems.append(
+            InputProblem(f"$.{section}{_ZH}", "expected a table of name = reason in Chinese")
+        )
+        return
+    for name, why in table.items():
+        where = f"$.{section}{_ZH}{key_path(name)}"
+        if name not in reasons:
+            chinese.problems.append(
+                InputProblem(where, f"{name!r} is not listed in [{section}]; list it there too")
+            )
+        else:
+            chinese.add(reasons[name], why, where)
 
 
 def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provider:
@@ -111,6 +197,8 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
     problems += check_keys(head, _PROVIDER_KEYS, "$.provider")
     if "id" not in head:
         problems.append(InputProblem("$.provider.id", "missing required field"))
+    chinese = _Translations(problems)
+    head = chinese.take(head, ("description",), "$.provider")
     for key in ("id", "name_zh", "name_en", "description"):
         if key in head and not isinstance(head[key], str):
             problems.append(
@@ -118,7 +206,7 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
                     f"$.provider.{key}", f"expected text (a string), got {show(head[key])}"
                 )
             )
-    policy = _policy(data.get("policy", {}), problems)
+    policy = _policy(data.get("policy", {}), problems, chinese)
     facts: list[ProviderFact] = []
     raw_facts = data.get("facts", [])
     if not isinstance(raw_facts, list):
@@ -130,8 +218,9 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
             problems.append(InputProblem(where, f"expected a table, got {show(fact)}"))
             continue
         problems += check_keys(fact, _FACT_KEYS, where)
+        fact = chinese.take(fact, ("text", "source", "note"), where)
         try:
-            facts.append(converter.structure(dict(fact), ProviderFact))
+            facts.append(converter.structure(fact, ProviderFact))
         except Exception as exc:
             problems.extend(problems_from(exc, where))
     notes: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -150,6 +239,7 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
             else:
                 pairs.append((name, why))
         notes[section] = tuple(pairs)
+        _reasons_zh(data.get(section + _ZH, {}), section, dict(pairs), chinese)
     if problems:
         raise InputError(problems, file=file)
     fields = {k: head[k] for k in _PROVIDER_KEYS if k in head}
@@ -163,6 +253,7 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
             facts=tuple(facts),
             unknown=notes["unknown"],
             required=notes["required"],
+            translations={_CHINESE: chinese.texts},
         )
     except Exception as exc:
         raise InputError(str(exc).split(" @ ")[0], file=file, path="$.provider") from None

@@ -11,6 +11,7 @@ those figures (:attr:`~Assessment.rules`). Each figure is defined once, in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from ._i18n import Messages
+from ._i18n import N_, Messages
 from .money import EXACT, ZERO, sum_money
 from .policy import PARAMETERS, AppliedValue
 from .record import DecisionRecord
@@ -242,13 +243,32 @@ class RateWarning:
             "licensed lenders to. The figures are computed with it as given: check it "
             "against your contract.",
             name=self.name,
-            given=self.given,
+            given=_given(self.given, tr),
             annual=_percent(self.annual),
             cap=_percent(self.cap),
         )
 
     def __str__(self) -> str:
         return self.text(Messages("en"))
+
+
+#: How a rate warning's ``given`` value is worded (creditrules._api), and its pattern.
+_GIVEN = (
+    (N_("{rate} a day"), re.compile(r"(?P<rate>\S+) a day")),
+    (
+        N_("{multiple} × the loan's daily rate"),
+        re.compile(r"(?P<multiple>\S+) × the loan's daily rate"),
+    ),
+)
+
+
+def _given(given: str, tr: Messages) -> str:
+    """A rate warning's ``given`` value in the words of ``tr``'s locale."""
+    for template, pattern in _GIVEN:
+        match = pattern.fullmatch(given)
+        if match is not None:
+            return tr._(template, **match.groupdict())
+    return given
 
 
 def _percent(fraction: Decimal) -> str:

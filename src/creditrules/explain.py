@@ -53,6 +53,7 @@ import attrs
 from ._convert import ACCOUNT_FILE_SOURCE
 from ._i18n import DOMAIN, LOCALE_DIR, N_, Messages, available_locales, translation
 from .policy import PARAMETERS, convention
+from .provider import Provider
 from .record import DecisionRecord
 
 if TYPE_CHECKING:
@@ -79,9 +80,12 @@ class PolicyUse:
         name: The parameter (``penalty_daily_rate``).
         value: Its value, as text.
         layer: ``"default"`` (engine convention), ``"provider"`` or ``"account"``.
-        source: Where the value comes from (URL, legal citation, contract clause).
+        source: Where the value comes from (URL, legal citation, contract clause), in
+            the explanation's language: the provider's own translation, else legal style
+            (《征信业管理条例》第十六条).
         grade: Confidence grade ``A``–``D``.
-        note: What a reader should know about the value, if anything.
+        note: What a reader should know about the value, if anything (translated
+            where the provider or the catalogue gives a translation).
     """
 
     name: str
@@ -108,7 +112,8 @@ class ExplainedFigure:
             such as ``pboc.expires_on``, a relief id, or ``action.<code>``).
         description: What the rule says, in the explanation's language where the
             catalog has it.
-        citation: The law, policy or convention the rule rests on.
+        citation: The law, policy or convention the rule rests on, cited in the
+            explanation's language (in Chinese: 《征信业管理条例》第十六条).
         text: The sentence explaining the figure, in the explanation's language.
         policy: The policy values used, with layer, source and grade.
         grade: The rule's confidence grade, where it has one (bureau rules, reliefs).
@@ -131,7 +136,7 @@ class UnfiredRule:
     Attributes:
         rule: The rule id.
         description: What the rule says (translated where the catalog has it).
-        citation: What it rests on.
+        citation: What it rests on, cited in the explanation's language.
         text: Why it did not fire, in the explanation's language.
     """
 
@@ -186,46 +191,93 @@ class Explanation:
             The text, in the explanation's language, without trailing newline.
         """
         tr = Messages(self.locale)
-        lines = [
-            tr._(
-                "Explanation of {account} as of {date}",
-                account=self.account_id,
-                date=tr.date(self.as_of),
-            )
-        ]
+        lines = [_title(self, tr)]
         for figure in self.figures:
-            lines.append("")
-            lines.append(f"• {figure.text}")
-            if figure.description:
-                lines.append(
-                    "  "
-                    + tr._(
-                        "Rule {rule}: {description}",
-                        rule=figure.rule,
-                        description=figure.description,
-                    )
-                )
-            else:
-                lines.append("  " + tr._("Rule {rule}", rule=figure.rule))
-            if figure.citation:
-                if figure.grade:
-                    source = tr._(
-                        "Source: {citation} (grade {grade})",
-                        citation=figure.citation,
-                        grade=figure.grade,
-                    )
-                else:
-                    source = tr._("Source: {citation}", citation=figure.citation)
-                lines.append("  " + source)
-            lines.extend("  " + _policy_line(tr, use) for use in figure.policy)
+            first, *details = _figure_lines(figure, tr)
+            lines += ["", f"• {first}", *(f"  {line}" for line in details)]
         if self.not_fired:
-            lines.append("")
-            lines.append(tr._("Rules that did not fire"))
-            lines.extend(
-                "• " + tr._("{rule}: {reason}", rule=rule.rule, reason=rule.text)
-                for rule in self.not_fired
-            )
+            lines += ["", tr._("Rules that did not fire")]
+            lines += [f"• {line}" for line in _unfired_lines(self, tr)]
         return "\n".join(lines)
+
+
+def _title(explanation: Explanation, tr: Messages) -> str:
+    """The first line of an explanation's text: whose explanation, as of when."""
+    return tr._(
+        "Explanation of {account} as of {date}",
+        account=explanation.account_id,
+        date=tr.date(explanation.as_of),
+    )
+
+
+def _figure_lines(figure: ExplainedFigure, tr: Messages) -> list[str]:
+    """A figure's lines: its sentence, then its rule, its source and the policy it used."""
+    lines = [figure.text]
+    if figure.description:
+        lines.append(
+            tr._("Rule {rule}: {description}", rule=figure.rule, description=figure.description)
+        )
+    else:
+        lines.append(tr._("Rule {rule}", rule=figure.rule))
+    if figure.citation:
+        if figure.grade:
+            lines.append(
+                tr._(
+                    "Source: {citation} (grade {grade})",
+                    citation=figure.citation,
+                    grade=figure.grade,
+                )
+            )
+        else:
+            lines.append(tr._("Source: {citation}", citation=figure.citation))
+    lines.extend(_policy_line(tr, use) for use in figure.policy)
+    return lines
+
+
+def _unfired_lines(explanation: Explanation, tr: Messages) -> list[str]:
+    """One line per rule that did not fire: the rule and why."""
+    return [
+        tr._("{rule}: {reason}", rule=rule.rule, reason=rule.text) for rule in explanation.not_fired
+    ]
+
+
+def _split_sources(text: str) -> list[str]:
+    """The sources of a citation listing several (``a; b (c; d)`` gives ``a``, ``b (c; d)``).
+
+    >>> _split_sources("x (court case, 2025; grade B); y")
+    ['x (court case, 2025; grade B)', 'y']
+    """
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and text.startswith("; ", index):
+            parts.append(text[start:index])
+            start = index + 2
+    return [*parts, text[start:]]
+
+
+def _cite(source: str, tr: Messages, provider: Provider | None = None) -> str:
+    """A source or citation in the words of ``tr``'s locale.
+
+    The provider's own translation (:meth:`creditrules.Provider.translate`) if it gives
+    one; else the catalogue's wording of the whole; else each of its sources (see
+    :func:`_split_sources`) in the catalogue's wording or the locale's legal style
+    (:meth:`creditrules._i18n.Messages.source`), joined the locale's way.
+
+    >>> _cite("Acme terms §7; 征信业管理条例 Art. 16", Messages("zh_CN"))
+    'Acme terms §7；《征信业管理条例》第十六条'
+    """
+    if not source:
+        return source
+    if provider is not None:
+        own = provider.translate(source, tr.locale)
+        if own != source:
+            return own
+    whole = tr._(source)
+    if whole != source:
+        return whole
+    separator = "；" if tr.chinese else "; "
+    return separator.join(tr.source(part) for part in _split_sources(source))
 
 
 #: Short names of the policy parameters, for people.
@@ -264,7 +316,7 @@ def _policy_line(tr: Messages, use: PolicyUse) -> str:
             "stated in your account file (from your contract); creditrules cannot verify it"
         )
     elif use.layer == "default" and use.name in PARAMETERS:
-        source = convention(PARAMETERS[use.name].spec)
+        source = tr.source(convention(PARAMETERS[use.name].spec))
     layer = tr._(_LAYERS[use.layer]) if use.layer in _LAYERS else use.layer
     label = _PARAMETER_LABELS.get(use.name)
     if label is None:

@@ -10,12 +10,13 @@ special-cases a provider: everything it knows comes from here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 import attrs
 
+from ._i18n import normalise_locale
 from ._validators import to_tuple
 from ._words import unknown_key
 from .model import METHODS, PRODUCTS, Account
@@ -32,6 +33,40 @@ def _grade(instance: Any, attribute: Any, value: str) -> None:
 def _text(instance: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, str):
         raise TypeError(f"{attribute.name} must be text (a string), got {value!r}")
+
+
+def _translations(value: Any) -> tuple[tuple[str, str, str], ...]:
+    """``(locale, English text, translation)`` triples, from triples or ``{locale: {en: text}}``.
+
+    Locale names are checked and normalised (``zh-CN`` gives ``zh_CN``); one English text
+    has at most one translation per locale.
+    """
+    if isinstance(value, Mapping):
+        triples: list[Any] = []
+        for locale, texts in value.items():
+            if not isinstance(texts, Mapping):
+                raise TypeError(
+                    f"translations[{locale!r}] must map English texts to translations, "
+                    f"got {texts!r}"
+                )
+            triples.extend((locale, english, text) for english, text in texts.items())
+    else:
+        triples = list(to_tuple(value))
+    checked: dict[tuple[str, str], str] = {}
+    for triple in triples:
+        if not (
+            isinstance(triple, tuple | list)
+            and len(triple) == 3
+            and all(isinstance(part, str) for part in triple)
+        ):
+            raise TypeError(
+                f"a translation is (locale, English text, translation) text, got {triple!r}"
+            )
+        locale, english, text = triple
+        key = (normalise_locale(locale), english)  # ValueError listing the locales available
+        if checked.setdefault(key, text) != text:
+            raise ValueError(f"two {key[0]} translations of {english!r}")
+    return tuple((locale, english, text) for (locale, english), text in checked.items())
 
 
 @attrs.frozen
@@ -72,6 +107,14 @@ class Provider:
         unknown: Parameters no source states, with what that means for users.
         description: One paragraph on what the provider is.
         validate: Extra account checks returning ``(json_path, message)`` pairs.
+        translations: The provider's texts in other languages, as ``(locale, English
+            text, translation)`` triples; a mapping ``{"zh_CN": {"not published":
+            "未公布"}}`` is accepted and converted. The description, the facts'
+            texts, the sources and notes of policy values and facts, and the reasons of
+            ``required`` and ``unknown`` are shown in the chosen language where a
+            translation is given, in English otherwise (see :meth:`translate`). A
+            provider file gives them as ``description_zh``, ``note_zh``, … and
+            ``[unknown_zh]``.
     """
 
     id: str = attrs.field(validator=attrs.validators.matches_re(r"^[a-z][a-z0-9_-]*$"))
@@ -86,6 +129,9 @@ class Provider:
     description: str = attrs.field(default="", validator=_text)
     validate: Callable[[Account], list[tuple[str, str]]] | None = attrs.field(
         default=None, eq=False, repr=False
+    )
+    translations: tuple[tuple[str, str, str], ...] = attrs.field(
+        default=(), converter=_translations, repr=False, kw_only=True
     )
 
     @products.validator
@@ -110,6 +156,31 @@ class Provider:
     def display_name(self) -> str:
         """``"中文名 English name"``-style name, or the id."""
         return " ".join(n for n in (self.name_zh, self.name_en) if n) or self.id
+
+    def translate(self, text: str, locale: str) -> str:
+        """Return the provider's own translation of one of its texts, or the text itself.
+
+        Args:
+            text: A text of the provider, in English (its description, a fact, a source,
+                a note, a reason).
+            locale: The language wanted (``"zh_CN"``; ``"zh-CN"`` works too).
+
+        Returns:
+            The translation the provider gives for ``locale``; ``text`` when it gives none.
+
+        >>> Provider(id="acme", translations={"zh_CN": {"not published": "未公布"}}).translate(
+        ...     "not published", "zh-CN"
+        ... )
+        '未公布'
+        """
+        try:
+            wanted = normalise_locale(locale)
+        except ValueError:  # a locale without a catalogue: nothing is translated into it
+            return text
+        for name, english, translation in self.translations:
+            if name == wanted and english == text:
+                return translation
+        return text
 
     def policy_at(self, day: date) -> dict[str, PolicyValue]:
         """The provider's own values in force on ``day``, by parameter name."""

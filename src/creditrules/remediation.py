@@ -109,7 +109,7 @@ class Phrase(str):
     have), its values written in the same locale: amounts as money, dates in the
     locale's words, phrases translated in turn.
 
-    >>> from creditrules._i18n import Messages
+    >>> from creditrules._i18n import N_, Messages
     >>> title = Phrase(N_("Ask {creditor} to waive the {amount} of penalty"),
     ...                creditor="南京银行", amount=Decimal("12.5"))
     >>> title
@@ -185,7 +185,7 @@ class Phrase(str):
     def join(cls, parts: Iterable[str], how: Joiner = "sentences") -> Phrase:
         """Join texts (phrases or plain strings) as sentences, a list or clauses.
 
-        >>> from creditrules._i18n import Messages
+        >>> from creditrules._i18n import N_, Messages
         >>> days = Phrase.join([Phrase(N_("today")), Phrase(N_("that day"))], "list")
         >>> days, days.text(Messages("zh_CN"))
         ('today, that day', '今天、当天')

@@ -11,10 +11,25 @@ from rich.text import Text
 
 from .._i18n import N_, Messages
 from .._plugins import Registry
-from ..assessment import Assessment, Components
+from ..assessment import Assessment, Components, DueItemResult
 from ..money import format_money
 from ..policy import PARAMETERS, AppliedValue
-from .common import ENGLISH, indent, plain_table, rate_hint, section
+from ..provider import Provider
+from .cjk import wrapped
+from .common import (
+    ENGLISH,
+    KeyedTable,
+    bullets,
+    indent,
+    pack,
+    plain_table,
+    provider_text,
+    rate_hint,
+    section,
+    source_lines,
+    translate_known,
+    value_items,
+)
 from .report import summary_line
 
 __all__ = ["render_assessment"]
@@ -27,6 +42,9 @@ _STATUS_WORDS = {
     "paid_in_grace": N_("paid in grace"),
     "open": N_("open"),
     "not_due": N_("not due"),
+    "revolved": N_("revolved"),
+    "cancelled": N_("cancelled"),
+    "restructured": N_("restructured"),
 }
 _COMPONENTS = {
     "principal": N_("principal"),
@@ -78,20 +96,21 @@ def render_assessment(
     status.append(str(dpd), style="bold red" if dpd else "bold green")
     if assessment.current_episode is not None:
         since = tr._("overdue since {date}", date=str(assessment.current_episode.start))
-        status.append(f"  ({since})", style="red")
+        status.append("  " + tr._("({text})", text=since), style="red")
     parts.append(status)
 
     if assessment.unknowns:
-        parts.append(_box(assessment.unknowns, tr._("Unknown — not computed"), "bold yellow"))
+        unknowns = [_unknown(text, provider, tr) for text in assessment.unknowns]
+        parts.append(_box(unknowns, tr._("Unknown — not computed"), "bold yellow", tr))
     if assessment.warnings:
         texts = [w.text(tr) for w in assessment.warnings]
-        parts.append(_box(texts, tr._("Warning — check these values"), "bold red"))
+        parts.append(_box(texts, tr._("Warning — check these values"), "bold red", tr))
 
     parts.append(_components_table(assessment, tr))
     if assessment.payoff is not None:
         payoff = Text(tr._("To repay everything on {date} (payoff): ", date=str(assessment.as_of)))
         payoff.append(format_money(assessment.payoff), style="bold")
-        parts.append(payoff)
+        parts.append(wrapped(payoff, tr))
     cost = Text(
         tr._(
             "Cost so far (interest + fees + penalty charged up to {date}): ",
@@ -99,12 +118,12 @@ def render_assessment(
         )
     )
     cost.append(format_money(assessment.cost), style="bold")
-    parts.append(cost)
-    parts.extend(Text(note) for note in _notes(assessment, tr))
+    parts.append(wrapped(cost, tr))
+    parts.extend(wrapped(note, tr) for note in _notes(assessment, tr))
 
     if assessment.report is not None:
         line = summary_line(assessment.report, registry, tr)
-        parts.append(Text(tr._("Credit report: {summary}", summary=line)))
+        parts.append(wrapped(tr._("Credit report: {summary}", summary=line), tr))
 
     if assessment.episodes:
         parts.append(section(tr._("Overdue episodes")))
@@ -113,8 +132,30 @@ def render_assessment(
         parts.append(section(tr._("Due items")))
         parts.append(_items_table(assessment, tr))
     parts.append(section(tr._("Policy in force on {date}", date=str(assessment.as_of))))
-    parts.extend(_policy_table(assessment.policy, tr))
+    parts.extend(_policy_table(assessment.policy, provider, tr))
     return Group(*parts)
+
+
+#: What the engine says when no penalty rate is known and the provider said nothing.
+_PENALTY_UNKNOWN = N_(
+    "penalty: no penalty rate is known for this provider; give penalty_daily_rate "
+    "from your contract in the account's [policy] table"
+)
+
+
+def _unknown(text: str, provider: Provider | None, tr: Messages) -> str:
+    """One of the assessment's unknowns (``name: why``) in the locale's words.
+
+    The reason is the provider's (from its ``unknown`` list) in its own translation, or
+    one of the engine's messages from the catalogue; anything else is shown as it is.
+    """
+    name, _, why = text.partition(": ")
+    reasons = dict(provider.unknown) if provider is not None else {}
+    if name in PARAMETERS and reasons.get(name) == why:
+        return tr._(
+            "{parameter}: {reason}", parameter=name, reason=provider_text(why, provider, tr)
+        )
+    return translate_known(text, (_PENALTY_UNKNOWN,), tr)
 
 
 def _notes(assessment: Assessment, tr: Messages) -> list[str]:
@@ -178,14 +219,17 @@ def _episodes_table(assessment: Assessment, tr: Messages) -> Table:
     return table
 
 
-def _items_table(assessment: Assessment, tr: Messages) -> Table:
-    table = plain_table()
-    table.add_column(tr._("item"), no_wrap=True)  # an id is never split across lines
-    table.add_column(tr._("due date"), no_wrap=True)
-    for title in (N_("due"), N_("paid"), N_("outstanding")):
-        table.add_column(tr._(title), justify="right", no_wrap=True)
-    table.add_column(tr._("status"))
-    table.add_column(tr._("DPD"), justify="right")
+def _items_table(assessment: Assessment, tr: Messages) -> KeyedTable:
+    """Every due item: id, due date, amounts and its status with the days past due.
+
+    An item's days past due are shown with its status (``overdue, 12 days``) rather
+    than in a column of their own, which would mostly hold zeros; an id too long for
+    the console is printed on a line of its own above its row (:class:`KeyedTable`).
+    """
+    table = KeyedTable(
+        [tr._("item"), tr._("due date"), tr._("due"), tr._("paid"), tr._("unpaid"), tr._("status")],
+        ["left", "left", "right", "right", "right", "left"],
+    )
     for item in assessment.items:
         table.add_row(
             item.id,
@@ -193,16 +237,34 @@ def _items_table(assessment: Assessment, tr: Messages) -> Table:
             format_money(item.scheduled.total),
             format_money(item.paid.total),
             format_money(item.outstanding.total),
-            Text(
-                tr._(_STATUS_WORDS.get(item.status, item.status)),
-                style=_STATUS_STYLES.get(item.status, ""),
-            ),
-            str(item.days_past_due),
+            Text(_status(item, tr), style=_STATUS_STYLES.get(item.status, "")),
         )
     return table
 
 
-def _policy_table(applied: Sequence[AppliedValue], tr: Messages) -> list[RenderableType]:
+def _status(item: DueItemResult, tr: Messages) -> str:
+    """An item's status in words, with its days past due when it has any."""
+    status = tr._(_STATUS_WORDS.get(item.status, item.status))
+    if not item.days_past_due:
+        return status
+    return tr.ngettext("{status}, {n} day", "{status}, {n} days", item.days_past_due, status=status)
+
+
+#: The widest a policy value is shown; a list wraps between its items.
+_VALUE_WIDTH = 18
+
+
+def _value(item: AppliedValue, tr: Messages) -> str:
+    """A policy value for the table; a list or table of values is wrapped between items."""
+    value = item.value.value
+    if isinstance(value, tuple) and value:
+        return pack(value_items(value, tr), tr.comma(), _VALUE_WIDTH)
+    return rate_hint(item.value.name, value, tr)
+
+
+def _policy_table(
+    applied: Sequence[AppliedValue], provider: Provider | None, tr: Messages
+) -> list[RenderableType]:
     """The policy in force, and under it the sources the table points to by number.
 
     A convention is cited in the table by its section; a provider's or the account's
@@ -211,7 +273,7 @@ def _policy_table(applied: Sequence[AppliedValue], tr: Messages) -> list[Rendera
     """
     table = plain_table()
     table.add_column(tr._("parameter"), no_wrap=True)
-    table.add_column(tr._("value"), max_width=22, overflow="fold")
+    table.add_column(tr._("value"), max_width=_VALUE_WIDTH, overflow="fold")
     table.add_column(tr._("layer"), no_wrap=True)
     table.add_column(tr._("grade"), no_wrap=True)
     table.add_column(tr._("source"), no_wrap=True)
@@ -225,7 +287,7 @@ def _policy_table(applied: Sequence[AppliedValue], tr: Messages) -> list[Rendera
             source = f"[{number}]"
         table.add_row(
             value.name,
-            rate_hint(value.name, value.value, tr),
+            _value(item, tr),
             tr._(_LAYERS.get(item.layer, item.layer)),
             value.grade,
             source,
@@ -235,17 +297,17 @@ def _policy_table(applied: Sequence[AppliedValue], tr: Messages) -> list[Rendera
     notes.add_column(no_wrap=True)
     notes.add_column(overflow="fold")
     for (text, note), number in footnotes.items():
-        cell = Text(tr.source(text))
+        cell = Text(source_lines(text, provider, tr))
         if note:
-            cell.append(f"\n{tr._(note)}", style="italic")
-        notes.add_row(f"[{number}]", cell)
+            cell.append(f"\n{provider_text(note, provider, tr)}", style="italic")
+        notes.add_row(f"[{number}]", wrapped(cell, tr))
     return [table, indent(notes, 0)] if footnotes else [table]
 
 
-def _box(lines: Sequence[str], title: str, style: str) -> Panel:
+def _box(lines: Sequence[str], title: str, style: str, tr: Messages) -> Panel:
     """A titled box of bullet lines (the unknowns, the warnings)."""
     return Panel(
-        Text("\n".join(f"• {line}" for line in lines)),
+        bullets(lines, tr),
         title=title,
         title_align="left",
         border_style=style,

@@ -1,13 +1,46 @@
-"""What ``creditrules explain`` and ``--lang`` print around an explanation."""
+"""An explanation laid out for the terminal, and what ``explain`` prints around it."""
 
 from __future__ import annotations
 
 import attrs
+from rich.console import Group, RenderableType
+from rich.text import Text
 
-from .._i18n import translation
-from ..explain import Explanation
+from .._i18n import Messages, translation
+from ..explain import Explanation, _figure_lines, _title, _unfired_lines
+from .cjk import wrapped
+from .common import bullets, indent
 
-__all__ = ["decision_record", "report_figures"]
+__all__ = ["decision_record", "render_explanation", "report_figures"]
+
+
+def render_explanation(explanation: Explanation, *, record: bool = False) -> RenderableType:
+    """Lay out an explanation: the text of :meth:`Explanation.as_text`, wrapped to the console.
+
+    Each figure is a bullet; its rule, source and policy lines are indented under it, and
+    every line wraps under its own start (Chinese between characters), never inside an
+    id, an amount or a URL.
+
+    Args:
+        explanation: The explanation, in its language.
+        record: Also show the decision record (versions and hashes) under it.
+
+    Returns:
+        A rich renderable.
+    """
+    tr = Messages(explanation.locale)
+    parts: list[RenderableType] = [Text(_title(explanation, tr))]
+    for figure in explanation.figures:
+        first, *details = _figure_lines(figure, tr)
+        parts += [Text(""), bullets([first], tr), indent(bullets(details, tr, bullet=""), 1)]
+    if explanation.not_fired:
+        parts += [Text(""), Text(tr._("Rules that did not fire"))]
+        parts.append(bullets(_unfired_lines(explanation, tr), tr))
+    if record:
+        lines = decision_record(explanation, tr.locale).split("\n")
+        parts += [wrapped(line, tr) for line in lines]
+    return Group(*parts)
+
 
 #: The figure prefixes of the credit report and its negative records.
 _REPORT_FIGURES = ("report:", "record:")

@@ -19,7 +19,16 @@ from .._plugins import Registry
 from ..policy import PARAMETERS, PolicyValue
 from ..provider import Provider
 from ..rules import Rule
-from .common import ENGLISH, indent, plain_table, rate_hint, section
+from .cjk import wrapped
+from .common import (
+    ENGLISH,
+    indent,
+    plain_table,
+    provider_source,
+    provider_text,
+    rate_hint,
+    section,
+)
 
 __all__ = [
     "plugins_data",
@@ -107,8 +116,8 @@ def render_rules(rules: Sequence[Rule], tr: Messages = ENGLISH) -> RenderableTyp
         head.append(rule.id, style="bold" if label else "")
         head.append(f"  [{rule.origin}]", style="dim" if rule.origin == "creditrules" else "cyan")
         body = Text(tr._(rule.text(tr.locale).description) + "\n")
-        body.append(tr.source(rule.citation), style="italic")
-        lines += [head, indent(body, 4 if label else 6)]
+        body.append(provider_source(rule.citation, None, tr), style="italic")
+        lines += [head, indent(wrapped(body, tr), 4 if label else 6)]
     lines.append(
         Text("\n" + tr._("Rules marked · are steps performed inside the phase above."), style="dim")
     )
@@ -140,7 +149,7 @@ def _policy_value_data(value: PolicyValue) -> dict[str, Any]:
 
 
 def provider_data(provider: Provider, registry: Registry) -> dict[str, Any]:
-    """One provider as plain data: its summary, facts, policy values, required and unknown."""
+    """One provider as plain data: summary, facts, policy, required, unknown, translations."""
     return {
         **provider_summary(provider, registry),
         "methods": list(provider.methods),
@@ -148,6 +157,10 @@ def provider_data(provider: Provider, registry: Registry) -> dict[str, Any]:
         "policy": [_policy_value_data(value) for value in provider.policy],
         "required": [{"name": n, "reason": why} for n, why in provider.required],
         "unknown": [{"name": n, "reason": why} for n, why in provider.unknown],
+        "translations": [
+            {"locale": locale, "text": english, "translation": text}
+            for locale, english, text in provider.translations
+        ],
     }
 
 
@@ -163,6 +176,12 @@ def _in_force(value: PolicyValue, tr: Messages) -> str:
 
 
 _PRODUCTS = {"revolving": N_("revolving"), "installment": N_("installment")}
+#: The repayment methods by id: the id, with its Chinese name in Chinese.
+_METHODS = {
+    "equal_installment": N_("equal_installment"),
+    "equal_principal": N_("equal_principal"),
+    "interest_first": N_("interest_first"),
+}
 
 
 def _products(provider: Provider, tr: Messages) -> str:
@@ -189,15 +208,16 @@ def render_providers(
     return Group(table, Text("\n" + tr._("Show one with: creditrules providers ID"), style="dim"))
 
 
-def _sourced(text: str, grade: str, source: str, note: str, tr: Messages) -> RenderableType:
-    """An indented block: the text, then its grade and source, then any note."""
-    body = Text(f"{text}\n" if text else "")
-    body.append(
-        tr._("grade {grade} · {source}", grade=grade, source=tr.source(source)), style="dim"
-    )
+def _sourced(
+    text: str, grade: str, source: str, note: str, provider: Provider, tr: Messages
+) -> RenderableType:
+    """An indented block: the text, then its grade and source, then any note (in the locale)."""
+    body = Text(f"{provider_text(text, provider, tr)}\n" if text else "")
+    cited = provider_source(source, provider, tr)
+    body.append(tr._("grade {grade} · {source}", grade=grade, source=cited), style="dim")
     if note:
-        body.append(f"\n{note}", style="italic")
-    return indent(body)
+        body.append(f"\n{provider_text(note, provider, tr)}", style="italic")
+    return indent(wrapped(body, tr))
 
 
 def render_provider(
@@ -210,25 +230,25 @@ def render_provider(
     title.append(tr._("from {plugin}", plugin=registry.owner(provider.id) or "?"))
     parts.append(title)
     if provider.description:
-        parts.append(Text(tr._(provider.description)))
+        parts.append(wrapped(provider_text(provider.description, provider, tr), tr))
     parts.append(Text(tr._("Products: {products}", products=_products(provider, tr))))
     if "installment" in provider.products:
-        methods = tr.comma().join(tr._(m) for m in provider.methods)
-        parts.append(Text(tr._("Repayment methods: {methods}", methods=methods)))
+        methods = tr.comma().join(tr._(_METHODS.get(m, m)) for m in provider.methods)
+        parts.append(wrapped(tr._("Repayment methods: {methods}", methods=methods), tr))
     if provider.facts:
         parts.append(section(tr._("Facts")))
         for fact in provider.facts:
             parts.append(Text(fact.key, style="bold"))
-            parts.append(_sourced(tr._(fact.text), fact.grade, fact.source, tr._(fact.note), tr))
+            parts.append(_sourced(fact.text, fact.grade, fact.source, fact.note, provider, tr))
     parts.append(section(tr._("Policy")))
     if not provider.policy:
         parts.append(Text(tr._("No policy values of its own: the account file gives them.")))
     for value in sorted(provider.policy, key=lambda v: (v.name, v.effective_from or date.min)):
         head = Text(value.name, style="bold")
         head.append(f" = {rate_hint(value.name, value.value, tr)}")
-        head.append(f"  ({_in_force(value, tr)})", style="dim")
+        head.append("  " + tr._("({text})", text=_in_force(value, tr)), style="dim")
         parts.append(head)
-        parts.append(_sourced("", value.grade, value.source, tr._(value.note), tr))
+        parts.append(_sourced("", value.grade, value.source, value.note, provider, tr))
     for label, pairs, style in (
         (N_("Required from your contract"), provider.required, "bold yellow"),
         (N_("Unknown (no public source)"), provider.unknown, "yellow"),
@@ -237,5 +257,5 @@ def render_provider(
             parts.append(section(tr._(label)))
             for name, why in pairs:
                 parts.append(Text(name, style=style))
-                parts.append(indent(Text(tr._(why))))
+                parts.append(indent(wrapped(provider_text(why, provider, tr), tr)))
     return Group(*parts)

@@ -20,9 +20,10 @@ from rich.text import Text
 from .._i18n import N_, Messages
 from .._plugins import Registry
 from ..bureau import Bureau
+from ..explain import _split_sources
 from ..money import format_money
 from ..report import FLAGS, Discrepancy, NegativeRecord, Report
-from .common import ENGLISH, indent, plain_table, section, translate_known
+from .common import ENGLISH, indent, plain_table, provider_source, section, translate_known
 
 __all__ = [
     "DISPUTE_NOTE",
@@ -298,7 +299,7 @@ def discrepancy_note(note: str, tr: Messages = ENGLISH) -> str:
         if name == "status":
             return status_words(value, tr)
         if name == "sources":
-            return tr.comma().join(tr.source(s) for s in value.split("; "))
+            return tr.comma().join(provider_source(s, None, tr) for s in _split_sources(value))
         return value
 
     return translate_known(note, _DISCREPANCY_NOTES, tr, convert)
@@ -313,7 +314,10 @@ def record_sources(
         for c in record.citations:
             if c.subject in ("expires_on", "hidden_from", "unpaid"):
                 seen.setdefault((c.text, c.source), c.grade)
-    return [(tr._(text), tr.source(source), grade) for (text, source), grade in seen.items()]
+    return [
+        (tr._(text), provider_source(source, None, tr), grade)
+        for (text, source), grade in seen.items()
+    ]
 
 
 def render_report(report: Report, registry: Registry, tr: Messages = ENGLISH) -> RenderableType:
