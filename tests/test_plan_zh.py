@@ -162,6 +162,7 @@ def _assessments() -> Iterator[Assessment]:
             product="revolving",
             opened_on=date(2024, 1, 5),
             bills=[Bill(date(2025, 5, 1), date(2025, 5, 10), "3000.00")],
+            reported=(ReportedMonth("2025-04", "1"),),  # disputed with Huabei's reporter
         )
         yield assess(huabei, as_of=date(2025, 5, 3))
 

@@ -588,9 +588,10 @@ def plan_command(
             }
         )
         return
-    parts: list[RenderableType] = [render_actions(assessment, tr)]
+    provider = registry.providers.get(account.provider)
+    parts: list[RenderableType] = [render_actions(assessment, tr, provider)]
     if plan is not None:
-        parts.append(render_plan(plan, tr))
+        parts.append(render_plan(plan, tr, provider))
     elif note:
         parts.append(Text(f"\n{note}", style="yellow"))
     show(Group(*parts))

@@ -1171,15 +1171,14 @@ def _reporter(provider: Provider, account: Account) -> Phrase:
         fact = provider.fact("reporter").text
     except KeyError:
         name = account.funder or provider.display_name
-    else:  # the provider's sentence inside ours: translated where the catalogue has it
-        name = Phrase(
-            fact.rstrip("."),
-            translations={
-                locale: Messages(locale)._(fact).rstrip(".。")
-                for locale in available_locales()
-                if Messages(locale)._(fact) != fact
-            },
-        )
+    else:  # the provider's sentence inside ours, in the provider's or the catalogue's words
+        translations = {}
+        for locale in available_locales():
+            words = provider.translate(fact, locale)
+            words = Messages(locale)._(fact) if words == fact else words
+            if words != fact:
+                translations[locale] = words.rstrip(".。")
+        name = Phrase(fact.rstrip("."), translations=translations)
     return Phrase(N_("the institution that reported it ({name})"), name=name)
 
 

@@ -21,9 +21,10 @@ from ..bureau import Citation
 from ..comparison import Comparison
 from ..model import Event
 from ..money import format_money
+from ..provider import Provider
 from ..remediation import Action, NegotiatedPlan, localized
 from .cjk import wrapped
-from .common import ENGLISH, indent, plain_table
+from .common import ENGLISH, indent, plain_table, provider_source
 
 __all__ = [
     "comparison_data",
@@ -36,16 +37,17 @@ __all__ = [
 ]
 
 
-def _sources(citations: Sequence[Citation], tr: Messages) -> Text:
-    """The sources of an action or a plan, one a line, with their grade."""
+def _sources(citations: Sequence[Citation], tr: Messages, provider: Provider | None) -> Text:
+    """The sources of an action or a plan, one a line, with their grade.
+
+    A source the provider gives is in its own words where it translates it.
+    """
     text = Text()
     for index, citation in enumerate(citations):
         if index:
             text.append("\n")
-        text.append(
-            tr._("[{grade}] {source}", grade=citation.grade, source=tr.source(citation.source)),
-            style="dim",
-        )
+        source = provider_source(citation.source, provider, tr)
+        text.append(tr._("[{grade}] {source}", grade=citation.grade, source=source), style="dim")
     return text
 
 
@@ -54,7 +56,7 @@ def _bullets(texts: Sequence[str], tr: Messages) -> str:
     return "\n".join(f"• {localized(text, tr)}" for text in texts)
 
 
-def _action(action: Action, tr: Messages) -> list[RenderableType]:
+def _action(action: Action, tr: Messages, provider: Provider | None) -> list[RenderableType]:
     """One action: its title and code, facts, effect, steps, sources and origin."""
     head = Text(f"{action.priority:>2}. ", style="bold")
     head.append(localized(action.title, tr), style="bold")
@@ -73,14 +75,22 @@ def _action(action: Action, tr: Messages) -> list[RenderableType]:
     if action.steps:
         parts.append(indent(wrapped(_bullets(action.steps, tr), tr)))
     if action.citations:
-        parts.append(indent(wrapped(_sources(action.citations, tr), tr)))
+        parts.append(indent(wrapped(_sources(action.citations, tr, provider), tr)))
     if action.origin != "creditrules":
         parts.append(indent(wrapped(tr._("from the plugin {name}", name=action.origin), tr, "dim")))
     return parts
 
 
-def render_actions(assessment: Assessment, tr: Messages = ENGLISH) -> RenderableType:
-    """Lay out the actions of an assessment, most urgent first, in the words of ``tr``."""
+def render_actions(
+    assessment: Assessment, tr: Messages = ENGLISH, provider: Provider | None = None
+) -> RenderableType:
+    """Lay out the actions of an assessment, most urgent first, in the words of ``tr``.
+
+    Args:
+        assessment: The assessment.
+        tr: The messages of the language.
+        provider: The account's provider, whose own words translate the sources it gives.
+    """
     header = Text(f"{assessment.account_id}", style="bold")
     header.append(" · " + tr._("what to do, as of {date}", date=tr.date(assessment.as_of)))
     parts: list[RenderableType] = [wrapped(header, tr)]
@@ -92,15 +102,23 @@ def render_actions(assessment: Assessment, tr: Messages = ENGLISH) -> Renderable
         )
     for action in assessment.actions:
         parts.append(Text(""))
-        parts.extend(_action(action, tr))
+        parts.extend(_action(action, tr, provider))
     return Group(*parts)
 
 
 _PENALTY_STOPS = {None: N_("unknown"), True: N_("yes"), False: N_("no")}
 
 
-def render_plan(plan: NegotiatedPlan, tr: Messages = ENGLISH) -> RenderableType:
-    """Lay out a negotiated repayment plan: figures, installments, policy notes, checklist."""
+def render_plan(
+    plan: NegotiatedPlan, tr: Messages = ENGLISH, provider: Provider | None = None
+) -> RenderableType:
+    """Lay out a negotiated repayment plan: figures, installments, policy notes, checklist.
+
+    Args:
+        plan: The plan.
+        tr: The messages of the language.
+        provider: The account's provider, whose own words translate the sources it gives.
+    """
     parts: list[RenderableType] = [
         Text("\n" + tr._("Negotiated repayment plan (协商还款) to propose"), style="bold"),
     ]
@@ -175,7 +193,7 @@ def render_plan(plan: NegotiatedPlan, tr: Messages = ENGLISH) -> RenderableType:
         parts.append(indent(wrapped(localized(note, tr), tr, "italic"), 2))
     parts.append(Text("\n" + tr._("Checklist"), style="bold"))
     parts.append(indent(wrapped(_bullets(plan.checklist, tr), tr), 2))
-    parts.append(indent(wrapped(_sources(plan.citations, tr), tr), 2))
+    parts.append(indent(wrapped(_sources(plan.citations, tr, provider), tr), 2))
     return Group(*parts)
 
 
