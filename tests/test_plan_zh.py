@@ -293,7 +293,7 @@ def test_compare_of_every_example_in_chinese(name: str) -> None:
     """`compare EXAMPLE --lang zh_CN` with a payment now and one after the date: Chinese."""
     path = CLI._example_path(name)
     as_of = CLI.AS_OF[name]
-    text = _zh(
+    args = (
         "compare",
         path,
         "--as-of",
@@ -303,8 +303,12 @@ def test_compare_of_every_example_in_chinese(name: str) -> None:
         "--scenario",
         "later: pay 2099-01-01 50; waive penalty 2099-01-01 1",
     )
+    text = _zh(*args)
     _check_chinese(text)
     assert "现状" in text and "情景" in text and "未计入" in text
+    data = json.loads(CLI.invoke(*args, "--json").stdout)
+    for row in data["rows"]:  # no column is cut at 80 columns
+        assert (row["clean_on"] or "未还清") in text and row["paid"] in text.replace(",", "")
 
 
 def test_plan_at_several_dates_in_chinese() -> None:

@@ -7,10 +7,13 @@ Used by ``creditrules plan`` (:func:`render_actions`, :func:`render_plan`,
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.table import Table
 from rich.text import Text
 
 from .._convert import to_dict
@@ -243,10 +246,26 @@ _COLUMNS = (
 _AS_IS = N_("as is")
 
 
+class _Spaced:
+    """A table with two spaces between its columns where that fits the width, else one."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The table, its columns two spaces apart if it then fits in ``options.max_width``."""
+        wide = copy.copy(self.table)
+        wide.padding = (0, 1, 0, 1)
+        lines = console.render_lines(wide, options.update_width(10_000), pad=False)
+        natural = max((Segment.get_line_length(line) for line in lines), default=0)
+        yield wide if natural <= options.max_width else self.table
+
+
 def render_comparison(table: Comparison, tr: Messages = ENGLISH) -> RenderableType:
     """Lay out a comparison: one row per scenario, in the words of ``tr``."""
     grid = plain_table()
-    grid.add_column(tr._("scenario"), overflow="fold", min_width=12, ratio=1)
+    grid.padding = (0, 1, 0, 0)  # one space between columns: ten of them fit in 80
+    grid.add_column(tr._("scenario"), overflow="fold", min_width=10, ratio=1)
     for title in _COLUMNS:
         grid.add_column(tr._(title), justify="right", no_wrap=True)
     grid.add_column(tr._("worst"), justify="center", no_wrap=True)
@@ -260,7 +279,7 @@ def render_comparison(table: Comparison, tr: Messages = ENGLISH) -> RenderableTy
                 style="yellow",
             )
         grid.add_row(
-            name,
+            wrapped(name, tr),
             format_money(row.total_cost),
             format_money(row.penalty),
             format_money(row.paid),
@@ -304,7 +323,7 @@ def render_comparison(table: Comparison, tr: Messages = ENGLISH) -> RenderableTy
                 "yellow",
             )
         )
-    return Group(wrapped(header, tr), grid, *notes)
+    return Group(wrapped(header, tr), _Spaced(grid), *notes)
 
 
 def comparison_data(table: Comparison, registry: Registry) -> dict[str, Any]:
