@@ -392,6 +392,10 @@ def test_phrases_are_frozen_strings_that_pickle() -> None:
         Phrase("{n} days", plural="{n} days")
     with pytest.raises(TypeError, match="bool"):
         Phrase("{flag}", flag=True)
+    with pytest.raises(ValueError, match="does not format with the values"):
+        Phrase("Call {name}", translations={"zh_CN": "致电{who}"}, name="Acme")
+    own = Phrase("Call {name}", translations={"zh-CN": "致电{name}"}, name="Acme")
+    assert (own, own.text(ZH)) == ("Call Acme", "致电Acme")
     joined = Phrase.join([Phrase(N_("today")), "ok."], "sentences")
     assert (joined, joined.text(ZH)) == ("today ok.", "今天ok.")
     money = Phrase(N_("amount {amount}"), amount=Decimal("1234.5"))

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union
 
 import attrs
 
-from ._i18n import N_, Messages
+from ._i18n import N_, Messages, normalise_locale
 from .bureau import Citation
 from .model import (
     Account,
@@ -126,11 +126,17 @@ class Phrase(str):
             catalogue does not have (a plugin's); it wins over the catalogue.
         **values: The values of the placeholders.
 
+    Raises:
+        ValueError: if ``plural`` is given without an integer ``n``, or one of the
+            ``translations`` uses a placeholder that has no value.
+
     Attributes:
-        message: The English message.
+        message: The English message (empty for phrases made by :meth:`join`).
         plural: The plural message, or ``None``.
         values: The values, by placeholder name.
         translations: The phrase's own translations, by locale.
+        joiner: How :meth:`join` joined :attr:`parts`, or ``None``.
+        parts: The texts :meth:`join` joined.
     """
 
     __slots__ = ("joiner", "message", "parts", "plural", "translations", "values")
@@ -166,9 +172,23 @@ class Phrase(str):
         if plural is not None and not isinstance(dict(values).get("n"), int):
             raise ValueError(f"a plural phrase needs an integer value n: {message!r}")
         pairs = tuple(
-            sorted(translations.items() if isinstance(translations, Mapping) else translations)
+            sorted(
+                (_locale(locale), text)
+                for locale, text in (
+                    translations.items() if isinstance(translations, Mapping) else translations
+                )
+            )
         )
         english = _render(message, plural, values, pairs, joiner, parts, _english())
+        filled = {name: _value(value, _english()) for name, value in values}
+        for locale, text in pairs if values else ():  # a plugin's must fill with these values
+            try:
+                text.format(**filled)
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ValueError(
+                    f"the {locale} translation {text!r} of {message!r} does not format with "
+                    f"the values {sorted(filled)}: {exc!r}"
+                ) from None
         self = super().__new__(cls, english)
         for name, value in (
             ("message", message),
@@ -209,6 +229,14 @@ class Phrase(str):
             Phrase._build,
             (self.message, self.plural, self.values, self.translations, self.joiner, self.parts),
         )
+
+
+def _locale(name: str) -> str:
+    """A locale's catalogue name (``zh-CN`` gives ``zh_CN``); one without a catalogue as given."""
+    try:
+        return normalise_locale(name)
+    except ValueError:
+        return name
 
 
 def localized(text: str, tr: Messages) -> str:
