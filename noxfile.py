@@ -45,10 +45,24 @@ def tests(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run the benchmarks against the hand-written floor (prints ratios; asserts nothing).
 
-    ``nox -s bench -- --quick`` for a short run; see benchmarks/README.md.
+    ``nox -s bench -- --quick`` for a short run; see benchmarks/README.md. The portfolio
+    benchmark is ``nox -s bench_portfolio``.
     """
     install(session)
     session.run("python", "benchmarks/bench_assess.py", *session.posargs)
+
+
+@nox.session
+def bench_portfolio(session: nox.Session) -> None:
+    """Run the portfolio benchmark: accounts/s in process, on a process pool, on Dask.
+
+    Prints rates, ratios, CPU time and the peak memory of ``creditrules batch``; asserts
+    nothing. ``nox -s bench_portfolio -- --accounts 10000 --memory-sizes
+    10000,30000,100000`` for the full run (about 15 minutes on 2 cores); see
+    benchmarks/README.md.
+    """
+    install(session)
+    session.run("python", "benchmarks/bench_portfolio.py", *session.posargs)
 
 
 @nox.session
