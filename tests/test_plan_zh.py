@@ -476,6 +476,7 @@ def test_help_follows_lang_wherever_it_is_and_english_stays_english() -> None:
         (("plan", "x.toml", "--capacty", "5"), "您是不是想用：'--capacity'"),
         (("plan", "x.toml", "--json", "extra"), "多余的参数"),
         (("nonsense",), "没有命令 'nonsense'"),
+        (("plan", "missing.toml"), "文件 'missing.toml' 不存在"),
         (
             (
                 "compare",

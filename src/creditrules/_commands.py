@@ -41,6 +41,7 @@ from ._provider_file import load_provider
 from ._render.assessment import render_assessment
 from ._render.batch import SHOWN_FAILURES, BatchProgress, batch_summary, failure_lines
 from ._render.clickhelp import (
+    LocalPath,
     TranslatedCommand,
     TranslatedHelp,
     choose_language,
@@ -210,7 +211,7 @@ def _add_plugin_commands(group: click.Group) -> list[str]:
 
 
 # Options and arguments shared by several commands.
-_account_file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_account_file = click.argument("file", type=LocalPath(exists=True, dir_okay=False, path_type=Path))
 
 
 def _as_of_value(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -276,7 +277,7 @@ _provider_file_option = click.option(
     "--provider-file",
     "provider_files",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=LocalPath(exists=True, dir_okay=False, path_type=Path),
     metavar="PATH",
     help="A declarative provider TOML file to use for this run (repeatable).",
 )
@@ -343,7 +344,7 @@ def assess_command(
 @click.option(
     "--html",
     "html_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=LocalPath(dir_okay=False, path_type=Path),
     metavar="OUT.html",
     help="Also write the report as one printable HTML page (A4, no network needed).",
 )
@@ -503,7 +504,7 @@ def rules_command(registry: Registry, as_json: bool, tr: Messages) -> None:
 @click.option(
     "--dir",
     "directory",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=LocalPath(file_okay=False, path_type=Path),
     default=Path("."),
     metavar="DIR",
     help="Where to create the package's directory (default: the current directory).",
@@ -610,7 +611,7 @@ def plan_command(
 )
 @click.option(
     "--scenarios-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=LocalPath(exists=True, dir_okay=False, path_type=Path),
     metavar="PATH",
     help="A TOML file of [[scenario]] tables (name, events).",
 )
@@ -659,7 +660,7 @@ def compare_command(
 
 
 @cli.command(name="batch")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=LocalPath(exists=True, path_type=Path))
 @click.option(
     "--as-of",
     "as_of",
@@ -671,7 +672,7 @@ def compare_command(
 @click.option(
     "--out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=LocalPath(dir_okay=False, path_type=Path),
     metavar="FILE",
     help="Where to write one row per account: *.parquet, *.csv or *.jsonl.",
 )
@@ -690,7 +691,7 @@ def compare_command(
 @click.option(
     "--errors",
     "errors_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=LocalPath(dir_okay=False, path_type=Path),
     metavar="FILE",
     help="Where to list the accounts that could not be assessed: *.jsonl or *.csv.",
 )

@@ -36,6 +36,7 @@ from .common import ENGLISH
 __all__ = [
     "HelpContext",
     "HelpFormatter",
+    "LocalPath",
     "TranslatedCommand",
     "TranslatedHelp",
     "choose_language",
@@ -306,3 +307,22 @@ class TranslatedHelp(click.Command):
 
 class TranslatedCommand(TranslatedHelp):
     """A creditrules command (what ``@cli.command`` makes): help in the line's language."""
+
+
+#: The words click.Path names a path with in its errors.
+_PATH_WORDS = (N_("file"), N_("directory"), N_("path"))
+
+
+class LocalPath(click.Path):
+    """:class:`click.Path`, naming a file, directory or path in the command line's language.
+
+    click words its errors ``File 'x.toml' does not exist.``; the word for the kind of
+    path is fixed when the option is declared, so it is looked up again when a value is
+    checked (``文件 'x.toml' 不存在。``).
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Check the path as :class:`click.Path` does; its errors in the line's language."""
+        clone = copy.copy(self)
+        clone.name = current_messages()._(self.name)
+        return click.Path.convert(clone, value, param, ctx)
