@@ -678,6 +678,8 @@ def test_an_installed_faulty_plugin_changes_no_other_providers_assessment(
     errors = [line for line in strict.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and plugin.described in errors[0], strict.stderr
     assert plugin.reason in errors[0], errors[0]
+    # one line: the plugins are loaded strictly from the start, with no warning first
+    assert strict.stderr.strip().splitlines() == errors, strict.stderr
 
 
 def test_an_installed_plugin_whose_rule_or_hook_raises_fails_only_its_accounts(

@@ -14,9 +14,11 @@ add through their ``register_commands(cli)`` hook.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import os
 import re
+import sys
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -49,7 +51,7 @@ from ._render.clickhelp import (
     requested_language,
 )
 from ._render.common import error, show
-from ._render.explanation import decision_record, report_figures
+from ._render.explanation import render_explanation, report_figures
 from ._render.html import report_page
 from ._render.registry import (
     plugins_data,
@@ -110,12 +112,16 @@ def run(argv: Sequence[str] | None = None) -> None:
     Args:
         argv: The arguments (default: ``sys.argv[1:]``).
     """
+    args = list(argv) if argv is not None else sys.argv[1:]
+    # --strict before the command: load the plugins strictly from the start, so a
+    # plugin that fails to load is one error line, not a warning and then an error.
+    options = list(itertools.takewhile(lambda arg: arg.startswith("-"), args))
     try:
-        group = build_cli()
+        group = build_cli(strict=True if "--strict" in options else None)
     except CreditRulesError as exc:  # e.g. two plugins register one provider id
         error(_environment_messages()._("error: {message}", message=str(exc)))
         raise SystemExit(EXIT_INPUT) from None
-    group.main(args=list(argv) if argv is not None else None, prog_name="creditrules")
+    group.main(args=args, prog_name="creditrules")
 
 
 class CreditRulesGroup(TranslatedHelp, click.Group):
@@ -182,12 +188,15 @@ def cli(ctx: click.Context, strict: bool) -> None:
     ctx.obj = registry
 
 
-def build_cli() -> click.Group:
+def build_cli(*, strict: bool | None = None) -> click.Group:
     """Return the ``creditrules`` group with the commands the plugins add.
 
     Calls every plugin's ``register_commands(cli)`` hook once, on a copy of
     :data:`cli`; a plugin raising there is named in a warning (a
     :class:`~creditrules.PluginError` with ``--strict`` or ``CREDITRULES_STRICT=1``).
+
+    Args:
+        strict: Load the plugins strictly (default: ``CREDITRULES_STRICT``).
 
     Returns:
         The :class:`click.Group`; run it with ``.main()`` or click's ``CliRunner``.
@@ -197,14 +206,14 @@ def build_cli() -> click.Group:
     """
     group = copy.copy(cli)
     group.commands = dict(cli.commands)
-    group.plugin_failures = _add_plugin_commands(group)
+    group.plugin_failures = _add_plugin_commands(group, strict)
     return group
 
 
-def _add_plugin_commands(group: click.Group) -> list[str]:
+def _add_plugin_commands(group: click.Group, strict: bool | None) -> list[str]:
     """Call each plugin's ``register_commands`` once; return the failures."""
     with _plugin_warnings():
-        registry = get_registry()
+        registry = get_registry(strict=strict)
     with _plugin_warnings() as failures:
         registry.call_each("register_commands", cli=group)
     return failures
@@ -334,7 +343,7 @@ def assess_command(
         return
     show(render_assessment(assessment, registry, tr))
     if explain:
-        click.echo("\n" + assessment.explain(tr.locale).as_text())
+        show(Group(Text(""), render_explanation(assessment.explain(tr.locale))))
 
 
 @cli.command(name="report")
@@ -388,7 +397,7 @@ def report_command(
         return
     show(render_report(report, registry, tr))
     if explain:
-        click.echo("\n" + report_figures(assessment.explain(tr.locale)).as_text())
+        show(Group(Text(""), render_explanation(report_figures(assessment.explain(tr.locale)))))
     if html_file is not None:
         error(tr._("Wrote {file}", file=str(html_file)), style="green")
 
@@ -426,8 +435,7 @@ def explain_command(
     if as_json:
         click.echo(to_json(explanation, converter=registry.converter))
         return
-    click.echo(explanation.as_text())
-    click.echo(decision_record(explanation, tr.locale))
+    show(render_explanation(explanation, record=True))
 
 
 @cli.command(name="providers")
