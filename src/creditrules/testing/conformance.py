@@ -872,35 +872,54 @@ def _parse_expect(table: Any, problems: list[InputProblem]) -> Expected:
 def load_golden_case(path: str | Path) -> GoldenCase:
     """Load a golden case file.
 
-    A golden case is an account file (format 1) with two more tables::
+    A golden case is an account file (format 1) with two more tables, ``[case]`` and
+    ``[expect]``. This one pays a bill of 1,000.00 five days late, at 0.05 % a day (the
+    ``generic`` provider states no penalty rate, so the account gives its contract's; a
+    case of your own names your provider and leaves the rate to it):
 
-        format = 1
-
-        [case]
-        as_of = 2025-03-31
-        description = "A bill of 1,000.00 paid five days late costs 2.50."
-        # account_file = "accounts/march.toml"   # instead of the tables below
-
-        [account]
-        id = "late-bill"
-        provider = "acme"
-        product = "revolving"
-        opened_on = 2025-01-01
-
-        [[bills]]
-        statement_date = 2025-03-01
-        due_date = 2025-03-10
-        amount = "1000.00"
-
-        [[payments]]
-        date = 2025-03-15
-        amount = "1002.50"
-
-        [expect]
-        days_past_due = 0
-        penalty = "2.50"
-        episodes = 1
-        months = { "2025-03" = "1" }
+    >>> CASE = '''
+    ... format = 1
+    ...
+    ... [case]
+    ... as_of = 2025-03-31
+    ... description = "A bill of 1,000.00 paid five days late costs 2.50."
+    ... # account_file = "accounts/march.toml"   # instead of the account's tables below
+    ...
+    ... [account]
+    ... id = "late-bill"
+    ... provider = "generic"
+    ... product = "revolving"
+    ... opened_on = 2025-01-01
+    ...
+    ... [policy]
+    ... penalty_daily_rate = { value = "0.0005", source = "contract §7", grade = "A" }
+    ...
+    ... [[bills]]
+    ... statement_date = 2025-03-01
+    ... due_date = 2025-03-10
+    ... amount = "1000.00"
+    ...
+    ... [[payments]]
+    ... date = 2025-03-15
+    ... amount = "1002.50"
+    ...
+    ... [expect]
+    ... days_past_due = 0
+    ... penalty = "2.50"
+    ... balance_total = "0.00"
+    ... episodes = 1
+    ... months = { "2025-03" = "M" }   # paid late, before the month's report: M, not 1
+    ... '''
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     path = Path(directory, "late-bill.toml")
+    ...     _ = path.write_text(CASE, encoding="utf-8")
+    ...     case = load_golden_case(path)
+    >>> case.name, case.as_of, case.expect.penalty, case.expect.months
+    ('late-bill.toml', datetime.date(2025, 3, 31), Decimal('2.50'), (('2025-03', 'M'),))
+    >>> check_golden_case(case)
+    []
 
     ``[case]`` gives ``as_of`` (required), ``description`` and optionally
     ``account_file``, a path relative to the case file, in place of the account tables.
