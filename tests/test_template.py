@@ -68,14 +68,16 @@ def test_generated_provider_is_honest_and_documented(tmp_path: Path) -> None:
     provider = creditrules.load_provider(root / "src" / "creditrules_acme" / "provider.toml")
     assert provider.id == "acme"
     assert provider.policy == ()
-    assert [name for name, _ in provider.unknown] == [
-        "penalty_daily_rate",
-        "grace_days",
-        "penalty_base",
-        "max_term_months",
-        "max_principal",
-    ]
+    # Every parameter a provider can set, in the order of the parameter reference.
+    assert [name for name, _ in provider.unknown] == list(creditrules.PARAMETERS)
     assert all(why.startswith("TO FILL from the lender's terms") for _, why in provider.unknown)
+    # ... each reason with its Chinese, so `--lang zh_CN` shows no English reason.
+    for name, why in provider.unknown:
+        assert provider.translate(why, "zh_CN").startswith("待填写"), name
+    # ... and a comment above it saying what it is, its unit and the engine default.
+    text = (root / "src" / "creditrules_acme" / "provider.toml").read_text(encoding="utf-8")
+    for name in creditrules.PARAMETERS:
+        assert re.search(rf"^# {name}: .+\n(#.*\n)*{name} = ", text, re.MULTILINE), name
     assert check_policy_sources(provider) == []
     assert check_readme(provider, (root / "README.md").read_text(encoding="utf-8")) == []
     (case_path,) = golden_case_paths(root / "tests" / "golden")
