@@ -9,7 +9,11 @@ Build the site and run every code example in it::
 from __future__ import annotations
 
 import importlib.metadata
+import sys
 from pathlib import Path
+
+# The project's own extensions (the table of policy parameters, built from the code).
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 
 # -- Project -----------------------------------------------------------------
 
@@ -27,6 +31,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
+    "parameters_table",
     # sphinx.ext.intersphinx is left out on purpose: the docs must build offline,
     # and an inventory that cannot be fetched is a warning, which -W turns into
     # a failure.
