@@ -9,8 +9,9 @@ account tables (``--form tables``, mappings pickled to the workers):
 
 * accounts/s in this process, on a ProcessPoolExecutor of 1 and 2 workers, and on a
   Dask LocalCluster of 2 worker processes of 1 thread each (through
-  ``Client.get_executor()``), with the default chunk sizes of ``assess_many``; each
-  is warmed up (workers started, plugins loaded) before the clock starts;
+  ``Client.get_executor()``), with Dask's default settings and with :data:`QUIET`
+  ones, all with the default chunk sizes of ``assess_many``; each is warmed up
+  (workers started, plugins loaded) before the clock starts;
 * for each run, the CPU seconds of this process (the caller; with Dask also the
   scheduler and the nannies, which a LocalCluster runs here) and of its worker
   processes, and the rate the run would reach if that CPU time were spread over
@@ -23,7 +24,9 @@ account tables (``--form tables``, mappings pickled to the workers):
   ``--memory-sizes`` accounts (``--memory-workers 2``: the caller's and the largest
   worker's): it should not grow with the portfolio.
 
-Nothing is asserted: this is a measurement, not a test.
+With ``--repeat R`` each configuration makes R passes and the fastest is shown (a
+burst of another job's work slows one pass, not all). Nothing is asserted: this is a
+measurement, not a test.
 """
 
 from __future__ import annotations
@@ -114,8 +117,15 @@ def _cpu() -> float:
     return times.user + times.system
 
 
-def timed(label: str, sources: Sequence[Any], executor: Executor | None, workers: int) -> Run:
-    """Assess every source once; the wall-clock and CPU time it took."""
+def timed(
+    label: str, sources: Sequence[Any], executor: Executor | None, workers: int, repeat: int = 1
+) -> Run:
+    """Assess every source ``repeat`` times: the fastest pass's wall-clock and CPU time."""
+    runs = [_timed(label, sources, executor, workers) for _ in range(max(repeat, 1))]
+    return min(runs, key=lambda run: run.wall)
+
+
+def _timed(label: str, sources: Sequence[Any], executor: Executor | None, workers: int) -> Run:
     load = os.getloadavg()[0]
     children, caller, started = _children_cpu(), _cpu(), time.perf_counter()
     done = sum(1 for _ in assess_many(sources, AS_OF, executor=executor))
@@ -130,20 +140,32 @@ def warm_up(sources: Sequence[Any], executor: Executor | None) -> None:
     list(assess_many(sources[: 4 * CHUNKSIZE], AS_OF, executor=executor))
 
 
-def pool_run(sources: Sequence[Any], workers: int) -> Run:
+def pool_run(sources: Sequence[Any], workers: int, repeat: int) -> Run:
     with ProcessPoolExecutor(workers) as pool:
         warm_up(sources, pool)
-        return timed(f"process pool ({workers})", sources, pool, workers)
+        return timed(f"process pool ({workers})", sources, pool, workers, repeat)
+
+
+#: Dask settings that stop the workers' sampling profiler and make the event-loop
+#: health checks and memory checks less frequent: they cost a LocalCluster of two
+#: workers about 15% of a core when idle, 3% with these (see docs/howto/portfolio.md).
+QUIET = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "2s",
+}
 
 
 @contextmanager
-def dask_executor(workers: int) -> Iterator[Executor | None]:
+def dask_executor(workers: int, *, quiet: bool = False) -> Iterator[Executor | None]:
     try:
+        import dask
         import distributed
     except ImportError:
         yield None
         return
     with (
+        dask.config.set(QUIET if quiet else {}),
         distributed.LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
@@ -157,12 +179,13 @@ def dask_executor(workers: int) -> Iterator[Executor | None]:
         yield executor
 
 
-def dask_run(sources: Sequence[Any], workers: int) -> Run | None:
-    with dask_executor(workers) as executor:
+def dask_run(sources: Sequence[Any], workers: int, repeat: int, *, quiet: bool) -> Run | None:
+    with dask_executor(workers, quiet=quiet) as executor:
         if executor is None:
             return None
         warm_up(sources, executor)
-        return timed(f"dask LocalCluster ({workers})", sources, executor, workers)
+        label = f"dask{', quiet' if quiet else ''} ({workers})"
+        return timed(label, sources, executor, workers, repeat)
 
 
 def batch_peak_rss(size: int, folder: Path, workers: int) -> tuple[float, float, float, float]:
@@ -233,12 +256,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-workers", type=int, default=1)
     parser.add_argument("--no-dask", action="store_true")
     parser.add_argument("--no-pool-1", action="store_true", help="skip the pool of 1 worker")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="passes per configuration; the fastest is shown"
+    )
     args = parser.parse_args(argv)
 
     print(
         f"creditrules {creditrules.__version__}, Python {platform.python_version()}, "
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; "
-        f"{args.accounts:,} accounts as {args.form}; load average "
+        f"{args.accounts:,} accounts as {args.form}, best of {args.repeat}; load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     sources = sources_of(args.accounts, args.form)
@@ -247,17 +273,18 @@ def main(argv: list[str] | None = None) -> None:
         f"{'CPU-bound acc/s, ratio':>23}   load"
     )
     warm_up(sources, None)
-    alone = timed("in process", sources, None, 0)
+    alone = timed("in process", sources, None, 0, args.repeat)
     show(alone, alone)
     if not args.no_pool_1:
-        show(pool_run(sources, 1), alone)
-    two = pool_run(sources, 2)
+        show(pool_run(sources, 1, args.repeat), alone)
+    two = pool_run(sources, 2, args.repeat)
     show(two, alone)
     if not args.no_dask:
-        clustered = dask_run(sources, 2)
-        if clustered is None:
-            print("dask                  (not installed: pip install 'creditrules[dask]')")
-        else:
+        for quiet in (False, True):
+            clustered = dask_run(sources, 2, args.repeat, quiet=quiet)
+            if clustered is None:
+                print("dask                  (not installed: pip install 'creditrules[dask]')")
+                break
             show(clustered, alone, against=two)
 
     summary = next(assess_many(sources[:1], AS_OF))
