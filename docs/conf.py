@@ -66,6 +66,7 @@ napoleon_numpy_docstring = False
 # it uses, so that a reader can copy an example as it stands.
 doctest_global_setup = f"""
 import pathlib
+DOCS = pathlib.Path({str(Path(__file__).resolve().parent)!r})
 EXAMPLES = pathlib.Path({str(Path(__file__).resolve().parent.parent / "examples")!r})
 import datetime
 import decimal

@@ -86,6 +86,44 @@ def test_generated_provider_is_honest_and_documented(tmp_path: Path) -> None:
     assert case.expect.unknowns_contain == ("penalty_daily_rate",)
 
 
+HOWTO = Path(__file__).resolve().parents[1] / "docs" / "howto" / "write-a-provider.md"
+
+
+def _fenced(text: str, language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+
+
+def _tree_paths(tree: str) -> set[str]:
+    """The files of a ``tree``-style listing, as paths relative to its first line."""
+    paths: set[str] = set()
+    folders: list[str] = []
+    for line in tree.splitlines()[1:]:
+        entry = line.split("#")[0].rstrip()
+        match = re.fullmatch(r"((?:│   |    )*)(?:├── |└── )(.+)", entry)
+        assert match, line
+        depth = len(match.group(1)) // 4
+        del folders[depth:]
+        name = match.group(2)
+        if name.endswith("/"):
+            folders.append(name.rstrip("/"))
+        else:
+            paths.add("/".join([*folders, name]))
+    return paths
+
+
+def test_howto_shows_the_generated_package(tmp_path: Path) -> None:
+    """The how-to's tree of the package and its conformance test are what the command writes."""
+    root = write_provider_package("acme", tmp_path)
+    text = HOWTO.read_text(encoding="utf-8")
+    (tree,) = [block for block in _fenced(text, "text") if block.startswith("creditrules-acme/")]
+    assert _tree_paths(tree) == set(FILES) - {".gitignore"}
+    (snippet,) = [block for block in _fenced(text, "python") if "class TestConformance" in block]
+    test_file = (root / "tests" / "test_conformance.py").read_text(encoding="utf-8")
+    generated = iter(line.strip() for line in test_file.splitlines())
+    for line in snippet.splitlines():
+        assert line.strip() in generated, line  # each line, in the same order
+
+
 def test_generated_golden_case_holds_for_a_provider_without_numbers(tmp_path: Path) -> None:
     """The template's golden case holds for any provider that states no penalty (generic)."""
     root = write_provider_package("acme", tmp_path)
