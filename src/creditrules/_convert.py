@@ -62,6 +62,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from . import _validators, model
+from ._i18n import N_, Localizable, Translatable, message_of
 from ._toml import check_depth
 from ._words import show, unknown_key
 from .errors import InputError, InputProblem
@@ -105,18 +106,92 @@ _DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")
 # --------------------------------------------------------------------------- messages
 
 
+#: What attrs' own validators say (the English kept, their values read back).
+_ATTRS_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"Length of '\w+' must be >= 1: 0\Z"), N_("must not be empty")),
+    (
+        re.compile(r"'(?P<name>\w+)' must match regex (?P<pattern>.+) \((?P<value>.+) doesn't\)\Z"),
+        N_("'{name}' must match regex {pattern} ({value} doesn't)"),
+    ),
+    (
+        re.compile(
+            r"'(?P<name>\w+)' must be <class '(?P<kind>\w+)'> "
+            r"\(got (?P<value>.+) that is a <class '(?P<given>\w+)'>\)\.\Z"
+        ),
+        N_("'{name}' must be <class '{kind}'> (got {value} that is a <class '{given}'>)."),
+    ),
+    (
+        re.compile(r"'(?P<name>\w+)' must be in (?P<choices>.+) \(got (?P<value>.+)\)\Z"),
+        N_("'{name}' must be in {choices} (got {value})"),
+    ),
+)
+
+
 def _clean(exc: E, name: str | None = None) -> E:
-    """Polish a plain ValueError/TypeError message: drop a leading field name, Decimal reprs."""
+    """Polish a plain ValueError/TypeError message: drop a leading field name, Decimal reprs.
+
+    A :class:`~creditrules._i18n.Translatable` message keeps its catalogue message; an
+    attrs validator's message becomes one (:data:`_ATTRS_MESSAGES`).
+    """
     if type(exc) not in (ValueError, TypeError) or not exc.args:
         return exc
-    if not isinstance(exc.args[0], str):
+    message = exc.args[0]
+    if isinstance(message, Translatable):
+        return type(exc)(_without_name(_plain_decimals(message), name))
+    if isinstance(message, Localizable):  # a plugin's phrase
+        return type(exc)(_without_name(message, name))  # type: ignore[arg-type]
+    if not isinstance(message, str):
         return exc
-    message = _DECIMAL_REPR.sub(r"\1", exc.args[0])
-    if re.fullmatch(r"Length of '\w+' must be >= 1: 0", message):  # attrs.validators.min_len(1)
-        return type(exc)("must not be empty")
+    message = _DECIMAL_REPR.sub(r"\1", message)
+    for pattern, wording in _ATTRS_MESSAGES:
+        match = pattern.match(message)
+        if match is not None:
+            values: dict[str, Any] = match.groupdict()
+            return type(exc)(Translatable(wording, **values))
     if name is not None and message.startswith(f"{name} "):
         message = message[len(name) + 1 :]
     return type(exc)(message)
+
+
+def _plain_decimals(message: Translatable) -> Translatable:
+    """The message with ``Decimal('1.5')`` in its values written ``1.5``."""
+    if message.joiner is not None:
+        parts = [
+            _plain_decimals(part) if isinstance(part, Translatable) else part
+            for part in message.parts
+        ]
+        return Translatable.join(parts, message.joiner)
+    if not message.values:
+        return message
+    values = {key: _plain_decimal(value) for key, value in message.values}
+    return Translatable(message.message, translations=dict(message.translations), **values)
+
+
+def _plain_decimal(value: Any) -> Any:
+    if isinstance(value, Translatable):
+        return _plain_decimals(value)
+    if isinstance(value, str) and not isinstance(value, Localizable):
+        return _DECIMAL_REPR.sub(r"\1", value)
+    return value
+
+
+def _without_name(message: Translatable, name: str | None) -> Translatable:
+    """The message without the field name it starts with (``grace_days must …``).
+
+    Such a message is a join of words (:func:`~creditrules._validators.named`) or of
+    sentences (a plugin's :class:`~creditrules.remediation.Phrase`) whose first part
+    is the name.
+    """
+    parts: tuple[Any, ...] = getattr(message, "parts", ())
+    joiner = getattr(message, "joiner", None)
+    if name is None or joiner not in ("words", "sentences") or len(parts) < 2:
+        return message
+    if parts[0] != name:
+        return message
+    rest = parts[1:]
+    if len(rest) == 1 and isinstance(rest[0], Localizable):
+        return rest[0]  # type: ignore[return-value]
+    return Translatable.join(rest, joiner)
 
 
 def _noted(exc: E, name: str, type_: Any = None) -> E:
@@ -163,12 +238,15 @@ def format_exception(exc: BaseException, type: Any = None) -> str:
         ``must not be negative, got -5.00``.
     """
     if isinstance(exc, KeyError):
-        return "missing required field"
+        return Translatable(N_("missing required field"))
     if isinstance(exc, ForbiddenExtraKeysError):
-        return f"unknown keys: {', '.join(sorted(map(str, exc.extra_fields)))}"
+        keys = Translatable.join(sorted(map(str, exc.extra_fields)), "list")
+        return Translatable(N_("unknown keys: {keys}"), keys=keys)
     if isinstance(exc, (ValueError, TypeError, cattrs.errors.CattrsError)) and str(exc):
-        return str(_clean(exc))
-    return f"invalid value ({exc.__class__.__name__}: {exc})"
+        return message_of(_clean(exc))
+    return Translatable(
+        N_("invalid value ({error})"), error=f"{exc.__class__.__name__}: {message_of(exc)}"
+    )
 
 
 def key_path(name: Any) -> str:
@@ -220,12 +298,24 @@ def problems_from(exc: BaseException, path: str = "$") -> list[InputProblem]:
 # --------------------------------------------------------------------------- scalars
 
 
+def _got(message: str, value: Any) -> Translatable:
+    """``message`` (``expected …, got {value}``) with the user's value shown."""
+    return Translatable(message, value=show(value))
+
+
 def _structure_decimal(value: Any, _: Any) -> Decimal:
     if isinstance(value, bool):
-        raise TypeError(f"expected a decimal number, got {show(value)}")
+        raise TypeError(_got(N_("expected a decimal number, got {value}"), value))
     if isinstance(value, float):
         raise TypeError(
-            f'got the binary float {value!r}; write it as a string ("{value}") so it stays exact'
+            Translatable(
+                N_(
+                    "got the binary float {value}; "
+                    'write it as a string ("{text}") so it stays exact'
+                ),
+                value=repr(value),
+                text=str(value),
+            )
         )
     if isinstance(value, Decimal):
         number = value
@@ -235,42 +325,53 @@ def _structure_decimal(value: Any, _: Any) -> Decimal:
         try:
             number = Decimal(value.strip())
         except InvalidOperation:
-            raise ValueError(f"expected a decimal number, got {show(value)}") from None
+            raise ValueError(_got(N_("expected a decimal number, got {value}"), value)) from None
     else:
-        raise TypeError(f"expected a decimal number, got {show(value)}")
+        raise TypeError(_got(N_("expected a decimal number, got {value}"), value))
     if not number.is_finite():
-        raise ValueError(f"expected a finite number, got {show(value)}")
+        raise ValueError(_got(N_("expected a finite number, got {value}"), value))
     return number
 
 
 def _structure_date(value: Any, _: Any) -> date:
     if isinstance(value, datetime):
-        raise TypeError(f"expected a date (YYYY-MM-DD), got the date and time {value.isoformat()}")
+        raise TypeError(
+            Translatable(
+                N_("expected a date (YYYY-MM-DD), got the date and time {value}"),
+                value=value.isoformat(),
+            )
+        )
     if isinstance(value, date):
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         try:
             return date.fromisoformat(value.strip())
         except ValueError as exc:
-            raise ValueError(f"{show(value)} is not a valid date: {exc}") from None
-    raise TypeError(f"expected a date (YYYY-MM-DD), got {show(value)}")
+            raise ValueError(
+                Translatable(
+                    N_("{value} is not a valid date: {reason}"),
+                    value=show(value),
+                    reason=Translatable(str(exc)),
+                )
+            ) from None
+    raise TypeError(_got(N_("expected a date (YYYY-MM-DD), got {value}"), value))
 
 
 def _structure_int(value: Any, _: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected a whole number, got {show(value)}")
+        raise TypeError(_got(N_("expected a whole number, got {value}"), value))
     return value
 
 
 def _structure_str(value: Any, _: Any) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"expected text (a string), got {show(value)}")
+        raise TypeError(_got(N_("expected text (a string), got {value}"), value))
     return value
 
 
 def _structure_bool(value: Any, _: Any) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"expected true or false, got {show(value)}")
+        raise TypeError(_got(N_("expected true or false, got {value}"), value))
     return value
 
 
@@ -285,7 +386,13 @@ def _structure_literal(value: Any, type_: Any) -> Any:
     for choice in choices:
         if value == choice and type(value) is type(choice):
             return choice
-    raise ValueError(f"must be one of {', '.join(map(repr, choices))}, got {show(value)}")
+    raise ValueError(
+        Translatable(
+            N_("must be one of {choices}, got {value}"),
+            choices=Translatable.join(list(map(repr, choices)), "list"),
+            value=show(value),
+        )
+    )
 
 
 # --------------------------------------------------------------------------- sequences
@@ -303,7 +410,7 @@ def sequence_structure_factory(conv: cattrs.Converter, type_: Any) -> StructureH
 
 def _structure_sequence(default: StructureHook, value: Any, type_: Any) -> Any:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        raise TypeError(f"expected a list, got {show(value)}")
+        raise TypeError(_got(N_("expected a list, got {value}"), value))
     return default(value, type_)
 
 
@@ -455,7 +562,7 @@ def _structure_attrs(
     cl: Any, generated: StructureHook, allowed: tuple[str, ...], data: Any, _: Any
 ) -> Any:
     if not isinstance(data, Mapping):
-        raise TypeError(f"expected a table, got {show(data)}")
+        raise TypeError(_got(N_("expected a table, got {value}"), data))
     unknown = [
         _noted(ValueError(unknown_key(key, allowed)), str(key))
         for key in data
@@ -497,15 +604,19 @@ def structure_event(
     if data is None and type(None) in _union_members(union):
         return None
     if not isinstance(data, Mapping):
-        raise TypeError(f"expected a table with a type, got {show(data)}")
+        raise TypeError(_got(N_("expected a table with a type, got {value}"), data))
     if "type" not in data:
         missing = _noted(KeyError("type"), "type")
         raise ClassValidationError("While structuring an event", [missing], dict)
     tag = data["type"]
     cls = event_types.get(tag) if isinstance(tag, str) else None
     if cls is None:
-        known = ", ".join(event_types)
-        error = ValueError(f"unknown event type {show(tag)}; known types: {known}")
+        known = Translatable.join(list(event_types), "list")
+        error = ValueError(
+            Translatable(
+                N_("unknown event type {type}; known types: {known}"), type=show(tag), known=known
+            )
+        )
         raise ClassValidationError("While structuring an event", [_noted(error, "type")], dict)
     return conv.structure({k: v for k, v in data.items() if k != "type"}, cls)
 
@@ -533,7 +644,7 @@ def structure_policy_value(conv: cattrs.Converter, base: StructureHook, data: An
         The policy value.
     """
     if not isinstance(data, Mapping):
-        raise TypeError(f"expected a table, got {show(data)}")
+        raise TypeError(_got(N_("expected a table, got {value}"), data))
     value_error = None
     name = data.get("name")
     if isinstance(name, str) and name in PARAMETERS and "value" in data:
@@ -577,9 +688,11 @@ def unstructure_policy_value(conv: cattrs.Converter, value: PolicyValue) -> dict
 
 def _parameter_from_table(conv: cattrs.Converter, name: str, table: Any) -> PolicyValue:
     if not isinstance(table, Mapping):
-        raise TypeError(f"expected a table with a value, got {show(table)}")
+        raise TypeError(_got(N_("expected a table with a value, got {value}"), table))
     if "name" in table:
-        error = ValueError("unknown key: the parameter's name is its key in [policy]")
+        error = ValueError(
+            Translatable(N_("unknown key: the parameter's name is its key in [policy]"))
+        )
         raise ClassValidationError("While structuring", [_noted(error, "name")], PolicyValue)
     defaults = {"source": ACCOUNT_FILE_SOURCE, "grade": "A"}
     if "source" not in table:
@@ -621,8 +734,14 @@ def _parameter_versions(
         for earlier in range(later):
             if value.overlaps(versions[earlier]):
                 raise ValueError(
-                    f"versions {earlier} and {later} are both in force on some day; "
-                    "give them effective_from/effective_to dates that do not overlap"
+                    Translatable(
+                        N_(
+                            "versions {earlier} and {later} are both in force on some day; "
+                            "give them effective_from/effective_to dates that do not overlap"
+                        ),
+                        earlier=earlier,
+                        later=later,
+                    )
                 )
     return versions
 
@@ -641,7 +760,9 @@ def structure_policy_section(conv: cattrs.Converter, data: Any, _: Any) -> tuple
             raise ClassValidationError("While structuring the policy", errors, dict)
         return tuple(values)
     if not isinstance(data, (list, tuple)):
-        raise TypeError(f"expected a table of policy parameters (name = value), got {show(data)}")
+        raise TypeError(
+            _got(N_("expected a table of policy parameters (name = value), got {value}"), data)
+        )
     result: tuple[PolicyValue, ...] = conv.structure(data, tuple[PolicyValue, ...])
     return result
 

@@ -16,20 +16,25 @@ from __future__ import annotations
 import functools
 import gettext
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import attrs
 
 __all__ = [
     "DOMAIN",
     "LANG_VARIABLE",
     "LOCALE_DIR",
     "N_",
+    "Localizable",
     "Messages",
+    "Translatable",
     "available_locales",
     "chinese_number",
     "locale_from_environment",
+    "message_of",
     "normalise_locale",
     "translation",
 ]
@@ -112,8 +117,15 @@ def locale_from_environment(environ: Mapping[str, str]) -> str:
             return normalise_locale(wanted)
         except ValueError:
             raise ValueError(
-                f"the environment variable {LANG_VARIABLE}={wanted!r} names no creditrules "
-                f"language; available: {', '.join(available_locales())}"
+                Translatable(
+                    N_(
+                        "the environment variable {variable}={value} names no creditrules "
+                        "language; available: {available}"
+                    ),
+                    variable=LANG_VARIABLE,
+                    value=repr(wanted),
+                    available=Translatable.join(available_locales(), "list"),
+                )
             ) from None
     for name in _SYSTEM_VARIABLES:
         value = environ.get(name, "")
@@ -253,6 +265,19 @@ class Messages:
         text = text.replace("; ", "；")
         return _TITLE.sub(r"《\1》", text)
 
+    def localized(self, text: str) -> str:
+        """A text in the locale's words: a :class:`Localizable` written in it, else the catalogue's.
+
+        A plain string the catalogue does not have (a plugin's words, a value) is
+        returned as it is.
+
+        >>> Messages("zh_CN").localized(Translatable(N_("no such file")))
+        '文件不存在'
+        """
+        if isinstance(text, Localizable):
+            return text.text(self)
+        return self._(text)
+
     def date(self, day: date) -> str:
         """A date in the locale's words (``2025-03-10``, ``2025年3月10日``)."""
         return self._("{year}-{month:02d}-{day:02d}", year=day.year, month=day.month, day=day.day)
@@ -271,3 +296,224 @@ class Messages:
         if first == last:
             return self.month(first)
         return self._("{first} to {last}", first=self.month(first), last=self.month(last))
+
+
+# ----------------------------------------------------------------- messages kept with their values
+
+
+@runtime_checkable
+class Localizable(Protocol):
+    """A text that can be written in any locale: :class:`Translatable`, a planner's phrase."""
+
+    def text(self, tr: Messages) -> str:
+        """The text in the words of ``tr``'s locale."""
+
+
+#: How :meth:`Translatable.join` joins its parts, in English and in Chinese: as sentences,
+#: as a list, as clauses, as words (a name before what is said of it) or as lines.
+Joiner = Literal["sentences", "list", "clauses", "words", "lines"]
+_JOINERS: Mapping[str, tuple[str, str]] = {
+    "sentences": (" ", ""),
+    "list": (", ", "、"),
+    "clauses": ("; ", "；"),
+    "words": (" ", " "),
+    "lines": ("\n", "\n"),
+}
+
+
+@functools.cache
+def _english() -> Messages:
+    return Messages("en")
+
+
+def _filled(value: Any, tr: Messages) -> Any:
+    """A value to fill a placeholder with: a :class:`Localizable` in the locale, else as it is."""
+    return value.text(tr) if isinstance(value, Localizable) else value
+
+
+class Translatable(str):
+    """A message of the catalogue kept with its values, so that it can be written in any locale.
+
+    It *is* its English text: it compares, hashes, prints and pickles as that string,
+    so an exception or a problem holding it reads as before (``str(error)`` is English).
+    :meth:`text` writes it in a locale: the catalogue's translation of :attr:`message`
+    (or the message's own :attr:`translations`, for words the catalogue does not have),
+    its values filled in as they are (names, ids, numbers and dates stay as given)
+    except :class:`Localizable` ones, which are written in the same locale.
+
+    The messages of errors are made of them (from the bottom layer of the package:
+    :mod:`creditrules.errors` and the validators), so that the command line shows an
+    error in the language it runs in while the library keeps its English messages.
+
+    >>> message = Translatable(N_("{value} is not an amount of money"), value="'abc'")
+    >>> message
+    "'abc' is not an amount of money"
+    >>> message.text(Messages("zh_CN"))
+    "'abc' 不是金额"
+    >>> joined = Translatable.join(["grace_days", Translatable(N_("must not be empty"))], "words")
+    >>> joined, joined.text(Messages("zh_CN"))
+    ('grace_days must not be empty', 'grace_days 不能为空')
+
+    Args:
+        message: The English message (a catalogue ``msgid`` with ``{placeholders}``).
+        translations: The message by locale (``{"zh_CN": "…"}``), for words the catalogue
+            does not have (a provider's); it wins over the catalogue.
+        **values: The values of the placeholders.
+
+    Raises:
+        KeyError: if the message (or one of its ``translations``) has a placeholder
+            without a value.
+
+    Attributes:
+        message: The English message (empty for a text made by :meth:`join`).
+        values: The values, as ``(placeholder, value)`` pairs.
+        translations: The message's own translations, as ``(locale, text)`` pairs.
+        joiner: How :meth:`join` joined :attr:`parts`, or ``None``.
+        parts: The texts :meth:`join` joined.
+    """
+
+    __slots__ = ("joiner", "message", "parts", "translations", "values")
+
+    message: str
+    values: tuple[tuple[str, Any], ...]
+    translations: tuple[tuple[str, str], ...]
+    joiner: Joiner | None
+    parts: tuple[str, ...]
+
+    def __new__(
+        cls,
+        message: str,
+        /,
+        *,
+        translations: Mapping[str, str] | None = None,
+        **values: Any,
+    ) -> Translatable:
+        pairs = tuple(sorted((_catalogue_name(k), v) for k, v in (translations or {}).items()))
+        return cls._build(message, tuple(values.items()), pairs, None, ())
+
+    @classmethod
+    def _build(
+        cls,
+        message: str,
+        values: tuple[tuple[str, Any], ...],
+        translations: tuple[tuple[str, str], ...],
+        joiner: Joiner | None,
+        parts: tuple[str, ...],
+    ) -> Translatable:
+        self = super().__new__(
+            cls, _render(message, values, translations, joiner, parts, _english())
+        )
+        for locale, _text in translations if values else ():
+            if locale in available_locales():  # a placeholder without a value is a KeyError now
+                _render(message, values, translations, None, (), Messages(locale))
+        for name, value in (
+            ("message", message),
+            ("values", values),
+            ("translations", translations),
+            ("joiner", joiner),
+            ("parts", parts),
+        ):
+            object.__setattr__(self, name, value)
+        return self
+
+    @classmethod
+    def join(cls, parts: Iterable[str], how: Joiner = "clauses") -> Translatable:
+        """Join texts: :class:`Localizable` ones written in the locale, plain ones as they are.
+
+        >>> ids = Translatable.join(["date", "amount"], "list")
+        >>> ids, ids.text(Messages("zh_CN"))
+        ('date, amount', 'date、amount')
+        """
+        if how not in _JOINERS:
+            raise ValueError(f"unknown joiner {how!r}; known: {', '.join(_JOINERS)}")
+        return cls._build("", (), (), how, tuple(parts))
+
+    @classmethod
+    def known(cls, text: str, templates: Iterable[str] = (), lists: Iterable[str] = ()) -> str:
+        """A plain English text as a message: the first of ``templates`` it was written from.
+
+        For a message that lost its values on the way (formatted by code that calls
+        ``str()`` on it): it is matched against the English ``templates`` (catalogue
+        messages with ``{placeholders}``), the values read back as plain text. A text no
+        template matches is a message of its own, translated if the catalogue has it.
+        A :class:`Localizable` text is returned as it is. The values of the placeholders
+        named in ``lists`` are lists (``a, b``), joined again as the locale joins a list.
+
+        >>> Translatable.known("'abc' is not an amount of money",
+        ...                    [N_("{value} is not an amount of money")]).values
+        (('value', "'abc'"),)
+        """
+        if isinstance(text, Localizable):
+            return text
+        for template in templates:
+            match = _pattern(template).match(text)
+            if match is not None:
+                values: dict[str, Any] = match.groupdict()
+                for name in set(lists) & set(values):
+                    values[name] = cls.join(values[name].split(", "), "list")
+                return cls(template, **values)
+        return cls(str(text))
+
+    def text(self, tr: Messages) -> str:
+        """The message in the words of ``tr``'s locale."""
+        return _render(self.message, self.values, self.translations, self.joiner, self.parts, tr)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            Translatable._build,
+            (self.message, self.values, self.translations, self.joiner, self.parts),
+        )
+
+
+def _catalogue_name(locale: str) -> str:
+    """A locale's catalogue name (``zh-CN`` gives ``zh_CN``); one without a catalogue as given."""
+    try:
+        return normalise_locale(locale)
+    except ValueError:
+        return locale
+
+
+def _render(
+    message: str,
+    values: tuple[tuple[str, Any], ...],
+    translations: tuple[tuple[str, str], ...],
+    joiner: Joiner | None,
+    parts: tuple[str, ...],
+    tr: Messages,
+) -> str:
+    if joiner is not None:
+        english, chinese = _JOINERS[joiner]
+        return (chinese if tr.chinese else english).join(str(_filled(p, tr)) for p in parts)
+    own = dict(translations).get(tr.locale)
+    template = own if own is not None else tr.catalog.gettext(message) if message else ""
+    if not values:
+        return template
+    return template.format(**{name: _filled(value, tr) for name, value in values})
+
+
+_PLACEHOLDER = re.compile(r"\\\{([a-z_]+)\\\}")
+
+
+@functools.cache
+def _pattern(template: str) -> re.Pattern[str]:
+    """The regular expression matching the texts ``template`` formats."""
+    return re.compile(_PLACEHOLDER.sub(r"(?P<\1>.+?)", re.escape(template)) + r"\Z", re.S)
+
+
+def message_of(exc: BaseException) -> str:
+    """The message of an exception, a :class:`Localizable` one kept (``str(exc)`` is English).
+
+    >>> message_of(ValueError(Translatable(N_("no such file")))).text(Messages("zh_CN"))
+    '文件不存在'
+    >>> message_of(KeyError("x"))
+    'x'
+    """
+    if len(exc.args) == 1 and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc)

@@ -50,7 +50,16 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ._convert import check_keys, converter, key_path, problems_from, show, unknown_key
+from ._convert import (
+    check_keys,
+    converter,
+    format_exception,
+    key_path,
+    problems_from,
+    show,
+    unknown_key,
+)
+from ._i18n import N_, Localizable, Translatable
 from ._toml import Traversable, check_depth, load_toml, loads_toml
 from .errors import InputError, InputProblem
 from .policy import PARAMETERS, PolicyValue
@@ -96,20 +105,29 @@ class _Translations:
     def add(self, english: Any, chinese: Any, where: str) -> None:
         """Record ``chinese`` as the Chinese of ``english`` (the text at ``where``)."""
         if not isinstance(chinese, str) or not chinese.strip():
-            self.problems.append(InputProblem(where, "give the Chinese text as text"))
+            self.problems.append(
+                InputProblem(where, Translatable(N_("give the Chinese text as text")))
+            )
         elif not isinstance(english, str) or not english.strip():
             self.problems.append(
                 InputProblem(
                     where,
-                    "a Chinese text needs its English text beside it (the one shown in "
-                    "every other language)",
+                    Translatable(
+                        N_(
+                            "a Chinese text needs its English text beside it (the one shown in "
+                            "every other language)"
+                        )
+                    ),
                 )
             )
         elif self.texts.setdefault(english, chinese) != chinese:
             self.problems.append(
                 InputProblem(
                     where,
-                    f"the text {english!r} already has another Chinese text; give it once",
+                    Translatable(
+                        N_("the text {text} already has another Chinese text; give it once"),
+                        text=repr(english),
+                    ),
                 )
             )
 
@@ -123,13 +141,17 @@ class _Translations:
 
 
 def _unknown_parameter(name: Any, path: str) -> InputProblem:
-    return InputProblem(path, unknown_key(name, PARAMETERS, kind="policy parameter"))
+    return InputProblem(path, unknown_key(name, PARAMETERS, kind=N_("policy parameter")))
 
 
 def _policy(table: Any, problems: list[InputProblem], chinese: _Translations) -> list[PolicyValue]:
     values: list[PolicyValue] = []
     if not isinstance(table, Mapping):
-        problems.append(InputProblem("$.policy", f"expected a table, got {show(table)}"))
+        problems.append(
+            InputProblem(
+                "$.policy", Translatable(N_("expected a table, got {value}"), value=show(table))
+            )
+        )
         return values
     for name, raw in table.items():
         path = f"$.policy{key_path(name)}"
@@ -143,8 +165,12 @@ def _policy(table: Any, problems: list[InputProblem], chinese: _Translations) ->
                 problems.append(
                     InputProblem(
                         where,
-                        "a provider's policy value is a table with value, source and grade "
-                        "(every number needs its source)",
+                        Translatable(
+                            N_(
+                                "a provider's policy value is a table with value, source and "
+                                "grade (every number needs its source)"
+                            )
+                        ),
                     )
                 )
                 continue
@@ -163,14 +189,24 @@ def _reasons_zh(
     """Record the Chinese reasons of ``[unknown_zh]`` or ``[required_zh]``."""
     if not isinstance(table, Mapping):
         chinese.problems.append(
-            InputProblem(f"$.{section}{_ZH}", "expected a table of name = reason in Chinese")
+            InputProblem(
+                f"$.{section}{_ZH}",
+                Translatable(N_("expected a table of name = reason in Chinese")),
+            )
         )
         return
     for name, why in table.items():
         where = f"$.{section}{_ZH}{key_path(name)}"
         if name not in reasons:
             chinese.problems.append(
-                InputProblem(where, f"{name!r} is not listed in [{section}]; list it there too")
+                InputProblem(
+                    where,
+                    Translatable(
+                        N_("{name} is not listed in [{section}]; list it there too"),
+                        name=repr(name),
+                        section=section,
+                    ),
+                )
             )
         else:
             chinese.add(reasons[name], why, where)
@@ -187,35 +223,49 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
     if type(data.get("format")) is not int or data["format"] != SUPPORTED_FORMAT:
         problems.append(
             InputProblem(
-                "$.format", f"expected format = {SUPPORTED_FORMAT}, got {show(data.get('format'))}"
+                "$.format",
+                Translatable(
+                    N_("expected format = {format}, got {value}"),
+                    format=SUPPORTED_FORMAT,
+                    value=show(data.get("format")),
+                ),
             )
         )
     head = data.get("provider")
     if not isinstance(head, Mapping):
-        problems.append(InputProblem("$.provider", "missing [provider] table"))
+        problems.append(InputProblem("$.provider", Translatable(N_("missing [provider] table"))))
         head = {}
     problems += check_keys(head, _PROVIDER_KEYS, "$.provider")
     if "id" not in head:
-        problems.append(InputProblem("$.provider.id", "missing required field"))
+        problems.append(InputProblem("$.provider.id", Translatable(N_("missing required field"))))
     chinese = _Translations(problems)
     head = chinese.take(head, ("description",), "$.provider")
     for key in ("id", "name_zh", "name_en", "description"):
         if key in head and not isinstance(head[key], str):
             problems.append(
                 InputProblem(
-                    f"$.provider.{key}", f"expected text (a string), got {show(head[key])}"
+                    f"$.provider.{key}",
+                    Translatable(
+                        N_("expected text (a string), got {value}"), value=show(head[key])
+                    ),
                 )
             )
     policy = _policy(data.get("policy", {}), problems, chinese)
     facts: list[ProviderFact] = []
     raw_facts = data.get("facts", [])
     if not isinstance(raw_facts, list):
-        problems.append(InputProblem("$.facts", "expected an array of tables ([[facts]])"))
+        problems.append(
+            InputProblem("$.facts", Translatable(N_("expected an array of tables ([[facts]])")))
+        )
         raw_facts = []
     for index, fact in enumerate(raw_facts):
         where = f"$.facts[{index}]"
         if not isinstance(fact, Mapping):
-            problems.append(InputProblem(where, f"expected a table, got {show(fact)}"))
+            problems.append(
+                InputProblem(
+                    where, Translatable(N_("expected a table, got {value}"), value=show(fact))
+                )
+            )
             continue
         problems += check_keys(fact, _FACT_KEYS, where)
         fact = chinese.take(fact, ("text", "source", "note"), where)
@@ -228,14 +278,16 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
         table = data.get(section, {})
         pairs: list[tuple[str, str]] = []
         if not isinstance(table, Mapping):
-            problems.append(InputProblem(f"$.{section}", "expected a table of name = reason"))
+            problems.append(
+                InputProblem(f"$.{section}", Translatable(N_("expected a table of name = reason")))
+            )
             table = {}
         for name, why in table.items():
             where = f"$.{section}{key_path(name)}"
             if name not in PARAMETERS:
                 problems.append(_unknown_parameter(name, where))
             elif not isinstance(why, str) or not why.strip():
-                problems.append(InputProblem(where, "give the reason as text"))
+                problems.append(InputProblem(where, Translatable(N_("give the reason as text"))))
             else:
                 pairs.append((name, why))
         notes[section] = tuple(pairs)
@@ -256,7 +308,10 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
             translations={_CHINESE: chinese.texts},
         )
     except Exception as exc:
-        raise InputError(str(exc).split(" @ ")[0], file=file, path="$.provider") from None
+        message = format_exception(exc) if isinstance(exc, (ValueError, TypeError)) else str(exc)
+        if not isinstance(message, Localizable):
+            message = Translatable.known(message.split(" @ ")[0])
+        raise InputError(message, file=file, path="$.provider") from None
 
 
 def load_provider(source: str | os.PathLike[str] | Traversable) -> Provider:

@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from ._i18n import N_, Translatable
 from .errors import InputError
 
 if sys.version_info >= (3, 11):
@@ -30,10 +31,45 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["MAX_DEPTH", "Traversable", "check_depth", "load_toml", "loads_toml", "read_file"]
+__all__ = [
+    "MAX_DEPTH",
+    "TOML_REASONS",
+    "Traversable",
+    "check_depth",
+    "load_toml",
+    "loads_toml",
+    "read_file",
+]
 
 #: Tables and arrays may nest this deep; deeper input is refused as invalid.
 MAX_DEPTH = 32
+#: The reasons :mod:`tomllib` gives for a syntax error (first letter lowered, as
+#: :func:`loads_toml` words them), so that the catalogue translates them; a reason not
+#: listed stays English. The more specific first.
+TOML_REASONS: tuple[str, ...] = (
+    N_("cannot overwrite a value"),
+    N_("escaped character is not a Unicode scalar value"),
+    N_("expected '=' after a key in a key/value pair"),
+    N_("expected ']' at the end of a table declaration"),
+    N_("expected ']]' at the end of an array declaration"),
+    N_("expected newline or end of document after a statement"),
+    N_("invalid date or datetime"),
+    N_("invalid hex value"),
+    N_("invalid initial character for a key part"),
+    N_("invalid statement"),
+    N_("invalid value"),
+    N_("unclosed array"),
+    N_("unclosed inline table"),
+    N_("unescaped '\\' in a string"),
+    N_("unterminated string"),
+    N_("cannot declare {key} twice"),
+    N_("cannot mutate immutable namespace {key}"),
+    N_("cannot redefine namespace {key}"),
+    N_("duplicate inline table key {key}"),
+    N_("found invalid character {character}"),
+    N_("illegal character {character}"),
+    N_("expected {expected}"),
+)
 _POSITION = re.compile(
     r"(?P<reason>.*?)\s*\(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)",
     re.DOTALL,
@@ -66,16 +102,22 @@ def read_file(source: str | os.PathLike[str] | Traversable) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError("no such file", file=file) from None
+        raise InputError(Translatable(N_("no such file")), file=file) from None
     except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=file) from None
+        raise InputError(Translatable(N_("is a directory, not a file")), file=file) from None
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+        reason = Translatable(exc.strerror) if exc.strerror else str(exc)
+        raise InputError(
+            Translatable(N_("cannot read the file: {reason}"), reason=reason), file=file
+        ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not UTF-8 text (bad byte at offset {exc.start}); save the file as UTF-8",
+            Translatable(
+                N_("not UTF-8 text (bad byte at offset {offset}); save the file as UTF-8"),
+                offset=exc.start,
+            ),
             file=file,
         ) from None
 
@@ -137,15 +179,22 @@ def check_depth(data: Any, *, source: str | None = None) -> None:
         InputError: if tables and arrays nest more than :data:`MAX_DEPTH` deep.
     """
     if _depth(data) > MAX_DEPTH:
-        raise InputError(f"tables and arrays nest more than {MAX_DEPTH} deep", file=source)
+        raise InputError(
+            Translatable(N_("tables and arrays nest more than {depth} deep"), depth=MAX_DEPTH),
+            file=source,
+        )
 
 
-def _syntax_message(exc: tomllib.TOMLDecodeError, text: str) -> str:
-    """Word a syntax error: ``invalid TOML at line 2, column 10: expected ']' ...``."""
+def _syntax_message(exc: tomllib.TOMLDecodeError, text: str) -> Translatable:
+    """Word a syntax error: ``invalid TOML at line 2, column 10: expected ']' ...``.
+
+    The parser's reason is English; the catalogue has the reasons of :mod:`tomllib`
+    (:data:`TOML_REASONS`), so it is written in another language too.
+    """
     message = str(exc)
     match = _POSITION.fullmatch(message)
     if match is None:  # pragma: no cover - every parser error names a position
-        return f"invalid TOML: {message}"
+        return Translatable(N_("invalid TOML: {reason}"), reason=Translatable.known(message))
     reason = match.group("reason")
     if reason[:1].isupper() and reason[1:2].islower():
         reason = reason[0].lower() + reason[1:]
@@ -154,11 +203,19 @@ def _syntax_message(exc: tomllib.TOMLDecodeError, text: str) -> str:
     else:  # the parser says "end of document": name the last position
         lines = text.split("\n")
         line, column = len(lines), len(lines[-1]) + 1
-    return f"invalid TOML at line {line}, column {column}: {reason}"
+    return Translatable(
+        N_("invalid TOML at line {line}, column {column}: {reason}"),
+        line=line,
+        column=column,
+        reason=Translatable.known(reason, TOML_REASONS),
+    )
 
 
-def _too_deep() -> str:
-    return f"invalid TOML: tables and arrays nest more than {MAX_DEPTH} deep"
+def _too_deep() -> Translatable:
+    return Translatable(
+        N_("invalid TOML: {reason}"),
+        reason=Translatable(N_("tables and arrays nest more than {depth} deep"), depth=MAX_DEPTH),
+    )
 
 
 def _depth(value: Any) -> int:

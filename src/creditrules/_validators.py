@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from ._i18n import N_, Translatable
 from .money import parse_money, parse_rate
 
 #: The largest amount an account or provider file may give (one trillion yuan); what
@@ -55,26 +56,41 @@ def check_input_amount(value: Decimal | None) -> None:
     """
     if value is not None and value.is_finite() and abs(value) > MAX_INPUT_AMOUNT:
         raise ValueError(
-            f"amount {value} is too large; amounts up to 1,000,000,000,000.00 are supported"
+            Translatable.join(
+                [
+                    Translatable(N_("amount")),
+                    Translatable(
+                        N_("{value} is too large; amounts up to {maximum} are supported"),
+                        value=value,
+                        maximum="1,000,000,000,000.00",
+                    ),
+                ],
+                "words",
+            )
         )
 
 
-def date_problem(value: date, what: str = "date") -> str | None:
+def date_problem(value: date, what: str = N_("date")) -> Translatable | None:
     """Say why ``value`` is outside the supported date window, or ``None`` if it is inside.
 
     Args:
         value: The date.
-        what: What the date is, for the message (``"as-of date"``).
+        what: What the date is, for the message: a field's name (kept as it is) or
+            a :class:`~creditrules._i18n.Translatable` (``the as-of date``); the
+            default ``"date"`` is translated.
 
     Returns:
         A message naming the window, or ``None``.
     """
     if MIN_DATE <= value <= MAX_DATE:
         return None
-    return (
-        f"{what} {value.isoformat()} is outside the supported range "
-        f"{MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
+    outside = Translatable(
+        N_("{value} is outside the supported range {first} to {last}"),
+        value=value.isoformat(),
+        first=MIN_DATE.isoformat(),
+        last=MAX_DATE.isoformat(),
     )
+    return Translatable.join([Translatable(what) if what == "date" else what, outside], "words")
 
 
 def bounded_rate(maximum: Decimal, unit: str = "", *, fraction: bool = True) -> Any:
@@ -93,11 +109,37 @@ def bounded_rate(maximum: Decimal, unit: str = "", *, fraction: bool = True) -> 
     def convert(value: Any) -> Decimal:
         parsed = parse_rate(value)
         if parsed > maximum:
-            hint = "; give the rate as a fraction (0.0005 is 0.05 %)" if fraction else ""
-            raise ValueError(f"{parsed} is above the supported maximum of {maximum}{unit}{hint}")
+            raise ValueError(above_maximum(parsed, maximum, unit, fraction=fraction))
         return parsed
 
     return convert
+
+
+#: The messages of a rate above its maximum, by the unit :func:`bounded_rate` is given.
+_ABOVE = {
+    "": N_("{value} is above the supported maximum of {maximum}"),
+    " a day": N_("{value} is above the supported maximum of {maximum} a day"),
+    " a year": N_("{value} is above the supported maximum of {maximum} a year"),
+    " times the contract rate": N_(
+        "{value} is above the supported maximum of {maximum} times the contract rate"
+    ),
+    " (100 %)": N_("{value} is above the supported maximum of {maximum} (100 %)"),
+}
+_ABOVE_UNIT = N_("{value} is above the supported maximum of {maximum}{unit}")
+_AS_FRACTION = N_("give the rate as a fraction (0.0005 is 0.05 %)")
+
+
+def above_maximum(value: Decimal, maximum: Decimal, unit: str = "", *, fraction: bool) -> str:
+    """Say that a rate is above its maximum (and, for a fraction, how to write one).
+
+    >>> above_maximum(Decimal("5"), Decimal("0.05"), " a day", fraction=True)
+    '5 is above the supported maximum of 0.05 a day; give the rate as a fraction (0.0005 is 0.05 %)'
+    """
+    if unit in _ABOVE:
+        above = Translatable(_ABOVE[unit], value=value, maximum=maximum)
+    else:  # a plugin's unit, as it is
+        above = Translatable(_ABOVE_UNIT, value=value, maximum=maximum, unit=unit)
+    return Translatable.join([above, Translatable(_AS_FRACTION)]) if fraction else above
 
 
 def optional_bounded_rate(maximum: Decimal, unit: str = "", *, fraction: bool = True) -> Any:
@@ -115,11 +157,42 @@ def at_most(maximum: int, unit: str = "") -> Any:
 
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{attribute.name} must be a whole number, got {value!r}")
+            raise TypeError(
+                named(attribute.name, N_("must be a whole number, got {value}"), value=repr(value))
+            )
         if value > maximum:
-            raise ValueError(f"{attribute.name} must be at most {maximum}{unit}, got {value}")
+            raise ValueError(
+                named(
+                    attribute.name,
+                    N_("must be at most {maximum}, got {value}"),
+                    maximum=maximum,
+                    value=value,
+                )
+                if not unit
+                else named(
+                    attribute.name,
+                    N_("must be at most {maximum}{unit}, got {value}"),
+                    maximum=maximum,
+                    unit=unit,
+                    value=value,
+                )
+            )
 
     return check
+
+
+_TOO_MANY = N_("{n} entries; at most {maximum} are supported")
+
+
+def named(name: str, message: str, **values: Any) -> Translatable:
+    """``<field> <message>``: a field's name (kept as it is) before what is said of it.
+
+    The converter drops the name when the problem's path already ends in it.
+
+    >>> named("due_day", N_("must not be negative, got {value}"), value=-1)
+    'due_day must not be negative, got -1'
+    """
+    return Translatable.join([name, Translatable(message, **values)], "words")
 
 
 def list_problems(data: Any) -> list[tuple[str, str]]:
@@ -135,7 +208,7 @@ def list_problems(data: Any) -> list[tuple[str, str]]:
     for name in BOUNDED_LISTS:
         value = data.get(name) if isinstance(data, dict) else None
         if isinstance(value, list) and len(value) > MAX_ITEMS:
-            found.append((f"$.{name}", f"{len(value)} entries; at most {MAX_ITEMS} are supported"))
+            found.append((f"$.{name}", Translatable(_TOO_MANY, n=len(value), maximum=MAX_ITEMS)))
     return found
 
 
@@ -145,7 +218,17 @@ def max_items(maximum: int = MAX_ITEMS) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if len(value) > maximum:
             raise ValueError(
-                f"{attribute.name} has {len(value)} entries; at most {maximum} are supported"
+                Translatable.join(
+                    [
+                        attribute.name,
+                        Translatable(
+                            N_("has {n} entries; at most {maximum} are supported"),
+                            n=len(value),
+                            maximum=maximum,
+                        ),
+                    ],
+                    "words",
+                )
             )
 
     return check
@@ -174,19 +257,25 @@ def optional_rate(value: Any) -> Decimal | None:
 def non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
     """Reject negative amounts."""
     if value is not None and value < 0:
-        raise ValueError(f"{attribute.name} must not be negative, got {value}")
+        raise ValueError(
+            named(attribute.name, N_("must not be negative, got {value}"), value=value)
+        )
 
 
 def positive(instance: Any, attribute: attrs.Attribute[Any], value: Decimal | int) -> None:
     """Reject zero and negative values."""
     if value <= 0:
-        raise ValueError(f"{attribute.name} must be greater than zero, got {value}")
+        raise ValueError(
+            named(attribute.name, N_("must be greater than zero, got {value}"), value=value)
+        )
 
 
 def is_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Require a :class:`datetime.date` (not a datetime) within the supported window."""
     if not isinstance(value, date) or hasattr(value, "hour"):
-        raise TypeError(f"{attribute.name} must be a date (YYYY-MM-DD), got {value!r}")
+        raise TypeError(
+            named(attribute.name, N_("must be a date (YYYY-MM-DD), got {value}"), value=repr(value))
+        )
     problem = date_problem(value, attribute.name)
     if problem is not None:
         raise ValueError(problem)
@@ -203,8 +292,15 @@ def one_of(*choices: Any) -> Any:
 
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value not in choices:
-            listed = ", ".join(repr(c) for c in choices)
-            raise ValueError(f"{attribute.name} must be one of {listed}, got {value!r}")
+            listed = Translatable.join([repr(c) for c in choices], "list")
+            raise ValueError(
+                named(
+                    attribute.name,
+                    N_("must be one of {choices}, got {value}"),
+                    choices=listed,
+                    value=repr(value),
+                )
+            )
 
     return check
 

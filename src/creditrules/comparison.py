@@ -40,7 +40,7 @@ import attrs
 
 from ._api import simulate
 from ._convert import check_keys, from_dict
-from ._i18n import N_
+from ._i18n import N_, Translatable, message_of
 from ._plugins import Registry, get_registry
 from ._toml import load_toml
 from .assessment import Assessment
@@ -297,23 +297,40 @@ _EVENT = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})\s+(?P<amount>\S+)$",
     re.IGNORECASE,
 )
-_SYNTAX = "write 'pay YYYY-MM-DD AMOUNT' or 'waive penalty|fees|interest YYYY-MM-DD AMOUNT'"
+_SYNTAX = N_("write 'pay YYYY-MM-DD AMOUNT' or 'waive penalty|fees|interest YYYY-MM-DD AMOUNT'")
 
 
 def _parse_event(text: str, path: str) -> Event:
     match = _EVENT.match(" ".join(text.split()))
     if match is None:
-        raise InputError(f"cannot read {text.strip()!r}: {_SYNTAX}", path=path)
+        raise InputError(
+            Translatable(
+                N_("cannot read {text}: {syntax}"),
+                text=repr(text.strip()),
+                syntax=Translatable(_SYNTAX),
+            ),
+            path=path,
+        )
     try:
         day = date.fromisoformat(match["date"])
     except ValueError as exc:
-        raise InputError(f"{match['date']!r} is not a valid date: {exc}", path=path) from None
+        raise InputError(
+            Translatable(
+                N_("{value} is not a valid date: {reason}"),
+                value=repr(match["date"]),
+                reason=Translatable(str(exc)),
+            ),
+            path=path,
+        ) from None
     try:
         amount = parse_money(match["amount"])
     except ValueError as exc:
-        raise InputError(str(exc), path=path) from None
+        raise InputError(message_of(exc), path=path) from None
     if amount <= ZERO:
-        raise InputError(f"the amount must be greater than zero, got {amount}", path=path)
+        raise InputError(
+            Translatable(N_("the amount must be greater than zero, got {amount}"), amount=amount),
+            path=path,
+        )
     if match["pay"]:
         return Payment(day, amount)
     return Waiver(day, match["component"].lower(), amount)
@@ -348,23 +365,29 @@ component='penalty', amount=Decimal('5.00'), note='')))
         name = name if name is not None else label.strip()
     parts = [p for p in body.split(";") if p.strip()]
     if not parts:
-        raise InputError(f"the scenario {text!r} has no events: {_SYNTAX}")
+        raise InputError(
+            Translatable(
+                N_("the scenario {text} has no events: {syntax}"),
+                text=repr(text),
+                syntax=Translatable(_SYNTAX),
+            )
+        )
     events = tuple(_parse_event(part, f"$.events[{index}]") for index, part in enumerate(parts))
     return Scenario(name if name is not None else body, events)
 
 
 def _scenario_from_table(table: Any, path: str, registry: Registry) -> Scenario:
     if not isinstance(table, Mapping):
-        raise InputError("expected a table with a name and events", path=path)
+        raise InputError(Translatable(N_("expected a table with a name and events")), path=path)
     unknown = check_keys(table, ("name", "events"), path)
     if unknown:
         raise InputError(unknown)
     name = table.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise InputError("a scenario needs a name", path=f"{path}.name")
+        raise InputError(Translatable(N_("a scenario needs a name")), path=f"{path}.name")
     raw = table.get("events", [])
     if isinstance(raw, str) or not isinstance(raw, list):
-        raise InputError("events must be a list", path=f"{path}.events")
+        raise InputError(Translatable(N_("events must be a list")), path=f"{path}.events")
     events: list[Event] = []
     for index, item in enumerate(raw):
         where = f"{path}.events[{index}]"
@@ -420,7 +443,9 @@ def load_scenarios(
             raise InputError(unknown)
         tables = data.get("scenario", [])
         if not isinstance(tables, list) or not tables:
-            raise InputError("no scenarios: add [[scenario]] tables", path="$.scenario")
+            raise InputError(
+                Translatable(N_("no scenarios: add [[scenario]] tables")), path="$.scenario"
+            )
         return tuple(
             _scenario_from_table(table, f"$.scenario[{index}]", registry)
             for index, table in enumerate(tables)

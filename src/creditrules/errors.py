@@ -3,6 +3,17 @@
 All of them derive from :class:`CreditRulesError`, so an application can catch
 one type. Input problems are :class:`InputError` and always say *where* the
 problem is: the file (if any) and a JSON path such as ``$.payments[2].amount``.
+
+Their messages are English (``str(error)``); each is kept with its catalogue message
+and values (:class:`~creditrules._i18n.Translatable`), so that :meth:`InputError.describe`
+writes them in another language too:
+
+>>> from creditrules._i18n import Messages
+>>> error = InputError("no such file", file="a.toml")
+>>> str(error)
+'a.toml: no such file @ $'
+>>> error.describe(Messages("zh_CN"))
+'a.toml：文件不存在（位置：$）'
 """
 
 from __future__ import annotations
@@ -10,6 +21,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import attrs
+
+from ._i18n import N_, Messages, Translatable
+from ._words import PLAIN_LISTS, PLAIN_MESSAGES
 
 __all__ = [
     "CreditRulesError",
@@ -39,6 +53,23 @@ class InputProblem:
 
     def __str__(self) -> str:
         return f"{self.message} @ {self.path}"
+
+    def describe(self, file: str | None = None) -> Translatable:
+        """The problem as one line (after ``file``, if given), writable in any locale."""
+        message = Translatable.known(self.message, PLAIN_MESSAGES, lists=PLAIN_LISTS)
+        if file:
+            return Translatable(_IN_FILE, file=file, message=message, path=self.path)
+        return Translatable(_AT, message=message, path=self.path)
+
+    def text(self, tr: Messages) -> str:
+        """The problem in the words of ``tr``'s locale (its path as it is)."""
+        return self.describe().text(tr)
+
+
+#: One problem: what is wrong, where.
+_AT = N_("{message} @ {path}")
+#: One problem of a file.
+_IN_FILE = N_("{file}: {message} @ {path}")
 
 
 class InputError(CreditRulesError):
@@ -72,10 +103,16 @@ class InputError(CreditRulesError):
         """The message of the first problem."""
         return self.problems[0].message if self.problems else ""
 
-    def describe(self) -> str:
-        """Return every problem on its own line, prefixed by the file name."""
-        prefix = f"{self.file}: " if self.file else ""
-        return "\n".join(f"{prefix}{problem}" for problem in self.problems)
+    def describe(self, tr: Messages | None = None) -> str:
+        """Return every problem on its own line, prefixed by the file name.
+
+        Args:
+            tr: The messages of the language to write it in; ``None`` for a
+                :class:`~creditrules._i18n.Translatable` whose value is the English text
+                (and that writes itself in any language).
+        """
+        lines = Translatable.join([p.describe(self.file) for p in self.problems], "lines")
+        return lines if tr is None else lines.text(tr)
 
 
 class PolicyError(CreditRulesError):

@@ -53,6 +53,7 @@ from cattrs.errors import BaseValidationError
 
 from . import _convert, _validators, model, policy
 from ._convert import ACCOUNT_FILE_NOTE, check_keys, make_converter, problems_from, show
+from ._i18n import N_, Translatable
 from ._plugins import Registry, get_registry
 from ._toml import check_depth, load_toml, loads_toml
 from .errors import InputError, InputProblem
@@ -147,7 +148,9 @@ def parse_account(
     if registry is None:
         registry = get_registry()
     if not isinstance(data, Mapping):
-        raise InputError(f"expected a table, got {show(data)}", file=file)
+        raise InputError(
+            Translatable(N_("expected a table, got {value}"), value=show(data)), file=file
+        )
     check_depth(data, source=file)
     too_long = _validators.list_problems(dict(data))
     if too_long:
@@ -156,13 +159,23 @@ def parse_account(
     if "format" not in data:
         problems.append(
             InputProblem(
-                "$.format", f"missing required field: start the file with format = {FORMAT}"
+                "$.format",
+                Translatable(
+                    N_("missing required field: start the file with format = {format}"),
+                    format=FORMAT,
+                ),
             )
         )
     elif type(data["format"]) is not int or data["format"] != FORMAT:
         raise InputError(
-            f"unsupported format {show(data['format'])}; this version of creditrules reads "
-            f"format = {FORMAT}",
+            Translatable(
+                N_(
+                    "unsupported format {value}; "
+                    "this version of creditrules reads format = {format}"
+                ),
+                value=show(data["format"]),
+                format=FORMAT,
+            ),
             file=file,
             path="$.format",
         )
@@ -173,9 +186,9 @@ def parse_account(
         problems.append(
             InputProblem(
                 "$.account",
-                "missing required table [account]"
+                Translatable(N_("missing required table [account]"))
                 if table is None
-                else f"expected a table [account], got {show(table)}",
+                else Translatable(N_("expected a table [account], got {value}"), value=show(table)),
             )
         )
         table = {}

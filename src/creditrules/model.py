@@ -29,6 +29,7 @@ from typing import Any, ClassVar, Literal, Union
 import attrs
 
 from . import _validators as v
+from ._i18n import N_, Translatable
 from .money import ZERO
 from .policy import PolicyValue
 
@@ -91,7 +92,12 @@ class Bill:
     def __attrs_post_init__(self) -> None:
         if self.due_date < self.statement_date:
             raise ValueError(
-                f"due_date {self.due_date} is before statement_date {self.statement_date}"
+                v.named(
+                    "due_date",
+                    N_("{due} is before statement_date {statement}"),
+                    due=self.due_date,
+                    statement=self.statement_date,
+                )
             )
         if not self.id:
             object.__setattr__(self, "id", f"bill-{self.due_date.isoformat()}")
@@ -131,11 +137,15 @@ class LoanTerms:
     @due_day.validator
     def _check_due_day(self, attribute: Any, value: int | None) -> None:
         if value is not None and (isinstance(value, bool) or not 1 <= value <= 31):
-            raise ValueError(f"due_day must be a day of the month 1–31, got {value!r}")
+            raise ValueError(
+                v.named(
+                    "due_day", N_("must be a day of the month 1–31, got {value}"), value=repr(value)
+                )
+            )
 
     def __attrs_post_init__(self) -> None:
         if (self.annual_rate is None) == (self.daily_rate is None):
-            raise ValueError("give exactly one of annual_rate and daily_rate")
+            raise ValueError(Translatable(N_("give exactly one of annual_rate and daily_rate")))
 
     @property
     def annual(self) -> Decimal:
@@ -281,14 +291,16 @@ class Agreement:
     @installments.validator
     def _check_installments(self, attribute: Any, value: tuple[PlannedPayment, ...]) -> None:
         if not value:
-            raise ValueError("an agreement needs at least one installment")
+            raise ValueError(Translatable(N_("an agreement needs at least one installment")))
         dates = [p.due_date for p in value]
         if any(b <= a for a, b in itertools.pairwise(dates)):
-            raise ValueError("installment due dates must be strictly increasing")
+            raise ValueError(Translatable(N_("installment due dates must be strictly increasing")))
 
     def __attrs_post_init__(self) -> None:
         if self.installments[0].due_date <= self.date:
-            raise ValueError("the first installment must fall due after the agreement date")
+            raise ValueError(
+                Translatable(N_("the first installment must fall due after the agreement date"))
+            )
 
     @property
     def total(self) -> Decimal:
@@ -333,11 +345,23 @@ class ReportedMonth:
                 raise ValueError
             first = date(int(year), int(month), 1)
         except (ValueError, AttributeError):
-            raise ValueError(f"month must be YYYY-MM, got {value!r}") from None
+            raise ValueError(
+                v.named("month", N_("must be YYYY-MM, got {value}"), value=repr(value))
+            ) from None
         if v.date_problem(first) is not None:
             raise ValueError(
-                f"month {value} is outside the supported range "
-                f"{v.MIN_DATE:%Y-%m} to {v.MAX_DATE:%Y-%m}"
+                Translatable.join(
+                    [
+                        Translatable(N_("month")),
+                        Translatable(
+                            N_("{value} is outside the supported range {first} to {last}"),
+                            value=value,
+                            first=f"{v.MIN_DATE:%Y-%m}",
+                            last=f"{v.MAX_DATE:%Y-%m}",
+                        ),
+                    ],
+                    "words",
+                )
             )
 
 
@@ -355,7 +379,11 @@ class AccountProblems(ValueError):
 
 def _policy_values(value: Any) -> tuple[PolicyValue, ...]:
     if isinstance(value, Mapping):
-        raise TypeError("give policy overrides as PolicyValue objects (load_account parses tables)")
+        raise TypeError(
+            Translatable(
+                N_("give policy overrides as PolicyValue objects (load_account parses tables)")
+            )
+        )
     return tuple(sorted(value, key=lambda p: (p.name, p.effective_from or date.min)))
 
 
@@ -403,17 +431,29 @@ class Account:
         found: list[tuple[str, str]] = []
         if self.product == "installment":
             if self.loan is None:
-                found.append(("$.loan", "an installment account needs a [loan] table"))
+                found.append(
+                    ("$.loan", Translatable(N_("an installment account needs a [loan] table")))
+                )
             if self.bills:
-                found.append(("$.bills", "an installment account has a [loan], not [[bills]]"))
+                found.append(
+                    (
+                        "$.bills",
+                        Translatable(N_("an installment account has a [loan], not [[bills]]")),
+                    )
+                )
         elif self.loan is not None:
-            found.append(("$.loan", "a revolving account has [[bills]], not a [loan]"))
+            found.append(
+                ("$.loan", Translatable(N_("a revolving account has [[bills]], not a [loan]")))
+            )
         if self.loan is not None and self.loan.start_date < self.opened_on:
             found.append(
                 (
                     "$.loan.start_date",
-                    f"loan starts {self.loan.start_date}, before the account "
-                    f"opened on {self.opened_on}",
+                    Translatable(
+                        N_("loan starts {start}, before the account opened on {opened}"),
+                        start=self.loan.start_date,
+                        opened=self.opened_on,
+                    ),
                 )
             )
         for index, bill in enumerate(self.bills):
@@ -421,8 +461,11 @@ class Account:
                 found.append(
                     (
                         f"$.bills[{index}].statement_date",
-                        f"bill issued {bill.statement_date}, before the account opened "
-                        f"on {self.opened_on}",
+                        Translatable(
+                            N_("bill issued {issued}, before the account opened on {opened}"),
+                            issued=bill.statement_date,
+                            opened=self.opened_on,
+                        ),
                     )
                 )
         ids = [bill.id for bill in self.bills]
@@ -431,8 +474,13 @@ class Account:
                 found.append(
                     (
                         f"$.bills[{index}].id",
-                        f"two bills have the id {bill_id!r}; "
-                        "give each bill a distinct due date or id",
+                        Translatable(
+                            N_(
+                                "two bills have the id {id}; "
+                                "give each bill a distinct due date or id"
+                            ),
+                            id=repr(bill_id),
+                        ),
                     )
                 )
         for index, payment in enumerate(self.payments):
@@ -440,19 +488,31 @@ class Account:
                 found.append(
                     (
                         f"$.payments[{index}].date",
-                        f"payment on {payment.date} is before the account opened on "
-                        f"{self.opened_on}",
+                        Translatable(
+                            N_("payment on {day} is before the account opened on {opened}"),
+                            day=payment.date,
+                            opened=self.opened_on,
+                        ),
                     )
                 )
         for index, event in enumerate(self.events):
             if isinstance(event, Payment):
-                found.append((f"$.events[{index}].type", "list payments under [[payments]]"))
+                found.append(
+                    (
+                        f"$.events[{index}].type",
+                        Translatable(N_("list payments under [[payments]]")),
+                    )
+                )
             if event.date < self.opened_on:
                 found.append(
                     (
                         f"$.events[{index}].date",
-                        f"{event.type} on {event.date} is before the account opened on "
-                        f"{self.opened_on}",
+                        Translatable(
+                            N_("{event} on {day} is before the account opened on {opened}"),
+                            event=event.type,
+                            day=event.date,
+                            opened=self.opened_on,
+                        ),
                     )
                 )
         return found
@@ -471,15 +531,21 @@ class Account:
         Returns:
             ``(json_path, message)`` pairs.
         """
-        problem = v.date_problem(as_of, "the as-of date")
+        problem = v.date_problem(as_of, Translatable(N_("the as-of date")))
         if problem is not None:
             return [("$", problem)]
         if as_of < self.opened_on:
             return [
                 (
                     "$.account.opened_on",
-                    f"the as-of date {as_of} is before the account opened on "
-                    f"{self.opened_on}; assess it on or after that day",
+                    Translatable(
+                        N_(
+                            "the as-of date {as_of} is before the account opened on {opened}; "
+                            "assess it on or after that day"
+                        ),
+                        as_of=as_of,
+                        opened=self.opened_on,
+                    ),
                 )
             ]
         return []

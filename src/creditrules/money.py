@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import reduce
 
+from ._i18n import N_, Translatable
+
 __all__ = [
     "EXACT",
     "FEN",
@@ -140,10 +142,16 @@ def parse_money(value: object) -> Decimal:
             larger than :data:`MAX_AMOUNT` in size.
     """
     if isinstance(value, bool):
-        raise ValueError(f"expected an amount of money, got {value!r}")
+        raise ValueError(
+            Translatable(N_("expected an amount of money, got {value}"), value=repr(value))
+        )
     if isinstance(value, float):
         raise ValueError(
-            f'amount {value!r} is a binary float; give it as a string such as "{value}"'
+            Translatable(
+                N_('amount {value} is a binary float; give it as a string such as "{text}"'),
+                value=repr(value),
+                text=str(value),
+            )
         )
     if isinstance(value, Decimal):
         amount = value
@@ -151,17 +159,36 @@ def parse_money(value: object) -> Decimal:
         try:
             amount = Decimal(str(value).strip().replace(",", ""))
         except decimal.InvalidOperation:
-            raise ValueError(f"{value!r} is not an amount of money") from None
+            raise ValueError(
+                Translatable(N_("{value} is not an amount of money"), value=repr(value))
+            ) from None
     else:
-        raise ValueError(f"expected an amount of money, got {type(value).__name__}")
+        raise ValueError(
+            Translatable(N_("expected an amount of money, got {value}"), value=type(value).__name__)
+        )
     if not amount.is_finite():
-        raise ValueError(f"{value!r} is not a finite amount")
+        raise ValueError(Translatable(N_("{value} is not a finite amount"), value=repr(value)))
     if abs(amount) > MAX_AMOUNT:
         raise ValueError(
-            f"amount {value} is too large; amounts up to {format_money(MAX_AMOUNT)} are supported"
+            Translatable.join(
+                [
+                    Translatable(N_("amount")),
+                    Translatable(
+                        N_("{value} is too large; amounts up to {maximum} are supported"),
+                        value=str(value),
+                        maximum=format_money(MAX_AMOUNT),
+                    ),
+                ],
+                "words",
+            )
         )
     if not is_fen(amount):
-        raise ValueError(f"{value!r} has digits below the fen (0.01); round it yourself first")
+        raise ValueError(
+            Translatable(
+                N_("{value} has digits below the fen (0.01); round it yourself first"),
+                value=repr(value),
+            )
+        )
     return to_fen(amount)
 
 
@@ -179,18 +206,34 @@ def parse_rate(value: object) -> Decimal:
     """
     if isinstance(value, bool):
         raise ValueError(
-            f'expected a rate as a decimal number (e.g. "0.0005"), got {str(value).lower()}'
+            Translatable(
+                N_('expected a rate as a decimal number (e.g. "0.0005"), got {value}'),
+                value=str(value).lower(),
+            )
         )
     if isinstance(value, float):
-        raise ValueError(f"rate {value!r} must be given as a string or Decimal, not a float")
+        raise ValueError(
+            Translatable(
+                N_("rate {value} must be given as a string or Decimal, not a float"),
+                value=repr(value),
+            )
+        )
     if not isinstance(value, (Decimal, int, str)):
-        raise ValueError(f"expected a rate as a decimal number, got {type(value).__name__}")
+        raise ValueError(
+            Translatable(
+                N_("expected a rate as a decimal number, got {value}"), value=type(value).__name__
+            )
+        )
     try:
         rate = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except decimal.InvalidOperation:
-        raise ValueError(f"{value!r} is not a rate") from None
+        raise ValueError(Translatable(N_("{value} is not a rate"), value=repr(value))) from None
     if not rate.is_finite() or rate < 0:
-        raise ValueError(f"rate {value!r} must be a finite, non-negative number")
+        raise ValueError(
+            Translatable(
+                N_("rate {value} must be a finite, non-negative number"), value=repr(value)
+            )
+        )
     return rate
 
 

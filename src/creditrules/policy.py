@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 import attrs
 
+from ._i18n import N_, Translatable
 from ._validators import (
     MAX_ANNUAL_RATE,
     MAX_DAILY_RATE,
@@ -68,16 +69,29 @@ COMPONENTS: tuple[str, ...] = ("penalty", "fees", "interest", "principal")
 LAYERS: tuple[str, ...] = ("default", "provider", "account")
 
 
+def _got(message: str, value: str) -> Translatable:
+    """``message`` (``expected …, got {value}``) with the value as shown."""
+    return Translatable(message, value=value)
+
+
 def _int(minimum: int, maximum: int) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
         if isinstance(value, bool):
-            raise ValueError(f"expected a whole number, got {str(value).lower()}")
+            raise ValueError(_got(N_("expected a whole number, got {value}"), str(value).lower()))
         if not isinstance(value, int):
-            raise ValueError(f"expected a whole number, got {value!r}")
+            raise ValueError(_got(N_("expected a whole number, got {value}"), repr(value)))
         if value < minimum:
-            raise ValueError(f"must be at least {minimum}, got {value}")
+            raise ValueError(
+                Translatable(
+                    N_("must be at least {minimum}, got {value}"), minimum=minimum, value=value
+                )
+            )
         if value > maximum:
-            raise ValueError(f"must be at most {maximum}, got {value}")
+            raise ValueError(
+                Translatable(
+                    N_("must be at most {maximum}, got {value}"), maximum=maximum, value=value
+                )
+            )
         return value
 
     return parse
@@ -85,14 +99,20 @@ def _int(minimum: int, maximum: int) -> Callable[[Any], int]:
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {value!r}")
+        raise ValueError(_got(N_("expected true or false, got {value}"), repr(value)))
     return value
 
 
 def _choice(*choices: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         if value not in choices:
-            raise ValueError(f"must be one of {', '.join(map(repr, choices))}, got {value!r}")
+            raise ValueError(
+                Translatable(
+                    N_("must be one of {choices}, got {value}"),
+                    choices=Translatable.join(list(map(repr, choices)), "list"),
+                    value=repr(value),
+                )
+            )
         return str(value)
 
     return parse
@@ -107,7 +127,7 @@ def _optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 def _bureau_id(value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_-]*", value):
-        raise ValueError(f"expected a bureau id such as 'pboc', got {value!r}")
+        raise ValueError(_got(N_("expected a bureau id such as 'pboc', got {value}"), repr(value)))
     return value
 
 
@@ -116,15 +136,23 @@ def _snapshot(value: Any) -> str | int:
         return "month_end"
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 31:
         return value
-    raise ValueError(f"must be 'month_end' or a day of the month 1–31, got {value!r}")
+    raise ValueError(
+        _got(N_("must be 'month_end' or a day of the month 1–31, got {value}"), repr(value))
+    )
 
 
 def _order(value: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise ValueError(f"expected a list of components, got {value!r}")
+        raise ValueError(_got(N_("expected a list of components, got {value}"), repr(value)))
     order = tuple(value)
     if sorted(order) != sorted(COMPONENTS):
-        raise ValueError(f"must list each of {', '.join(COMPONENTS)} exactly once, got {order!r}")
+        raise ValueError(
+            Translatable(
+                N_("must list each of {components} exactly once, got {value}"),
+                components=Translatable.join(COMPONENTS, "list"),
+                value=repr(order),
+            )
+        )
     return order
 
 
@@ -135,12 +163,23 @@ def _fee_table(value: Any) -> tuple[tuple[int, Decimal], ...]:
         for periods, fee in items:
             number = int(periods)
             if number < 2:
-                raise ValueError(f"a plan needs at least 2 periods, got {periods!r}")
+                raise ValueError(
+                    _got(N_("a plan needs at least 2 periods, got {value}"), repr(periods))
+                )
             if number > MAX_TERM_MONTHS:
-                raise ValueError(f"a plan has at most {MAX_TERM_MONTHS} periods, got {periods!r}")
+                raise ValueError(
+                    Translatable(
+                        N_("a plan has at most {maximum} periods, got {value}"),
+                        maximum=MAX_TERM_MONTHS,
+                        value=repr(periods),
+                    )
+                )
             table.append((number, _share(fee)))
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"expected a table of periods → fee rate: {exc}") from None
+        reason = exc.args[0] if isinstance(exc.args[0], Translatable) else str(exc)
+        raise ValueError(
+            Translatable(N_("expected a table of periods → fee rate: {reason}"), reason=reason)
+        ) from None
     return tuple(sorted(table))
 
 
@@ -373,7 +412,11 @@ PARAMETERS: Mapping[str, Parameter] = {
 
 def _check_grade(instance: Any, attribute: Any, value: str) -> None:
     if value not in GRADES:
-        raise ValueError(f"grade must be one of A, B, C, D, got {value!r}")
+        raise ValueError(
+            Translatable.join(
+                ["grade", _got(N_("must be one of A, B, C, D, got {value}"), repr(value))], "words"
+            )
+        )
 
 
 @attrs.frozen
@@ -406,9 +449,13 @@ class PolicyValue:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "value", PARAMETERS[self.name].parse(self.value))
         if not self.source.strip():
-            raise ValueError(f"policy value {self.name!r} needs a source")
+            raise ValueError(
+                Translatable(N_("policy value {name} needs a source"), name=repr(self.name))
+            )
         if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
-            raise ValueError(f"{self.name}: effective_to is before effective_from")
+            raise ValueError(
+                Translatable(N_("{name}: effective_to is before effective_from"), name=self.name)
+            )
 
     def in_force(self, day: date) -> bool:
         """Tell whether this value is in force on ``day``."""
@@ -498,17 +545,40 @@ class Policy:
         return int(self.origin("grace_days").value.value)
 
 
+_OVERLAPPING = {
+    "provider": N_("provider policy has overlapping versions of {name}: {first} and {second}"),
+    "account": N_("account policy has overlapping versions of {name}: {first} and {second}"),
+}
+_OVERLAPPING_IN = N_("{layer} policy has overlapping versions of {name}: {first} and {second}")
+
+
 def _check_overlaps(values: Iterable[PolicyValue], layer: str) -> None:
     by_name: dict[str, list[PolicyValue]] = {}
     for value in values:
         for other in by_name.get(value.name, []):
             if value.overlaps(other):
                 raise PolicyError(
-                    f"{layer} policy has overlapping versions of {value.name!r}: "
-                    f"{other.effective_from or 'always'}–{other.effective_to or 'open'} and "
-                    f"{value.effective_from or 'always'}–{value.effective_to or 'open'}"
+                    Translatable(
+                        _OVERLAPPING.get(layer, _OVERLAPPING_IN),
+                        layer=layer,
+                        name=repr(value.name),
+                        first=_span(other),
+                        second=_span(value),
+                    )
                 )
         by_name.setdefault(value.name, []).append(value)
+
+
+def _span(value: PolicyValue) -> Translatable:
+    """``2024-01-01–open``: the days a version is in force."""
+    first, last = value.effective_from, value.effective_to
+    if first is None and last is None:
+        return Translatable(N_("always–open"))
+    if first is None:
+        return Translatable(N_("always–{last}"), last=last)
+    if last is None:
+        return Translatable(N_("{first}–open"), first=first)
+    return Translatable(N_("{first}–{last}"), first=first, last=last)
 
 
 def _values(values: Iterable[PolicyValue]) -> tuple[PolicyValue, ...]:

@@ -16,8 +16,8 @@ from typing import Any
 
 import attrs
 
-from ._i18n import normalise_locale
-from ._validators import to_tuple
+from ._i18n import N_, Translatable, available_locales, normalise_locale
+from ._validators import named, to_tuple
 from ._words import unknown_key
 from .model import METHODS, PRODUCTS, Account
 from .policy import GRADES, PARAMETERS, PolicySet, PolicyValue
@@ -27,12 +27,16 @@ __all__ = ["Provider", "ProviderFact", "check_account"]
 
 def _grade(instance: Any, attribute: Any, value: str) -> None:
     if value not in GRADES:
-        raise ValueError(f"grade must be one of A, B, C, D, got {value!r}")
+        raise ValueError(
+            named("grade", N_("must be one of A, B, C, D, got {value}"), value=repr(value))
+        )
 
 
 def _text(instance: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, str):
-        raise TypeError(f"{attribute.name} must be text (a string), got {value!r}")
+        raise TypeError(
+            named(attribute.name, N_("must be text (a string), got {value}"), value=repr(value))
+        )
 
 
 def _translations(value: Any) -> tuple[tuple[str, str, str], ...]:
@@ -138,19 +142,31 @@ class Provider:
     def _check_products(self, attribute: Any, value: tuple[str, ...]) -> None:
         for product in value:
             if product not in PRODUCTS:
-                raise ValueError(f"unknown product kind {product!r}; known: {', '.join(PRODUCTS)}")
+                raise ValueError(
+                    Translatable(
+                        N_("unknown product kind {value}; known: {known}"),
+                        value=repr(product),
+                        known=Translatable.join(PRODUCTS, "list"),
+                    )
+                )
 
     @methods.validator
     def _check_methods(self, attribute: Any, value: tuple[str, ...]) -> None:
         for method in value:
             if method not in METHODS:
-                raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+                raise ValueError(
+                    Translatable(
+                        N_("unknown method {value}; known: {known}"),
+                        value=repr(method),
+                        known=Translatable.join(METHODS, "list"),
+                    )
+                )
 
     def __attrs_post_init__(self) -> None:
         PolicySet(provider=self.policy)  # raises PolicyError on overlapping versions
         for name, _ in (*self.required, *self.unknown):
             if name not in PARAMETERS:
-                raise ValueError(unknown_key(name, PARAMETERS, kind="policy parameter"))
+                raise ValueError(unknown_key(name, PARAMETERS, kind=N_("policy parameter")))
 
     @property
     def display_name(self) -> str:
@@ -201,6 +217,9 @@ class Provider:
 def check_account(provider: Provider, account: Account) -> list[tuple[str, str]]:
     """Check an account against a provider's limits.
 
+    The messages are :class:`~creditrules._i18n.Translatable`: English, and written in
+    another language with the provider's own translations of its texts.
+
     Returns:
         ``(json_path, message)`` pairs; empty when the account fits.
     """
@@ -210,7 +229,12 @@ def check_account(provider: Provider, account: Account) -> list[tuple[str, str]]
         problems.append(
             (
                 "$.account.product",
-                f"{label} offers {', '.join(provider.products)} credit, not {account.product}",
+                Translatable(
+                    N_("{provider} offers {products} credit, not {product}"),
+                    provider=label,
+                    products=Translatable.join(provider.products, "list"),
+                    product=account.product,
+                ),
             )
         )
     loan = account.loan
@@ -221,7 +245,12 @@ def check_account(provider: Provider, account: Account) -> list[tuple[str, str]]
             problems.append(
                 (
                     "$.loan.method",
-                    f"{label} loans use {', '.join(provider.methods)}, not {loan.method}",
+                    Translatable(
+                        N_("{provider} loans use {methods}, not {method}"),
+                        provider=label,
+                        methods=Translatable.join(provider.methods, "list"),
+                        method=loan.method,
+                    ),
                 )
             )
         term = values.get("max_term_months")
@@ -229,9 +258,17 @@ def check_account(provider: Provider, account: Account) -> list[tuple[str, str]]
             problems.append(
                 (
                     "$.loan.term_months",
-                    f"{label} loans run at most {term.value} "
-                    f"months, this one {loan.term_months} (source: {term.source}, "
-                    f"grade {term.grade})",
+                    Translatable(
+                        N_(
+                            "{provider} loans run at most {maximum} months, this one {months} "
+                            "(source: {source}, grade {grade})"
+                        ),
+                        provider=label,
+                        maximum=term.value,
+                        months=loan.term_months,
+                        source=_own(provider, term.source),
+                        grade=term.grade,
+                    ),
                 )
             )
         cap = values.get("max_principal")
@@ -239,14 +276,42 @@ def check_account(provider: Provider, account: Account) -> list[tuple[str, str]]
             problems.append(
                 (
                     "$.loan.principal",
-                    f"{label} lends at most {cap.value}, this "
-                    f"loan is {loan.principal} (source: {cap.source})",
+                    Translatable(
+                        N_(
+                            "{provider} lends at most {maximum}, this loan is {principal} "
+                            "(source: {source})"
+                        ),
+                        provider=label,
+                        maximum=cap.value,
+                        principal=loan.principal,
+                        source=_own(provider, cap.source),
+                    ),
                 )
             )
     given = {v.name for v in account.policy}
     for name, why in provider.required:
         if name not in given:
-            problems.append((f"$.policy.{name}", f"{label} needs {name} from your contract: {why}"))
+            problems.append(
+                (
+                    f"$.policy.{name}",
+                    Translatable(
+                        N_("{provider} needs {name} from your contract: {reason}"),
+                        provider=label,
+                        name=name,
+                        reason=_own(provider, why),
+                    ),
+                )
+            )
     if provider.validate is not None:
         problems.extend(provider.validate(account))
     return problems
+
+
+def _own(provider: Provider, text: str) -> Translatable:
+    """One of the provider's texts, with the translations the provider gives of it."""
+    translations = {
+        locale: provider.translate(text, locale)
+        for locale in available_locales()
+        if provider.translate(text, locale) != text
+    }
+    return Translatable(text, translations=translations)

@@ -7,6 +7,7 @@ Every word goes through the catalogues: renderers take a :class:`~creditrules._i
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -19,13 +20,14 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .._i18n import N_, Messages
+from .._i18n import N_, Localizable, Messages, locale_from_environment
 from ..explain import _cite, _split_sources
 from ..provider import Provider
 from .cjk import wrapped
 
 __all__ = [
     "ENGLISH",
+    "MESSAGES_KEY",
     "KeyedTable",
     "bullets",
     "console",
@@ -37,6 +39,7 @@ __all__ = [
     "provider_source",
     "provider_text",
     "rate_hint",
+    "running_messages",
     "section",
     "show",
     "source_lines",
@@ -78,8 +81,32 @@ def show(renderable: RenderableType, *, soft_wrap: bool = False) -> None:
     click.echo("\n".join(line.rstrip() for line in captured.get().split("\n")), nl=False)
 
 
-def error(message: str, style: str = "red") -> None:
-    """Print one message on stderr (red by default), wrapped by the terminal only."""
+#: Where a command's ``--lang`` leaves its messages: a key of ``click.Context.meta``
+#: (shared by a command's context and the group's).
+MESSAGES_KEY = "creditrules.messages"
+
+
+def running_messages() -> Messages:
+    """The messages of the command running: its ``--lang``, else the environment's, else English."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.meta.get(MESSAGES_KEY) if ctx is not None else None
+    if isinstance(found, Messages):
+        return found
+    try:
+        return Messages(locale_from_environment(os.environ))
+    except ValueError:  # a bad CREDITRULES_LANG: the command's --lang says so
+        return ENGLISH
+
+
+def error(message: str, style: str = "red", tr: Messages | None = None) -> None:
+    """Print one message on stderr (red by default), wrapped by the terminal only.
+
+    A :class:`~creditrules._i18n.Localizable` message (an
+    :meth:`~creditrules.InputError.describe`) is written in the words of ``tr``, by
+    default those of the command running (:func:`running_messages`).
+    """
+    if isinstance(message, Localizable):
+        message = message.text(tr if tr is not None else running_messages())
     Console(stderr=True, highlight=False, markup=False, soft_wrap=True).print(message, style=style)
 
 
