@@ -19,6 +19,7 @@ from .._plugins import Registry
 from .._version import __version__
 from ..assessment import Assessment
 from ..money import format_money
+from ..remediation import localized
 from ..report import FLAGS, Report
 from .report import (
     DISPUTE_NOTE,
@@ -256,15 +257,11 @@ def _actions(assessment: Assessment, tr: Messages) -> str:
     actions = assessment.actions
     if not actions:
         return f"<p>{escape(tr._('none'))}</p>"
-    texts: dict[str, str] = {}
-    if tr.locale != "en":  # the actions in the locale's words, from the explanation
-        for figure in assessment.explain(tr.locale).figures:
-            if figure.figure.startswith("action:"):
-                texts.setdefault(figure.figure.partition(":")[2], figure.text)
     rows = [
         [
             _td(str(action.priority or index)),
-            _td(texts.get(action.code, action.title)),
+            # Named as the terminal names it (assess, plan), in the page's language.
+            _td(localized(action.title, tr)),
             _td(tr._("no deadline") if action.deadline is None else str(action.deadline), "nowrap"),
             _td("—" if action.amount is None else format_money(action.amount), "amount"),
         ]
