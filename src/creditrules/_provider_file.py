@@ -59,7 +59,7 @@ from ._convert import (
     show,
     unknown_key,
 )
-from ._i18n import N_, Localizable, Translatable
+from ._i18n import N_, Localizable, Translatable, message_of
 from ._toml import Traversable, check_depth, load_toml, loads_toml
 from .errors import InputError, InputProblem
 from .policy import PARAMETERS, PolicyValue
@@ -308,7 +308,9 @@ def parse_provider(data: Mapping[str, Any], *, file: str | None = None) -> Provi
             translations={_CHINESE: chinese.texts},
         )
     except Exception as exc:
-        message = format_exception(exc) if isinstance(exc, (ValueError, TypeError)) else str(exc)
+        message = (
+            format_exception(exc) if isinstance(exc, (ValueError, TypeError)) else message_of(exc)
+        )
         if not isinstance(message, Localizable):
             message = Translatable.known(message.split(" @ ")[0])
         raise InputError(message, file=file, path="$.provider") from None

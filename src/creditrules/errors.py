@@ -19,6 +19,7 @@ writes them in another language too:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
@@ -93,6 +94,10 @@ class InputError(CreditRulesError):
         self.problems: tuple[InputProblem, ...] = tuple(problems)
         super().__init__(self.describe())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled with its problems and file (batch workers send errors between processes).
+        return (_rebuild, (type(self), self.problems, self.file))
+
     @property
     def path(self) -> str:
         """The JSON path of the first problem."""
@@ -113,6 +118,12 @@ class InputError(CreditRulesError):
         """
         lines = Translatable.join([p.describe(self.file) for p in self.problems], "lines")
         return lines if tr is None else lines.text(tr)
+
+
+def _rebuild(
+    cls: type[InputError], problems: tuple[InputProblem, ...], file: str | None
+) -> InputError:
+    return cls(problems, file=file)
 
 
 class PolicyError(CreditRulesError):

@@ -232,8 +232,8 @@ def check_account(provider: Provider, account: Account) -> list[tuple[str, str]]
                 Translatable(
                     N_("{provider} offers {products} credit, not {product}"),
                     provider=label,
-                    products=Translatable.join(provider.products, "list"),
-                    product=account.product,
+                    products=_names(provider.products),
+                    product=Translatable(account.product),
                 ),
             )
         )
@@ -248,8 +248,8 @@ def check_account(provider: Provider, account: Account) -> list[tuple[str, str]]
                     Translatable(
                         N_("{provider} loans use {methods}, not {method}"),
                         provider=label,
-                        methods=Translatable.join(provider.methods, "list"),
-                        method=loan.method,
+                        methods=_names(provider.methods),
+                        method=Translatable(loan.method),
                     ),
                 )
             )
@@ -305,6 +305,11 @@ def check_account(provider: Provider, account: Account) -> list[tuple[str, str]]
     if provider.validate is not None:
         problems.extend(provider.validate(account))
     return problems
+
+
+def _names(ids: tuple[str, ...]) -> Translatable:
+    """Product kinds or repayment methods, each in the catalogue's words (``等额本金``)."""
+    return Translatable.join([Translatable(name) for name in ids], "list")
 
 
 def _own(provider: Provider, text: str) -> Translatable:

@@ -23,6 +23,7 @@ from creditrules import (
 )
 from creditrules.model import add_months
 from creditrules.money import EXACT, parse_money, parse_rate, to_fen
+from creditrules.remediation import Phrase
 
 __all__ = ["RULE_ID", "BillInstallment", "convert", "installment_problems"]
 
@@ -36,24 +37,50 @@ MAX_PERIODS = 360
 MAX_FEE_RATE = Decimal("1")
 
 
+def _said(english: str, chinese: str, **values: Any) -> Phrase:
+    """A message in English and Chinese (shown in the command line's language)."""
+    return Phrase(english, translations={"zh_CN": chinese}, **values)
+
+
+def _named(name: str, english: str, chinese: str, **values: Any) -> Phrase:
+    """``<field> <message>``: the core drops the field's name where the path ends in it."""
+    return Phrase.join([name, _said(english, chinese, **values)], "sentences")
+
+
 def _is_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise TypeError(f"{attribute.name} must be a date (YYYY-MM-DD), got {value!r}")
+        raise TypeError(
+            _named(
+                attribute.name,
+                "must be a date (YYYY-MM-DD), got {value}",
+                "必须是日期（YYYY-MM-DD），给出的是 {value}",
+                value=repr(value),
+            )
+        )
 
 
 def _bill_ref(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(
-            f"{attribute.name} must name a bill: its id, or its due date as a string "
-            f'("2025-03-10"), got {value!r}'
+            _named(
+                attribute.name,
+                'must name a bill: its id, or its due date as a string ("2025-03-10"), got {value}',
+                '必须指明一张账单：它的 id，或以文本给出的到期日（"2025-03-10"），给出的是 {value}',
+                value=repr(value),
+            )
         )
 
 
 def _periods(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 2 <= value <= MAX_PERIODS:
         raise ValueError(
-            f"{attribute.name} must be a whole number of at least 2 and at most {MAX_PERIODS}, "
-            f"got {value!r}"
+            _named(
+                attribute.name,
+                "must be a whole number of at least 2 and at most {maximum}, got {value}",
+                "必须是 2 到 {maximum} 之间的整数，给出的是 {value}",
+                maximum=MAX_PERIODS,
+                value=repr(value),
+            )
         )
 
 
@@ -63,8 +90,13 @@ def _optional_rate(value: Any) -> Decimal | None:
     rate = parse_rate(value)
     if rate > MAX_FEE_RATE:
         raise ValueError(
-            f"fee_rate {rate} is above 1 (100 % of the amount converted); give it as a "
-            "fraction (0.088 is 8.8 %)"
+            _named(
+                "fee_rate",
+                "{rate} is above 1 (100 % of the amount converted); give it as a "
+                "fraction (0.088 is 8.8 %)",
+                "{rate} 超过了 1（分期金额的 100%）；请以小数形式给出（0.088 即 8.8%）",
+                rate=str(rate),
+            )
         )
     return rate
 
@@ -75,7 +107,14 @@ def _optional_money(value: Any) -> Decimal | None:
 
 def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Decimal | None) -> None:
     if value is not None and value <= 0:
-        raise ValueError(f"{attribute.name} must be greater than zero, got {value}")
+        raise ValueError(
+            _named(
+                attribute.name,
+                "must be greater than zero, got {value}",
+                "必须大于零，给出的是 {value}",
+                value=str(value),
+            )
+        )
 
 
 @attrs.frozen
@@ -176,13 +215,31 @@ def installment_problems(
         path = f"$.events[{index}]"
         bills = _find_bill(account, event.bill)
         if len(bills) != 1:
-            listed = ", ".join(f"{b.id} (due {b.due_date})" for b in account.bills) or "none"
-            problem = "no bill" if not bills else "more than one bill"
+            listed = Phrase.join(
+                [
+                    _said("{id} (due {due})", "{id}（{due}到期）", id=b.id, due=str(b.due_date))
+                    for b in account.bills
+                ]
+                or [_said("none", "无")],
+                "list",
+            )
             found.append(
                 (
                     f"{path}.bill",
-                    f"{problem} matches {event.bill!r}; give a bill's id or due date "
-                    f"(bills: {listed})",
+                    _said(
+                        "no bill matches {bill}; give a bill's id or due date (bills: {listed})",
+                        "没有账单与 {bill} 相符；请给出账单的 id 或到期日（账单：{listed}）",
+                        bill=repr(event.bill),
+                        listed=listed,
+                    )
+                    if not bills
+                    else _said(
+                        "more than one bill matches {bill}; give a bill's id or due date "
+                        "(bills: {listed})",
+                        "不止一张账单与 {bill} 相符；请给出账单的 id 或到期日（账单：{listed}）",
+                        bill=repr(event.bill),
+                        listed=listed,
+                    ),
                 )
             )
             continue
@@ -191,8 +248,12 @@ def installment_problems(
             found.append(
                 (
                     f"{path}.bill",
-                    f"bill {bill.id} is already converted into installments by "
-                    f"events[{converted[bill.id]}]",
+                    _said(
+                        "bill {id} is already converted into installments by events[{index}]",
+                        "账单 {id} 已由 events[{index}] 转为分期",
+                        id=bill.id,
+                        index=converted[bill.id],
+                    ),
                 )
             )
             continue
@@ -201,10 +262,17 @@ def installment_problems(
             found.append(
                 (
                     f"{path}.date",
-                    f"Huabei converts a bill into installments (账单分期) only between its "
-                    f"statement date and its due date; bill {bill.id} was issued "
-                    f"{bill.statement_date} and due {bill.due_date}, the conversion is dated "
-                    f"{event.date}",
+                    _said(
+                        "Huabei converts a bill into installments (账单分期) only between its "
+                        "statement date and its due date; bill {id} was issued {issued} and "
+                        "due {due}, the conversion is dated {day}",
+                        "花呗只能在账单日至到期还款日之间办理账单分期；账单 {id} 出账于 {issued}、"
+                        "到期于 {due}，这次分期的日期是 {day}",
+                        id=bill.id,
+                        issued=str(bill.statement_date),
+                        due=str(bill.due_date),
+                        day=str(event.date),
+                    ),
                 )
             )
         amount = bill.amount if event.amount is None else event.amount
@@ -212,23 +280,43 @@ def installment_problems(
             found.append(
                 (
                     f"{path}.amount" if event.amount is not None else f"{path}.bill",
-                    f"the amount converted must be more than 0 and at most the bill's "
-                    f"{bill.amount}, got {amount}",
+                    _said(
+                        "the amount converted must be more than 0 and at most the bill's "
+                        "{bill}, got {amount}",
+                        "分期金额必须大于 0 且不超过账单金额 {bill}，给出的是 {amount}",
+                        bill=str(bill.amount),
+                        amount=str(amount),
+                    ),
                 )
             )
         elif split(amount, event.periods)[-1] < 0:
             found.append(
-                (f"{path}.amount", f"{amount} is too small to split into {event.periods} periods")
+                (
+                    f"{path}.amount",
+                    _said(
+                        "{amount} is too small to split into {periods} periods",
+                        "{amount} 太小，无法分成 {periods} 期",
+                        amount=str(amount),
+                        periods=event.periods,
+                    ),
+                )
             )
         rate, _ = fee_rate(event, policies)
         if rate is None:
             table = policies.at(event.date).bill_installment_fees
-            offered = ", ".join(str(periods) for periods, _ in table) or "none"
+            offered = ", ".join(str(periods) for periods, _ in table)
             found.append(
                 (
                     f"{path}.periods",
-                    f"no fee is known for {event.periods} periods (the fee table in force on "
-                    f"{event.date} lists: {offered}); give the fee_rate you were quoted",
+                    _said(
+                        "no fee is known for {periods} periods (the fee table in force on "
+                        "{day} lists: {offered}); give the fee_rate you were quoted",
+                        "不知道 {periods} 期的手续费（{day} 有效的费率表列有：{offered}）；"
+                        "请给出您得到报价的费率 fee_rate",
+                        periods=event.periods,
+                        day=str(event.date),
+                        offered=offered or _said("none", "无"),
+                    ),
                 )
             )
     return found

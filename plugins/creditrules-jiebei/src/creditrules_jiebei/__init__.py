@@ -22,6 +22,7 @@ import attrs
 
 import creditrules
 from creditrules import Account, Provider, hookimpl
+from creditrules.remediation import Phrase
 
 __all__ = ["PROVIDER_ID", "check_loan", "get_provider", "register_providers"]
 
@@ -45,10 +46,18 @@ def check_loan(account: Account) -> list[tuple[str, str]]:
     return [
         (
             "$.loan.daily_rate",
-            "借呗 Jiebei sets the daily rate per user and publishes no official range, and its "
-            "penalty is a multiple of that daily rate: give daily_rate exactly as your loan "
-            f'contract states it (e.g. "0.00045" for 0.045 % a day) instead of annual_rate '
-            f"{loan.annual_rate}",
+            Phrase(
+                "借呗 Jiebei sets the daily rate per user and publishes no official range, and "
+                "its penalty is a multiple of that daily rate: give daily_rate exactly as your "
+                'loan contract states it (e.g. "0.00045" for 0.045 % a day) instead of '
+                "annual_rate {rate}",
+                translations={
+                    "zh_CN": "借呗按用户确定日利率，没有公布官方范围，罚息又是该日利率的倍数："
+                    '请按借款合同原样给出 daily_rate（例如日利率 0.045% 写作 "0.00045"），'
+                    "而不是 annual_rate {rate}"
+                },
+                rate=str(loan.annual_rate),
+            ),
         )
     ]
 
