@@ -562,6 +562,7 @@ BAD_PROVIDERS: tuple[tuple[str, str, str], ...] = (
         "$.provider",
     ),
     ("no-id", _edit(_PROVIDER, 'id = "acme"\n', ""), "$.provider.id"),
+    ("id-taken", _edit(_PROVIDER, 'id = "acme"', 'id = "generic"'), "$.provider.id"),
     ("bad-id", _edit(_PROVIDER, 'id = "acme"', 'id = "Acme Loans"'), "$.provider"),
     ("top-typo", _add(_PROVIDER, "[polcy]"), "$.polcy"),
     (

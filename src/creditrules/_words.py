@@ -25,6 +25,10 @@ PLAIN_MESSAGES: tuple[str, ...] = (
     N_("unknown provider {provider}; installed providers: {installed}; did you mean {close}?"),
     N_("unknown provider {provider}; installed providers: {installed}"),
     N_("unknown credit bureau {bureau}; installed bureaus: {installed}"),
+    N_(
+        "provider id {id} is already registered by {plugin}; "
+        "give the provider in this file another id"
+    ),
     N_("policy value {name} needs a source"),
     N_("{name}: effective_to is before effective_from"),
 )
