@@ -110,7 +110,9 @@ class Provider:
             with the reason — e.g. a penalty rate no public source states.
         unknown: Parameters no source states, with what that means for users.
         description: One paragraph on what the provider is.
-        validate: Extra account checks returning ``(json_path, message)`` pairs.
+        validate: Extra account checks returning ``(json_path, message)`` pairs. A
+            message that is a :class:`~creditrules.remediation.Phrase` with
+            ``translations={"zh_CN": ...}`` is shown in Chinese by ``--lang zh_CN``.
         translations: The provider's texts in other languages, as ``(locale, English
             text, translation)`` triples; a mapping ``{"zh_CN": {"not published":
             "未公布"}}`` is accepted and converted. The description, the facts'
