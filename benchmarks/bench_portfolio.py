@@ -24,9 +24,10 @@ account tables (``--form tables``, mappings pickled to the workers):
   ``--memory-sizes`` accounts (``--memory-workers 2``: the caller's and the largest
   worker's): it should not grow with the portfolio.
 
-With ``--repeat R`` each configuration makes R passes and the fastest is shown (a
-burst of another job's work slows one pass, not all). Nothing is asserted: this is a
-measurement, not a test.
+With ``--repeat R`` the configurations take turns R times (each pool and cluster
+started anew for its pass, so none idles beside another's pass) and each one's
+fastest pass is shown: a burst of another job's work slows one pass, not all.
+Nothing is asserted: this is a measurement, not a test.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import date
@@ -117,15 +118,8 @@ def _cpu() -> float:
     return times.user + times.system
 
 
-def timed(
-    label: str, sources: Sequence[Any], executor: Executor | None, workers: int, repeat: int = 1
-) -> Run:
-    """Assess every source ``repeat`` times: the fastest pass's wall-clock and CPU time."""
-    runs = [_timed(label, sources, executor, workers) for _ in range(max(repeat, 1))]
-    return min(runs, key=lambda run: run.wall)
-
-
-def _timed(label: str, sources: Sequence[Any], executor: Executor | None, workers: int) -> Run:
+def timed(label: str, sources: Sequence[Any], executor: Executor | None, workers: int) -> Run:
+    """Assess every source once: the wall-clock and CPU time it took."""
     load = os.getloadavg()[0]
     children, caller, started = _children_cpu(), _cpu(), time.perf_counter()
     done = sum(1 for _ in assess_many(sources, AS_OF, executor=executor))
@@ -140,10 +134,15 @@ def warm_up(sources: Sequence[Any], executor: Executor | None) -> None:
     list(assess_many(sources[: 4 * CHUNKSIZE], AS_OF, executor=executor))
 
 
-def pool_run(sources: Sequence[Any], workers: int, repeat: int) -> Run:
+def alone_run(sources: Sequence[Any]) -> Run:
+    warm_up(sources, None)
+    return timed("in process", sources, None, 0)
+
+
+def pool_run(sources: Sequence[Any], workers: int) -> Run:
     with ProcessPoolExecutor(workers) as pool:
         warm_up(sources, pool)
-        return timed(f"process pool ({workers})", sources, pool, workers, repeat)
+        return timed(f"process pool ({workers})", sources, pool, workers)
 
 
 #: Dask settings that stop the workers' sampling profiler and make the event-loop
@@ -179,13 +178,13 @@ def dask_executor(workers: int, *, quiet: bool = False) -> Iterator[Executor | N
         yield executor
 
 
-def dask_run(sources: Sequence[Any], workers: int, repeat: int, *, quiet: bool) -> Run | None:
+def dask_run(sources: Sequence[Any], workers: int, *, quiet: bool) -> Run | None:
     with dask_executor(workers, quiet=quiet) as executor:
         if executor is None:
             return None
         warm_up(sources, executor)
         label = f"dask{', quiet' if quiet else ''} ({workers})"
-        return timed(label, sources, executor, workers, repeat)
+        return timed(label, sources, executor, workers)
 
 
 def batch_peak_rss(size: int, folder: Path, workers: int) -> tuple[float, float, float, float]:
@@ -257,7 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-dask", action="store_true")
     parser.add_argument("--no-pool-1", action="store_true", help="skip the pool of 1 worker")
     parser.add_argument(
-        "--repeat", type=int, default=1, help="passes per configuration; the fastest is shown"
+        "--repeat", type=int, default=1, help="rounds of passes; each one's fastest is shown"
     )
     args = parser.parse_args(argv)
 
@@ -268,24 +267,32 @@ def main(argv: list[str] | None = None) -> None:
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     sources = sources_of(args.accounts, args.form)
+    plan: list[Callable[[], Run | None]] = [lambda: alone_run(sources)]
+    if not args.no_pool_1:
+        plan.append(lambda: pool_run(sources, 1))
+    plan.append(lambda: pool_run(sources, 2))
+    if not args.no_dask:
+        plan.append(lambda: dask_run(sources, 2, quiet=False))
+        plan.append(lambda: dask_run(sources, 2, quiet=True))
+    best: dict[str, Run] = {}
+    for number in range(1, max(args.repeat, 1) + 1):
+        done = [run for make in plan if (run := make()) is not None]
+        if args.repeat > 1:
+            rates = ", ".join(f"{run.label} {run.rate:.0f}" for run in done)
+            print(f"  pass {number}: {rates} accounts/s", flush=True)
+        for run in done:
+            if run.label not in best or run.wall < best[run.label].wall:
+                best[run.label] = run
+    alone = best["in process"]
+    two = best["process pool (2)"]
     print(
         f"{'':<22}{'acc/s':>7}  {'ratio':>6}{'CPU s: caller':>15}{'workers':>9}"
         f"{'CPU-bound acc/s, ratio':>23}   load"
     )
-    warm_up(sources, None)
-    alone = timed("in process", sources, None, 0, args.repeat)
-    show(alone, alone)
-    if not args.no_pool_1:
-        show(pool_run(sources, 1, args.repeat), alone)
-    two = pool_run(sources, 2, args.repeat)
-    show(two, alone)
-    if not args.no_dask:
-        for quiet in (False, True):
-            clustered = dask_run(sources, 2, args.repeat, quiet=quiet)
-            if clustered is None:
-                print("dask                  (not installed: pip install 'creditrules[dask]')")
-                break
-            show(clustered, alone, against=two)
+    for run in best.values():
+        show(run, alone, against=two if run.label.startswith("dask") else None)
+    if args.no_dask is False and not any(label.startswith("dask") for label in best):
+        print("dask                  (not installed: pip install 'creditrules[dask]')")
 
     summary = next(assess_many(sources[:1], AS_OF))
     whole = assess(parse_account(table(next(make_portfolio(1)))), AS_OF)
