@@ -14,6 +14,7 @@ add through their ``register_commands(cli)`` hook.
 from __future__ import annotations
 
 import copy
+import errno
 import itertools
 import json
 import os
@@ -36,7 +37,14 @@ from rich.text import Text
 
 from ._api import assess, plan_negotiation
 from ._convert import to_json
-from ._i18n import Messages, available_locales, locale_from_environment
+from ._i18n import (
+    N_,
+    Messages,
+    Translatable,
+    available_locales,
+    locale_from_environment,
+    message_of,
+)
 from ._newprovider import write_provider_package
 from ._plugins import PluginWarning, Registry, get_registry
 from ._provider_file import load_provider
@@ -74,6 +82,7 @@ from ._render.remediation import (
 )
 from ._render.report import render_report
 from ._version import __version__
+from ._words import PLAIN_LISTS, PLAIN_MESSAGES
 from .assessment import Assessment
 from .comparison import compare, load_scenarios, parse_scenario
 from .errors import CreditRulesError, InputError, PluginError
@@ -119,7 +128,8 @@ def run(argv: Sequence[str] | None = None) -> None:
     try:
         group = build_cli(strict=True if "--strict" in options else None)
     except CreditRulesError as exc:  # e.g. two plugins register one provider id
-        error(_environment_messages()._("error: {message}", message=str(exc)))
+        tr = _environment_messages()
+        error(tr._("error: {message}", message=tr.localized(message_of(exc))))
         raise SystemExit(EXIT_INPUT) from None
     group.main(args=args, prog_name="creditrules")
 
@@ -157,11 +167,22 @@ class CreditRulesGroup(TranslatedHelp, click.Group):
             with _plugin_warnings():
                 return super().invoke(ctx)
         except InputError as exc:
-            error(exc.describe())
+            error(exc.describe(_messages(ctx)))
         except CreditRulesError as exc:
-            error(_messages(ctx)._("error: {message}", message=str(exc)))
+            tr = _messages(ctx)
+            error(tr._("error: {message}", message=tr.localized(message_of(exc))))
         ctx.exit(EXIT_INPUT)
 
+
+#: Words for the reasons a file cannot be written (else the system's own, in English).
+_OS_REASONS = {
+    errno.ENOENT: N_("its folder does not exist"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EROFS: N_("the disk is read-only"),
+}
 
 #: Pass the registry the group loaded to a command, as its first argument.
 pass_registry = click.make_pass_decorator(Registry)
@@ -261,7 +282,8 @@ def _lang_value(ctx: click.Context, param: click.Parameter, value: str | None) -
         try:
             value = locale_from_environment(os.environ)
         except ValueError as exc:  # the variable is wrong, not --lang
-            raise click.UsageError(str(exc), ctx) from None
+            tr = _environment_messages()
+            raise click.UsageError(tr.localized(message_of(exc)), ctx) from None
     messages = Messages(value)
     ctx.meta[_MESSAGES] = messages
     choose_language(messages)  # click's texts too, its usage errors included
@@ -302,7 +324,7 @@ def _money_value(ctx: click.Context, param: click.Parameter, value: str | None) 
     try:
         amount = parse_money(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(_messages(ctx).localized(message_of(exc))) from None
     tr = _messages(ctx)
     if param.name == "capacity" and amount <= 0:
         raise click.BadParameter(tr._("must be an amount greater than 0, got {value}", value=value))
@@ -389,9 +411,9 @@ def report_command(
                 report_page(assessment, registry, tr, source=file.name), encoding="utf-8"
             )
         except OSError as exc:
-            raise click.BadParameter(
-                f"{html_file}: {exc.strerror or exc}", param_hint="'--html'"
-            ) from None
+            why = _OS_REASONS.get(exc.errno or 0)
+            reason = tr._("cannot write it ({reason})", reason=tr._(why) if why else str(exc))
+            raise click.BadParameter(f"{html_file}: {reason}", param_hint="'--html'") from None
     if as_json:
         click.echo(to_json(report, converter=registry.converter))
         return
@@ -467,7 +489,8 @@ def providers_command(
     try:
         provider = registry.provider(provider_id)
     except KeyError as exc:
-        raise click.BadParameter(str(exc.args[0]), param_hint="ID") from None
+        known = Translatable.known(str(exc.args[0]), PLAIN_MESSAGES, lists=PLAIN_LISTS)
+        raise click.BadParameter(tr.localized(known), param_hint="ID") from None
     if as_json:
         _echo_json(provider_data(provider, registry))
     else:
@@ -530,7 +553,7 @@ def new_provider_command(name: str, directory: Path, tr: Messages) -> None:
         root = write_provider_package(name, directory)
     except InputError as exc:
         hint = "'--dir'" if exc.path == "--dir" else "'NAME'"
-        raise click.BadParameter(exc.message, param_hint=hint) from None
+        raise click.BadParameter(tr.localized(exc.message), param_hint=hint) from None
     click.echo(tr._("Wrote {file}", file=str(root)))
     click.echo(
         tr._("Next: fill in src/*/provider.toml and README.md from the lender's terms, then")

@@ -20,6 +20,7 @@ from importlib.resources import files
 from pathlib import Path, PurePosixPath
 from string import Template
 
+from ._i18n import N_, Translatable
 from ._version import __version__
 from .errors import InputError
 
@@ -51,14 +52,25 @@ def package_names(name: str) -> dict[str, str]:
     if name.startswith("creditrules"):
         example = name.removeprefix("creditrules").strip("-_") or "acme"
         raise InputError(
-            f"give the provider id (for example {example!r}), not the package name "
-            f"{name!r}: the package is named creditrules-<id>",
+            Translatable(
+                N_(
+                    "give the provider id (for example {example}), not the package name "
+                    "{name}: the package is named creditrules-<id>"
+                ),
+                example=repr(example),
+                name=repr(name),
+            ),
             path="NAME",
         )
     if not _NAME.fullmatch(name):
         raise InputError(
-            f"{name!r} is not a provider id: use lower-case letters, digits, '-' and '_', "
-            "starting with a letter (for example acme or acme-loans)",
+            Translatable(
+                N_(
+                    "{name} is not a provider id: use lower-case letters, digits, '-' and '_', "
+                    "starting with a letter (for example acme or acme-loans)"
+                ),
+                name=repr(name),
+            ),
             path="NAME",
         )
     floor = ".".join(__version__.split(".")[:2])
@@ -114,7 +126,12 @@ def write_provider_package(name: str, directory: str | os.PathLike[str] = ".") -
     names = package_names(name)
     root = Path(directory) / names["distribution"]
     if root.exists():
-        raise InputError(f"{root} already exists; remove it or choose another --dir", path="--dir")
+        raise InputError(
+            Translatable(
+                N_("{path} already exists; remove it or choose another --dir"), path=str(root)
+            ),
+            path="--dir",
+        )
     template = files("creditrules") / "_template"
     rendered = [
         (_target(relative, names), Template(text).substitute(names))
