@@ -9,6 +9,7 @@ Build the site and run every code example in it::
 from __future__ import annotations
 
 import importlib.metadata
+import re
 import sys
 from pathlib import Path
 
@@ -32,6 +33,7 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "parameters_table",
+    "sphinx_click",
     # sphinx.ext.intersphinx is left out on purpose: the docs must build offline,
     # and an inventory that cannot be fetched is a warning, which -W turns into
     # a failure.
@@ -82,3 +84,18 @@ html_theme = "furo"
 html_title = f"creditrules {release}"
 napoleon_attr_annotations = False
 autodoc_typehints_description_target = "documented"
+
+
+# -- The command-line reference (sphinx-click) -------------------------------------
+
+_STAR = re.compile(r"(?<![\\*])\*(?=\.)")
+
+
+def _literal_globs(app: object, ctx: object, lines: list[str]) -> None:
+    """Help texts are plain text: ``*.parquet`` is a file pattern, not emphasis."""
+    lines[:] = [_STAR.sub(r"\\*", line) for line in lines]
+
+
+def setup(app: object) -> None:
+    for event in ("description", "options", "arguments", "epilog"):
+        app.connect(f"sphinx-click-process-{event}", _literal_globs)  # type: ignore[attr-defined]
