@@ -562,7 +562,8 @@ def assess_many(
         ordered: Give the results in the order of ``accounts``; ``False`` in the
             order they complete (each carries its ``index``).
         in_flight: Chunks submitted ahead of the results read (default: twice the
-            executor's workers if it says, else twice the CPU count).
+            executor's workers: a pool's processes, a Dask cluster's worker threads;
+            twice this machine's CPU count for an executor that does not say).
 
     Returns:
         An iterator of :class:`AssessmentSummary` (or :class:`~creditrules.Assessment`)
