@@ -97,6 +97,11 @@ def test_without_an_errors_file_failures_go_to_stderr(tmp_path: Path, portfolio:
     assert result.exit_code == 1
     assert f"{bad}: missing required field @ $.account.provider" in result.stderr
     assert "Assessed 1 account, 1 failed" in result.stdout
+    chinese = invoke(
+        "batch", str(good), str(bad), "--as-of", AS_OF, "--out", str(out), "--lang", "zh_CN"
+    )
+    assert chinese.exit_code == 1
+    assert f"{bad}: 缺少必填字段（位置：$.account.provider）" in chinese.stderr, chinese.stderr
 
 
 def test_json_lines_input_names_the_line_of_a_failure(

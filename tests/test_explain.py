@@ -777,4 +777,4 @@ def test_sources_are_cited_in_the_explanations_language() -> None:
     assert "；creditrules 计算约定 A.7" in status
     used = {use.name: use for use in zh.figure("penalty:bill-2025-03-10").policy}
     assert used["penalty_daily_rate"].source == "contract §7"
-    assert split_sources("a (b; c); d") == ["a (b; c)", "d"]
+    assert split_sources("a (b; c); d") == ("a (b; c)", "d")

@@ -56,6 +56,7 @@ def N_(message: str) -> str:
     return message
 
 
+@functools.cache  # the installed catalogues do not change while the process runs
 def available_locales() -> tuple[str, ...]:
     """Return the locales with a compiled catalogue, sorted (``('en', 'zh_CN')``).
 

@@ -44,6 +44,7 @@ translated into Chinese, and that the ``.mo`` files are up to date.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from datetime import date
 from typing import TYPE_CHECKING
@@ -241,11 +242,12 @@ def _unfired_lines(explanation: Explanation, tr: Messages) -> list[str]:
     ]
 
 
-def _split_sources(text: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)  # a few sources, cited over and over
+def _split_sources(text: str) -> tuple[str, ...]:
     """The sources of a citation listing several (``a; b (c; d)`` gives ``a``, ``b (c; d)``).
 
     >>> _split_sources("x (court case, 2025; grade B); y")
-    ['x (court case, 2025; grade B)', 'y']
+    ('x (court case, 2025; grade B)', 'y')
     """
     parts, depth, start = [], 0, 0
     for index, char in enumerate(text):
@@ -253,7 +255,7 @@ def _split_sources(text: str) -> list[str]:
         if depth == 0 and text.startswith("; ", index):
             parts.append(text[start:index])
             start = index + 2
-    return [*parts, text[start:]]
+    return (*parts, text[start:])
 
 
 def _cite(source: str, tr: Messages, provider: Provider | None = None) -> str:

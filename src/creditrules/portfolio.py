@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import attrs
 
 from ._api import assess
+from ._i18n import Messages, Translatable, message_of
 from ._plugins import Registry, get_registry
 from .assessment import Assessment, Components
 from .errors import InputError, InputProblem, PluginError
@@ -280,15 +281,24 @@ class AssessmentFailure:
     path: str = "$"
     error: str = "InputError"
 
-    def describe(self) -> str:
+    def describe(self, tr: Messages | None = None) -> str:
         """Return the failure as ``creditrules assess`` shows an error: ``file: message @ path``.
 
         One line per problem, each prefixed by the file (or the account id, or the index).
+
+        Args:
+            tr: The messages of the language to write it in (default: English).
         """
-        where = self.file or (
-            f"account {self.account_id}" if self.account_id else f"account #{self.index}"
-        )
-        return "\n".join(f"{where}: {line}" for line in self.message.splitlines())
+        if self.file:
+            where = self.file
+        elif tr is None:
+            where = f"account {self.account_id}" if self.account_id else f"account #{self.index}"
+        elif self.account_id:
+            where = tr._("account {id}", id=self.account_id)
+        else:
+            where = tr._("account #{index}", index=self.index)
+        message = self.message if tr is None else tr.localized(self.message)
+        return "\n".join(f"{where}: {line}" for line in message.splitlines())
 
 
 #: One result of :func:`assess_many`.
@@ -352,7 +362,8 @@ def _failure(index: int | None, source: AccountSource, exc: Exception) -> Assess
             index=index,
             account_id=account_id,
             file=exc.file or file,
-            message="\n".join(str(p) for p in problems),
+            # the English text, which the command line writes in the user's language
+            message=Translatable.join([p.describe() for p in problems], "lines"),
             path=problems[0].path,
             error=type(exc).__name__,
         )
@@ -360,7 +371,7 @@ def _failure(index: int | None, source: AccountSource, exc: Exception) -> Assess
         index=index,
         account_id=account_id,
         file=file,
-        message=str(exc) or type(exc).__name__,
+        message=message_of(exc) or type(exc).__name__,
         error=type(exc).__name__,
     )
 

@@ -164,7 +164,7 @@ def failure_lines(
     Returns:
         One line per failure problem, then how many more there were.
     """
-    lines = [line for failure in failures for line in failure.describe().splitlines()]
+    lines = [line for failure in failures for line in failure.describe(tr).splitlines()]
     if total > len(failures):
         more = f"{total - len(failures):,}"
         lines.append(tr._("... and {n} more; give --errors FILE to list them all", n=more))
