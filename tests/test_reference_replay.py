@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import creditrules
 from creditrules import Account, Assessment, Payment, PlannedPayment, assess
-from creditrules.assessment import Allocation, Components, DueItemResult, Episode
+from creditrules.assessment import Allocation, Components, DueItemResult, Episode, RuleFiring
 from creditrules.ledger import ItemSpec, Ledger
 from creditrules.model import (
     AccountClosed,
@@ -790,7 +790,40 @@ class _Replay:
 
 def reference_replay(ctx: Context) -> None:
     """Rule ``timeline.replay``, the reference way."""
+    start = len(ctx.firings)
     ctx.ledger = _Replay(ctx).run()
+    ctx.firings[start:] = _merged_accruals(ctx.firings[start:])
+
+
+def _merged_accruals(firings: list[RuleFiring]) -> list[RuleFiring]:
+    """The trace with each item's consecutive accruals at one base and rate as one firing.
+
+    The reference fires per interval; the trace keeps one ``penalty.accrual`` per run of
+    an item's accruals at the same base, base kind and rate, in the place of the run's
+    first interval: its days summed, its last day, its amounts summed exactly.
+    """
+    merged: list[RuleFiring | None] = []
+    open_runs: dict[str, int] = {}
+    for firing in firings:
+        if firing.rule != "penalty.accrual":
+            merged.append(firing)
+            continue
+        facts = dict(firing.facts)
+        key = (facts["base"], facts["base_kind"], facts["daily_rate"])
+        at = open_runs.get(firing.subject)
+        previous = merged[at] if at is not None else None
+        if previous is not None:
+            earlier = dict(previous.facts)
+            if (earlier["base"], earlier["base_kind"], earlier["daily_rate"]) == key:
+                earlier["days"] = str(int(earlier["days"]) + int(facts["days"]))
+                earlier["through"] = facts["through"]
+                amount = sum_money((Decimal(earlier["amount"]), Decimal(facts["amount"])))
+                earlier["amount"] = str(amount)
+                merged[at] = attrs.evolve(previous, facts=tuple(earlier.items()))
+                continue
+        open_runs[firing.subject] = len(merged)
+        merged.append(firing)
+    return [f for f in merged if f is not None]
 
 
 def _with_reference(account: Account, as_of: date) -> Assessment:

@@ -180,8 +180,11 @@ class ReplayFork:
 
     def replay(self, ctx: Context) -> None:
         """Rule ``timeline.replay`` for an accepted ``ctx``: the days from :attr:`day` on."""
+        start = len(ctx.firings)
         ctx.firings.extend(self.firings)
-        ctx.ledger = self._replay.fork(ctx, self.day).run()
+        replay = self._replay.fork(ctx, self.day)
+        replay.firings_start = start
+        ctx.ledger = replay.run()
 
 
 # ---------------------------------------------------------------- the replay
@@ -197,6 +200,22 @@ def _overlap(t0: date, t1: date, first: date, last: date | None = None) -> int:
 def _item_order(item: _Item) -> tuple[date, date, str]:
     spec = item.spec
     return (spec.due_date, spec.open_date, spec.id)
+
+
+@attrs.define
+class _AccrualRun:
+    """Penalty accrued at one base and one rate over consecutive intervals: one firing.
+
+    ``at`` is the firing's place in the trace, counted from the replay's first firing.
+    """
+
+    at: int
+    base: Decimal
+    base_kind: str
+    rate: Decimal
+    days: int
+    through: date
+    amount: Decimal
 
 
 @attrs.define(eq=False)
@@ -223,6 +242,9 @@ class _Item:
     allocations: list[Allocation] = attrs.field(factory=list)
     #: Whether it has joined the working set (:attr:`_Replay.live`).
     active: bool = False
+    #: The accrual run being recorded: consecutive accruals at one base and rate are one
+    #: ``penalty.accrual`` firing (see :meth:`_Replay._record_accrual`).
+    run: _AccrualRun | None = None
 
     def clone(self) -> _Item:
         """A copy whose amounts and allocations change apart from this one's."""
@@ -234,6 +256,7 @@ class _Item:
             waived=dict(self.waived),
             accrual_posted=dict(self.accrual_posted),
             allocations=list(self.allocations),
+            run=attrs.evolve(self.run) if self.run is not None else None,
         )
 
     @property
@@ -281,6 +304,8 @@ class _Replay:
         self.today: date | None = None
         #: The last checkpoint replayed (the day before the first one, once started).
         self.t0: date | None = None
+        #: Where the replay's firings begin in the context's trace.
+        self.firings_start = len(ctx.firings)
         self.seen: set[date] = set()
         self.episodes: list[dict[str, Any]] = []
         self.owed_to = ctx.account.funder or ctx.account.provider
@@ -356,6 +381,9 @@ class _Replay:
     # -- main loop ------------------------------------------------------
     def run(self) -> Ledger:
         self.advance(date.max)
+        for item in self.items:
+            if item.run is not None:
+                self._close_run(item)
         return self._ledger()
 
     def advance(self, until: date) -> None:
@@ -508,17 +536,56 @@ class _Replay:
                 amount = exact(base * rate * days)
                 item.penalty_exact += amount
                 item.penalty_days += days
-                self.ctx.fire(
-                    "penalty.accrual",
-                    spec.id,
-                    policy=("penalty_daily_rate", "penalty_base"),
-                    days=days,
-                    through=t1,
-                    base=base,
-                    base_kind=base_kind,
-                    daily_rate=rate,
-                    amount=amount,
-                )
+                self._record_accrual(item, base, base_kind, rate, days, t1, amount)
+
+    def _record_accrual(
+        self,
+        item: _Item,
+        base: Decimal,
+        base_kind: str,
+        rate: Decimal,
+        days: int,
+        through: date,
+        amount: Decimal,
+    ) -> None:
+        """Trace an accrual: it extends the item's run at the same base and rate, or starts one.
+
+        The trace grows with the changes of base or rate, not with the checkpoints: an
+        overdue item accruing across many other items' dates is one firing (its place in
+        the trace is where the run began).
+        """
+        run = item.run
+        if run is not None and (run.base, run.base_kind, run.rate) == (base, base_kind, rate):
+            run.days += days
+            run.through = through
+            run.amount = sum_money((run.amount, amount))
+            return
+        if run is not None:
+            self._close_run(item)
+        firings = self.ctx.firings
+        item.run = _AccrualRun(
+            len(firings) - self.firings_start, base, base_kind, rate, days, through, amount
+        )
+        firings.append(None)  # its place: filled when the run ends
+
+    def _close_run(self, item: _Item) -> None:
+        """Write the item's accrual run as one ``penalty.accrual`` firing, in its place."""
+        run = item.run
+        assert run is not None
+        item.run = None
+        ctx = self.ctx
+        ctx.fire(
+            "penalty.accrual",
+            item.spec.id,
+            policy=("penalty_daily_rate", "penalty_base"),
+            days=run.days,
+            through=run.through,
+            base=run.base,
+            base_kind=run.base_kind,
+            daily_rate=run.rate,
+            amount=run.amount,
+        )
+        ctx.firings[self.firings_start + run.at] = ctx.firings.pop()
 
     def _pre_event_stats(self, t1: date) -> dict[str, tuple[int, Decimal]]:
         # Only items that are, or may become today, past grace count for an episode.
