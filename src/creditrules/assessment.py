@@ -197,7 +197,12 @@ class Episode:
         return self.end is None
 
 
-@attrs.frozen
+#: Fact values a firing may keep as they are and write as text when first read:
+#: immutable, and their text does not depend on anything else.
+_KEPT_AS_IS = frozenset((str, int, bool, Decimal, date, type(None)))
+
+
+@attrs.frozen(slots=False)
 class RuleFiring:
     """A rule that produced a fact, with the figures it used.
 
@@ -212,6 +217,41 @@ class RuleFiring:
     subject: str
     facts: tuple[tuple[str, str], ...] = ()
     policy: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls, rule: str, subject: str, facts: dict[str, object], policy: tuple[str, ...] = ()
+    ) -> RuleFiring:
+        """A firing whose facts are written as text (``str(value)``) when first read.
+
+        The rules engine records one firing per step and few are ever read, so the
+        values are kept as they are (those of an immutable type; any other is written
+        at once) — the firing equals ``RuleFiring(rule, subject, facts-as-text, policy)``.
+        """
+        firing = cls.__new__(cls)
+        kept = _KEPT_AS_IS
+        firing.__dict__.update(
+            rule=rule,
+            subject=subject,
+            policy=policy,
+            _raw=tuple(
+                [
+                    (name, value if type(value) in kept else str(value))
+                    for name, value in facts.items()
+                ]
+            ),
+        )
+        return firing
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only while ``facts`` is not written yet (see :meth:`of`).
+        namespace = self.__dict__
+        if name != "facts" or "_raw" not in namespace:
+            raise AttributeError(name)
+        facts = tuple([(key, str(value)) for key, value in namespace["_raw"]])
+        namespace["facts"] = facts
+        del namespace["_raw"]
+        return facts
 
     def fact(self, name: str) -> str:
         """Return one fact by name."""

@@ -500,7 +500,7 @@ def _default_values() -> tuple[PolicyValue, ...]:
 DEFAULT_LAYER: tuple[PolicyValue, ...] = _default_values()
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Policy:
     """The policy in force on one date: typed values plus where each came from.
 
@@ -511,25 +511,33 @@ class Policy:
     applied: tuple[AppliedValue, ...]
     #: The applied values by name (the first of a name wins), built once.
     _by_name: dict[str, AppliedValue] = attrs.field(init=False, eq=False, repr=False, hash=False)
-    #: The values by name: what attribute access reads.
-    _values: dict[str, Any] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    #: ``grace_days`` as an int (what the engine reads most).
+    grace: int = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         by_name: dict[str, AppliedValue] = {}
         for applied in self.applied:
             by_name.setdefault(applied.value.name, applied)
         object.__setattr__(self, "_by_name", by_name)
-        object.__setattr__(
-            self, "_values", {name: applied.value.value for name, applied in by_name.items()}
-        )
+        # The values are plain instance attributes: reading one (``policy.grace_days``)
+        # is an ordinary attribute look-up, the engine's most frequent operation.
+        namespace = self.__dict__
+        for name, applied in by_name.items():
+            if name not in namespace:
+                namespace[name] = applied.value.value
+        grace = by_name.get("grace_days")
+        object.__setattr__(self, "grace", int(grace.value.value) if grace is not None else 0)
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):  # not set yet (while unpickling): not a parameter
-            raise AttributeError(name)
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        # Only reached for a name that is not a parameter in force.
+        raise AttributeError(name)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"applied": self.applied}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "applied", state["applied"])
+        self.__attrs_post_init__()
 
     def origin(self, name: str) -> AppliedValue:
         """Return the applied value of parameter ``name`` with its layer."""
@@ -537,12 +545,6 @@ class Policy:
             return self._by_name[name]
         except KeyError:  # pragma: no cover - every parameter has a default
             raise KeyError(name) from None
-
-    # Typed accessors for the values the engine reads (mypy-friendly).
-    @property
-    def grace(self) -> int:
-        """``grace_days`` as an int."""
-        return int(self.origin("grace_days").value.value)
 
 
 _OVERLAPPING = {
@@ -601,7 +603,7 @@ class PolicySet:
     provider: tuple[PolicyValue, ...] = attrs.field(default=(), converter=_values)
     account: tuple[PolicyValue, ...] = attrs.field(default=(), converter=_values)
     defaults: tuple[PolicyValue, ...] = attrs.field(default=DEFAULT_LAYER, converter=_values)
-    _cache: dict[tuple[int, ...], Policy] = attrs.field(
+    _cache: dict[int, Policy] = attrs.field(
         factory=dict, init=False, eq=False, repr=False, hash=False
     )
 
@@ -638,7 +640,7 @@ class PolicySet:
         if points is None:
             points = self.breakpoints()
         # Resolved once per period between breakpoints: the period's index is the key.
-        key = (bisect.bisect_right(points, day) if points else 0,)
+        key = bisect.bisect_right(points, day) if points else 0
         cached = self._cache.get(key)
         if cached is not None:
             return cached

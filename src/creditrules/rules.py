@@ -172,14 +172,8 @@ class Context:
 
     def fire(self, rule: str, subject: str, policy: Iterable[str] = (), **facts: object) -> None:
         """Record that ``rule`` produced facts about ``subject``."""
-        self.firings.append(
-            RuleFiring(
-                rule,
-                subject,
-                tuple([(name, str(value)) for name, value in facts.items()]),
-                tuple(policy),
-            )
-        )
+        # The facts are written as text only when someone reads them.
+        self.firings.append(RuleFiring.of(rule, subject, facts, tuple(policy)))
 
     def unknown(self, message: str) -> None:
         """Record something the engine cannot compute (once)."""
