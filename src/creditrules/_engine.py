@@ -197,6 +197,10 @@ def _overlap(t0: date, t1: date, first: date, last: date | None = None) -> int:
     return max(0, (hi - lo).days + 1)
 
 
+#: What :meth:`_Replay._pre_event_stats` finds on a day nothing can be past grace.
+_NO_STATS: dict[str, tuple[int, Decimal]] = {}
+
+
 def _item_order(item: _Item) -> tuple[date, date, str]:
     spec = item.spec
     return (spec.due_date, spec.open_date, spec.id)
@@ -265,6 +269,13 @@ class _Item:
 
     def owed(self) -> Decimal:
         return sum_money(self.out.values())
+
+    def owes_nothing(self) -> bool:
+        """``owed() == 0``, without the sum when every component is zero (the usual case)."""
+        out = self.out
+        if not (out["principal"] or out["interest"] or out["fees"] or out["penalty"]):
+            return True
+        return self.owed() == 0
 
     def base(self, kind: str) -> Decimal:
         if kind == "unpaid_principal":
@@ -394,6 +405,7 @@ class _Replay:
             else:
                 self.t0 = self.as_of
         t0 = self.t0
+        by_grace_end, by_open = self.by_grace_end, self.by_open
         while self.checkpoints and self.checkpoints[0] < until:
             t1 = heapq.heappop(self.checkpoints)
             self.today = t1
@@ -408,17 +420,23 @@ class _Replay:
                 if not item.active and not item.settled:
                     self._activate(item)
             self._accrue(t0, t1)
-            before = self._pre_event_stats(t1)
-            self._open_items(t1)
-            events = self.events_by_day.get(t1, ())
+            # Each step below is called only on a day it has something to do.
+            ending = t1 in by_grace_end
+            before = self._pre_event_stats(t1) if ending or self.delinquent else _NO_STATS
+            if t1 in by_open:
+                self._open_items(t1)
             if t1 in self.paying_days or t1 == self.as_of or t1 in self.statement_days:
                 self._post(t1)
-            for event in events:
-                self._apply(event, t1)
-            self._transitions(t1)
+            events = self.events_by_day.get(t1)
+            if events:
+                for event in events:
+                    self._apply(event, t1)
+            if ending:
+                self._transitions(t1)
             if t1 == self.as_of:
                 self._post(t1)  # a grace missed today makes its penalty owed today
-            self._episodes(t1, before)
+            if self.delinquent:
+                self._episodes(t1, before)
             t0 = self.t0 = t1
 
     def fork(self, ctx: Context, day: date) -> _Replay:
@@ -674,7 +692,7 @@ class _Replay:
 
     def _settle_check(self, item: _Item, day: date) -> None:
         # A carried sub-fen rest (|rest| <= 0.005 after posting) does not keep an item open.
-        if item.settled_on is None and item.owed() == 0 and to_fen(item.penalty_exact) <= 0:
+        if item.settled_on is None and item.owes_nothing() and to_fen(item.penalty_exact) <= 0:
             item.settled_on = day
             self.settlements += 1
             if item.pending:
@@ -1073,30 +1091,31 @@ class _Replay:
     def _ledger(self) -> Ledger:
         results = []
         dpd = 0
+        as_of = self.as_of
+        of = Components.of
         for item in self.items:
             spec = item.spec
-            unsettled = not item.settled and spec.due_date < self.as_of
-            item_dpd = (self.as_of - spec.due_date).days if unsettled else 0
-            dpd = max(dpd, item_dpd)
+            unsettled = not item.settled and spec.due_date < as_of
+            item_dpd = (as_of - spec.due_date).days if unsettled else 0
+            if item_dpd > dpd:
+                dpd = item_dpd
             results.append(
                 DueItemResult(
-                    id=spec.id,
-                    kind=spec.kind,
-                    period=spec.period,
-                    open_date=spec.open_date,
-                    due_date=spec.due_date,
-                    scheduled=Components(
-                        principal=spec.principal, interest=spec.interest, fees=spec.fees
-                    ),
-                    charged=Components.of(item.charged),
-                    paid=Components.of(item.paid),
-                    waived=Components.of(item.waived),
-                    outstanding=Components.of(item.out),
-                    settled_on=item.settled_on,
-                    days_past_due=item_dpd,
-                    penalty_days=item.penalty_days,
-                    status=self._status(item),
-                    allocations=tuple(item.allocations),
+                    spec.id,
+                    spec.kind,
+                    spec.period,
+                    spec.open_date,
+                    spec.due_date,
+                    of({"principal": spec.principal, "interest": spec.interest, "fees": spec.fees}),
+                    of(item.charged),
+                    of(item.paid),
+                    of(item.waived),
+                    of(item.out),
+                    item.settled_on,
+                    item_dpd,
+                    item.penalty_days,
+                    self._status(item),
+                    tuple(item.allocations),
                 )
             )
         # Owed but not yet billed: a loan's future principal (its interest is not owed

@@ -92,7 +92,11 @@ class Components:
         fees, penalty = get("fees", ZERO), get("penalty", ZERO)
         if principal is ZERO and interest is ZERO and fees is ZERO and penalty is ZERO:
             return _NOTHING  # the same four zeros: one frozen value serves them all
-        return cls(principal, interest, fees, penalty)
+        made = cls.__new__(cls)
+        made.__attrs_init__(
+            principal, interest, fees, penalty, _total(principal, interest, fees, penalty)
+        )
+        return made
 
     @classmethod
     def sum(cls, parts: Iterable[Components]) -> Components:
