@@ -291,6 +291,8 @@ class _Replay:
         self.as_of = ctx.as_of
         self.loan = ctx.account.loan
         self.items: list[_Item] = []
+        #: The policy of every day, when no value has dated versions (else ``None``).
+        self.policy = None if ctx.policies.breakpoints() else ctx.policies.at(ctx.as_of)
         #: The working set, in due order (oldest first): items opened (or due) and not
         #: settled at the start of the current checkpoint (pruned once per checkpoint),
         #: so each step looks only at what can still change.
@@ -353,7 +355,7 @@ class _Replay:
             heapq.heappush(self.checkpoints, day)
 
     def _add_item(self, spec: ItemSpec) -> _Item:
-        policy = self.ctx.policies.at(spec.due_date)
+        policy = self.policy or self.ctx.policies.at(spec.due_date)
         grace_end = spec.due_date + timedelta(days=policy.grace)
         due = {
             "principal": spec.principal,
@@ -504,7 +506,7 @@ class _Replay:
     def _accrue(self, t0: date, t1: date) -> None:
         if t1 <= t0:
             return
-        policy = self.ctx.policies.at(t0 + ONE_DAY)
+        policy = self.policy or self.ctx.policies.at(t0 + ONE_DAY)
         base_kind: str = policy.penalty_base
         rate: Decimal | None = None
         rate_known = False  # the rate depends on the policy only: found once, when needed
@@ -669,7 +671,7 @@ class _Replay:
             if not item.settled:
                 if self.credit > 0:
                     self.credit = self._allocate(
-                        item, self.credit, day, "credit", self.ctx.policies.at(day)
+                        item, self.credit, day, "credit", self.policy or self.ctx.policies.at(day)
                     )
                 # An item that owes nothing (e.g. a 0 % interest-only period) is settled
                 # as soon as it opens.
@@ -708,7 +710,7 @@ class _Replay:
                 item.pending_days = 0
 
     def _apply(self, event: Event, day: date) -> None:
-        policy = self.ctx.policies.at(day)
+        policy = self.policy or self.ctx.policies.at(day)
         if isinstance(event, Payment):
             self._pay(event, day, policy)
         elif isinstance(event, Waiver):

@@ -229,22 +229,17 @@ class RuleFiring:
         """A firing whose facts are written as text (``str(value)``) when first read.
 
         The rules engine records one firing per step and few are ever read, so the
-        values are kept as they are (those of an immutable type; any other is written
-        at once) — the firing equals ``RuleFiring(rule, subject, facts-as-text, policy)``.
+        values are kept as they are when all are of an immutable type (text, numbers,
+        dates; otherwise all are written at once) — the firing equals
+        ``RuleFiring(rule, subject, facts-as-text, policy)``.
         """
         firing = cls.__new__(cls)
-        kept = _KEPT_AS_IS
-        firing.__dict__.update(
-            rule=rule,
-            subject=subject,
-            policy=policy,
-            _raw=tuple(
-                [
-                    (name, value if type(value) in kept else str(value))
-                    for name, value in facts.items()
-                ]
-            ),
-        )
+        namespace = firing.__dict__
+        namespace.update(rule=rule, subject=subject, policy=policy)
+        if _KEPT_AS_IS.issuperset(map(type, facts.values())):
+            namespace["_raw"] = dict(facts)
+        else:
+            namespace["facts"] = tuple([(name, str(value)) for name, value in facts.items()])
         return firing
 
     def __getattr__(self, name: str) -> Any:
@@ -252,7 +247,7 @@ class RuleFiring:
         namespace = self.__dict__
         if name != "facts" or "_raw" not in namespace:
             raise AttributeError(name)
-        facts = tuple([(key, str(value)) for key, value in namespace["_raw"]])
+        facts = tuple([(key, str(value)) for key, value in namespace["_raw"].items()])
         namespace["facts"] = facts
         del namespace["_raw"]
         return facts
