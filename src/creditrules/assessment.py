@@ -101,12 +101,15 @@ class Components:
     @classmethod
     def sum(cls, parts: Iterable[Components]) -> Components:
         """Add components field by field."""
-        items = list(parts)
-        return cls(
-            principal=sum_money(p.principal for p in items),
-            interest=sum_money(p.interest for p in items),
-            fees=sum_money(p.fees for p in items),
-            penalty=sum_money(p.penalty for p in items),
+        principal = interest = fees = penalty = ZERO
+        for part in parts:  # one pass, each component summed exactly
+            if part is not _NOTHING:
+                principal = _add(principal, part.principal)
+                interest = _add(interest, part.interest)
+                fees = _add(fees, part.fees)
+                penalty = _add(penalty, part.penalty)
+        return cls.of(
+            {"principal": principal, "interest": interest, "fees": fees, "penalty": penalty}
         )
 
     def get(self, component: str) -> Decimal:

@@ -419,7 +419,7 @@ def _check_grade(instance: Any, attribute: Any, value: str) -> None:
         )
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # hashed for every decision record's policy hash
 class PolicyValue:
     """One sourced, effective-dated value of a policy parameter.
 
@@ -470,7 +470,7 @@ class PolicyValue:
         return lo <= hi
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class AppliedValue:
     """A value as applied on a date, with the layer that set it.
 

@@ -191,6 +191,8 @@ def ruleset_hash(rules: Iterable[Rule]) -> str:
 def _policy_across(policies: PolicySet, first: date, last: date) -> tuple[AppliedValue, ...]:
     """Every applied value in force on some day of ``first`` … ``last``, in order of use."""
     days = [first, *(d for d in policies.breakpoints() if first < d <= last)]
+    if len(days) == 1:  # one policy throughout: its values, one per parameter
+        return policies.at(first).applied
     seen: set[AppliedValue] = set()
     values: list[AppliedValue] = []
     for day in days:
