@@ -5,18 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import TYPE_CHECKING
 
 import attrs
 
-from . import _planner
 from . import report as _report
 from ._engine import ReplayFork, replay, summarize
-from ._explain import build_explanation
 from ._plugins import Registry, get_registry
 from .assessment import Assessment, Components, DueItemResult, RateWarning, unknown_matters
 from .bureau import Bureau
 from .errors import InputError, InputProblem, PolicyError
-from .explain import Explanation
 from .model import Account, Event, Payment
 from .money import EXACT, ZERO, sum_money
 from .policy import Policy, PolicySet
@@ -25,6 +23,10 @@ from .record import build_record
 from .remediation import Action, NegotiatedPlan
 from .report import Report
 from .rules import Context, RuleSet
+
+if TYPE_CHECKING:
+    from . import _planner
+    from .explain import Explanation
 
 __all__ = [
     "assess",
@@ -167,7 +169,7 @@ class _Composer:
         live = [
             i
             for i in ledger.items
-            if _planner.live(i) and (i.open_date <= as_of or i.kind in ("installment", "agreement"))
+            if _live(i) and (i.open_date <= as_of or i.kind in ("installment", "agreement"))
         ]
         everything = sum_money(i.outstanding.total for i in live) - ledger.credit
         if everything <= 0:
@@ -297,6 +299,8 @@ class _Services:
     policies: PolicySet
 
     def planner(self, assessment: Assessment) -> _planner.Planner:
+        from . import _planner  # lazy: start-up — the planner is only needed when actions are read
+
         return _planner.Planner(
             assessment,
             self.account,
@@ -308,11 +312,15 @@ class _Services:
         )
 
     def actions(self, assessment: Assessment) -> tuple[Action, ...]:
+        from . import _planner  # lazy: start-up — the planner is only needed when actions are read
+
         return _planner.plan(self.planner(assessment))
 
     def explain(
         self, assessment: Assessment, locale: str, *, include_not_fired: bool
     ) -> Explanation:
+        from ._explain import build_explanation  # lazy: start-up — only an explanation needs it
+
         return build_explanation(
             assessment,
             locale,
@@ -328,6 +336,14 @@ class _Services:
 
 def _no_services() -> None:
     return None
+
+
+def _live(item: DueItemResult) -> bool:
+    """Whether ``item`` is still owed (not settled, revolved or cancelled).
+
+    The planner's ``live``, here so that an assessment does not load the planner.
+    """
+    return item.settled_on is None and item.status not in ("cancelled", "revolved")
 
 
 def _unknowns(
@@ -597,6 +613,8 @@ def plan_negotiation(
     >>> plan.owed, plan.term_months, plan.monthly, plan.first_due
     (Decimal('3046.50'), 3, Decimal('1015.50'), datetime.date(2025, 5, 10))
     """
+    from . import _planner  # lazy: start-up — the planner is only needed when planning
+
     planner = _composer(registry, ruleset).planner(account, as_of)
     return _planner.negotiate(planner, capacity=capacity, down_payment=down_payment, start=start)
 
