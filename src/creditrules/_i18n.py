@@ -164,16 +164,23 @@ def chinese_number(n: int) -> str:
 
 #: ``Art. 16``, ``Arts. 15–16``, ``Article 25`` in an English citation.
 _ARTICLE = re.compile(r"\s*\bArt(?:icle)?s?\.?\s+(\d+)(?:\s*[–-]\s*(\d+))?")
-#: A Chinese title of a law or regulation not yet in 《》.
-_TITLE = re.compile(
-    r"(?<!《)([\u4e00-\u9fff]{2,}(?:条例|办法|规定|法|通知|意见|解释|准则)|[\u4e00-\u9fff]+法典)(?!》)"
-)
 #: A remark in half-width parentheses.
 _PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
 #: A confidence grade inside a citation (``grade B``).
 _GRADE = re.compile(r"\bgrade ([A-D])\b")
 #: creditrules' own conventions, as :func:`creditrules.policy.convention` cites them.
 _CONVENTIONS = re.compile(r"\bcreditrules conventions\b")
+
+
+@functools.cache
+def _title() -> re.Pattern[str]:
+    """A Chinese title of a law or regulation not yet in 《》.
+
+    Compiled on first use (a few milliseconds): only Chinese citations need it.
+    """
+    return re.compile(
+        r"(?<!《)([\u4e00-\u9fff]{2,}(?:条例|办法|规定|法|通知|意见|解释|准则)|[\u4e00-\u9fff]+法典)(?!》)"
+    )
 
 
 def _article(match: re.Match[str]) -> str:
@@ -264,7 +271,7 @@ class Messages:
         text = _ARTICLE.sub(_article, text)
         text = _PARENTHESES.sub(lambda m: f"（{m.group(1)}）", text)
         text = text.replace("; ", "；")
-        return _TITLE.sub(r"《\1》", text)
+        return _title().sub(r"《\1》", text)
 
     def localized(self, text: str) -> str:
         """A text in the locale's words: a :class:`Localizable` written in it, else the catalogue's.

@@ -11,15 +11,19 @@ terminal cells: a Chinese character is two. In English the text is left to rich.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
-from rich.measure import Measurement
-from rich.text import Text
 
 from .._i18n import Messages
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.measure import Measurement
+    from rich.text import Text
 
 __all__ = ["CJKText", "break_offsets", "wrapped"]
 
@@ -29,15 +33,23 @@ _CLOSING = "，。、；：！？）》」』】〉”’…％%,.;:!?)]}"
 _OPENING = "（《「『【〈“‘([{"
 #: Wide characters: CJK ideographs and punctuation, full-width forms, Hangul.
 _WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-#: One unit a line never breaks inside: a wide character, a run of narrow ones, or spaces.
-_UNIT = re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+|\s+")
+
+
+@functools.cache
+def _unit() -> re.Pattern[str]:
+    """One unit a line never breaks inside: a wide character, a run of narrow ones, or spaces.
+
+    Compiled on first use: its wide character classes take milliseconds to compile, and
+    only Chinese is wrapped here (the help of ``--help`` in English never is).
+    """
+    return re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+|\s+")
 
 
 def _units(line: str) -> list[tuple[int, int]]:
     """The (start, end) of the units of ``line``, punctuation glued to its neighbour."""
     units: list[list[int]] = []
     glue_next = False
-    for match in _UNIT.finditer(line):
+    for match in _unit().finditer(line):
         start, end = match.span()
         piece = match.group()
         if piece.isspace():
@@ -120,12 +132,16 @@ class CJKText:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         """Lay out the text at the width the console gives it."""
+        from rich.text import Text  # lazy: start-up — --help and --json print no rich text
+
         laid_out = Text("\n").join(_lines(self.text, options.max_width))
         laid_out.no_wrap = True  # every line fits already
         yield laid_out
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         """As wide as the longest line, as narrow as the widest unit."""
+        from rich.measure import Measurement  # lazy: start-up — as rich.text above
+
         plain = self.text.plain
         widest = max((cell_len(line) for line in plain.split("\n")), default=0)
         units = (cell_len(line[a:b]) for line in plain.split("\n") for a, b in _units(line))
@@ -140,5 +156,7 @@ def wrapped(text: Text | str, tr: Messages, style: str = "") -> RenderableType:
         tr: The messages of the language the text is in.
         style: The style of a plain string.
     """
+    from rich.text import Text  # lazy: start-up — as in CJKText
+
     value = Text(text, style=style) if isinstance(text, str) else text
     return CJKText(value) if tr.chinese else value

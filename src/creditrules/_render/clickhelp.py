@@ -31,7 +31,6 @@ from rich.cells import cell_len
 
 from .._i18n import N_, Messages
 from .cjk import break_offsets
-from .common import ENGLISH
 
 __all__ = [
     "HelpContext",
@@ -46,6 +45,10 @@ __all__ = [
 ]
 
 _P = TypeVar("_P", bound=click.Parameter)
+
+#: The messages outside a run of the command line (as :data:`.common.ENGLISH`, which is
+#: not imported from there: that module loads rich's console and tables).
+_ENGLISH = Messages("en")
 
 #: The click modules whose texts are translated (``_`` and ``ngettext`` in each).
 _CLICK_MODULES = (
@@ -85,7 +88,7 @@ def current_messages() -> Messages:
     command's context is gone); before, the one the running command finds.
     """
     if not _RUNS:
-        return ENGLISH
+        return _ENGLISH
     run = _RUNS[-1]
     return run.chosen if run.chosen is not None else run.language()
 
