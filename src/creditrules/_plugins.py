@@ -28,7 +28,7 @@ import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 from typing import Any
 
@@ -283,6 +283,17 @@ def _describe(name: str, distribution: str, version: str) -> str:
     return f"plugin {name!r} ({distribution}{f' {version}' if version else ''})"
 
 
+def _distribution(ep: EntryPoint) -> tuple[str, str]:
+    """The name and version of the distribution that ships ``ep``.
+
+    Its metadata is parsed once (``dist.name`` and ``dist.version`` parse it each).
+    """
+    if ep.dist is None:
+        return ("?", "?")
+    metadata = ep.dist.metadata
+    return (metadata["Name"], metadata["Version"])
+
+
 def _names(variable: str) -> set[str] | None:
     raw = os.environ.get(variable)
     if raw is None:
@@ -412,7 +423,7 @@ class _Loader:
         for ep in sorted(entry_points(group="creditrules"), key=lambda e: e.name):
             if (wanted is not None and ep.name not in wanted) or ep.name in disabled:
                 continue
-            dist = (ep.dist.name, ep.dist.version) if ep.dist is not None else ("?", "?")
+            dist = _distribution(ep)
             self.infos[ep.name] = {"distribution": dist[0], "version": dist[1]}
             try:
                 plugin = ep.load()
