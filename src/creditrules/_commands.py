@@ -9,6 +9,9 @@ options, and passes it to the API and to the renderers of
 
 :func:`build_cli` returns a copy of :data:`cli` with the commands the plugins
 add through their ``register_commands(cli)`` hook.
+
+A command imports what only it uses (the API, its renderers, rich) when it runs, so
+that ``creditrules --help`` or one command does not load every layer.
 """
 
 from __future__ import annotations
@@ -23,19 +26,15 @@ import sys
 import time
 import warnings
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
-from rich.console import Group, RenderableType
-from rich.text import Text
 
-from ._api import assess, plan_negotiation
 from ._convert import to_json
 from ._i18n import (
     N_,
@@ -45,11 +44,7 @@ from ._i18n import (
     locale_from_environment,
     message_of,
 )
-from ._newprovider import write_provider_package
 from ._plugins import PluginWarning, Registry, get_registry
-from ._provider_file import load_provider
-from ._render.assessment import render_assessment
-from ._render.batch import SHOWN_FAILURES, BatchProgress, batch_summary, failure_lines
 from ._render.clickhelp import (
     LocalPath,
     TranslatedCommand,
@@ -58,38 +53,20 @@ from ._render.clickhelp import (
     click_translated,
     requested_language,
 )
-from ._render.common import error, show
-from ._render.explanation import render_explanation, report_figures
-from ._render.html import report_page
-from ._render.registry import (
-    plugins_data,
-    provider_data,
-    provider_summary,
-    render_plugins,
-    render_provider,
-    render_providers,
-    render_rules,
-    rules_data,
-)
-from ._render.remediation import (
-    comparison_data,
-    error_text,
-    no_plan_note,
-    plan_data,
-    render_actions,
-    render_comparison,
-    render_plan,
-)
-from ._render.report import render_report
 from ._version import __version__
 from ._words import PLAIN_LISTS, PLAIN_MESSAGES
-from .assessment import Assessment
-from .comparison import compare, load_scenarios, parse_scenario
 from .errors import CreditRulesError, InputError, PluginError
-from .io import load_account
-from .model import Account
 from .money import parse_money
-from .portfolio import AssessmentFailure, assess_many, iter_sources, open_writer
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from rich.console import RenderableType
+
+    from .assessment import Assessment
+    from .explain import Explanation
+    from .model import Account
+    from .portfolio import AssessmentFailure
 
 __all__ = ["EXIT_INPUT", "CreditRulesGroup", "build_cli", "cli", "pass_registry", "run"]
 
@@ -363,9 +340,11 @@ def assess_command(
     if as_json:
         click.echo(to_json(assessment, converter=registry.converter))
         return
+    from ._render.assessment import render_assessment  # lazy: start-up (rich)
+
     show(render_assessment(assessment, registry, tr))
     if explain:
-        show(Group(Text(""), render_explanation(assessment.explain(tr.locale))))
+        _show_explanation(assessment.explain(tr.locale))
 
 
 @cli.command(name="report")
@@ -406,6 +385,8 @@ def report_command(
     if report is None:  # pragma: no cover - assess always simulates the report
         raise click.ClickException(tr._("the assessment has no credit report"))
     if html_file is not None:
+        from ._render.html import report_page  # lazy: start-up (only for --html)
+
         try:
             html_file.write_text(
                 report_page(assessment, registry, tr, source=file.name), encoding="utf-8"
@@ -417,9 +398,13 @@ def report_command(
     if as_json:
         click.echo(to_json(report, converter=registry.converter))
         return
+    from ._render.report import render_report  # lazy: start-up (rich)
+
     show(render_report(report, registry, tr))
     if explain:
-        show(Group(Text(""), render_explanation(report_figures(assessment.explain(tr.locale)))))
+        from ._render.explanation import report_figures  # lazy: start-up (only for --explain)
+
+        _show_explanation(report_figures(assessment.explain(tr.locale)))
     if html_file is not None:
         error(tr._("Wrote {file}", file=str(html_file)), style="green")
 
@@ -457,6 +442,8 @@ def explain_command(
     if as_json:
         click.echo(to_json(explanation, converter=registry.converter))
         return
+    from ._render.explanation import render_explanation  # lazy: start-up (rich)
+
     show(render_explanation(explanation, record=True))
 
 
@@ -478,6 +465,13 @@ def providers_command(
     With an ID: its facts, policy values (with effective dates, source and
     grade), and the parameters that are unknown or required from your contract.
     """
+    from ._render.registry import (  # lazy: start-up (rich)
+        provider_data,
+        provider_summary,
+        render_provider,
+        render_providers,
+    )
+
     registry = _with_provider_files(registry, provider_files)
     if provider_id is None:
         providers = sorted(registry.providers.values(), key=lambda p: p.id)
@@ -507,6 +501,8 @@ def plugins_command(registry: Registry, as_json: bool, tr: Messages) -> None:
     Each plugin with its distribution and version, the hooks it implements and
     the providers and rules it registers; plugins that failed are shown in red.
     """
+    from ._render.registry import plugins_data, render_plugins  # lazy: start-up (rich)
+
     if as_json:
         _echo_json(plugins_data(registry))
     else:
@@ -523,6 +519,8 @@ def rules_command(registry: Registry, as_json: bool, tr: Messages) -> None:
     Phases in the order they run, the steps performed inside each, and for
     every rule its description, citation and origin (core or plugin).
     """
+    from ._render.registry import render_rules, rules_data  # lazy: start-up (rich)
+
     rules = tuple(registry.rules)
     if as_json:
         _echo_json(rules_data(rules))
@@ -549,6 +547,8 @@ def new_provider_command(name: str, directory: Path, tr: Messages) -> None:
     to fill in from the lender's terms), a README, a CHANGELOG, a golden case and a
     test running the conformance suite. It passes its own tests as written.
     """
+    from ._newprovider import write_provider_package  # lazy: start-up
+
     try:
         root = write_provider_package(name, directory)
     except InputError as exc:
@@ -596,8 +596,19 @@ def plan_command(
     report (simulated), steps and sources. With --capacity, also a repayment
     plan to propose: monthly amount, dates, total, and the checklist.
     """
+    from rich.console import Group  # lazy: start-up
+    from rich.text import Text  # lazy: start-up
+
+    from ._api import plan_negotiation  # lazy: start-up
+    from ._render.remediation import (  # lazy: start-up
+        no_plan_note,
+        plan_data,
+        render_actions,
+        render_plan,
+    )
+
     registry = _with_provider_files(registry, provider_files)
-    account = load_account(file, registry=registry)
+    account = _load_account(file, registry)
     assessment = _assess_account(file, account, as_of, registry)
     plan, note = None, ""
     if capacity is not None:
@@ -666,6 +677,13 @@ def compare_command(
     owed, days past due, negative months on the credit report, and the day the
     report is clean.
     """
+    from ._render.remediation import (  # lazy: start-up
+        comparison_data,
+        error_text,
+        render_comparison,
+    )
+    from .comparison import compare, load_scenarios, parse_scenario  # lazy: start-up
+
     scenarios = []
     for index, text in enumerate(texts, start=1):
         try:
@@ -677,7 +695,7 @@ def compare_command(
     if not scenarios:
         raise click.UsageError(tr._("give at least one --scenario or a --scenarios-file"))
     registry = _with_provider_files(registry, provider_files)
-    account = load_account(file, registry=registry)
+    account = _load_account(file, registry)
     try:
         table = compare(account, scenarios, as_of=_day(as_of), registry=registry)
     except ValueError as exc:
@@ -757,6 +775,19 @@ def batch_command(
     exit status is 1. Each line of a *.jsonl input is one account file's table
     as JSON.
     """
+    from ._render.batch import (  # lazy: start-up (rich.progress)
+        SHOWN_FAILURES,
+        BatchProgress,
+        batch_summary,
+        failure_lines,
+    )
+    from .portfolio import (  # lazy: start-up (multiprocessing, csv, pickle)
+        AssessmentFailure,
+        assess_many,
+        iter_sources,
+        open_writer,
+    )
+
     if scheduler is not None and workers > 1:
         raise click.UsageError(tr._("give --workers or --scheduler, not both"))
     registry = _with_provider_files(registry, provider_files)
@@ -781,6 +812,8 @@ def batch_command(
                 raise click.BadParameter(str(exc), param_hint="'--errors'") from None
         executor: Executor | None = None
         if workers > 1:
+            from concurrent.futures import ProcessPoolExecutor  # lazy: start-up
+
             executor = stack.enter_context(ProcessPoolExecutor(workers))
         elif scheduler is not None:
             try:
@@ -835,15 +868,24 @@ def batch_command(
         ctx.exit(1)  # some accounts failed: 1, apart from bad arguments (2)
 
 
+def _load_account(file: Path, registry: Registry) -> Account:
+    """Load an account file with ``registry``."""
+    from .io import load_account  # lazy: start-up
+
+    return load_account(file, registry=registry)
+
+
 def _assess_file(file: Path, as_of: datetime | None, registry: Registry) -> Assessment:
     """Load and assess an account file with ``registry``."""
-    return _assess_account(file, load_account(file, registry=registry), as_of, registry)
+    return _assess_account(file, _load_account(file, registry), as_of, registry)
 
 
 def _assess_account(
     file: Path, account: Account, as_of: datetime | None, registry: Registry
 ) -> Assessment:
     """Assess the account of ``file``; an input error without a file names it."""
+    from ._api import assess  # lazy: start-up
+
     try:
         return assess(account, as_of=_day(as_of), registry=registry)
     except InputError as exc:
@@ -884,6 +926,10 @@ def _with_provider_files(registry: Registry, paths: Sequence[Path]) -> Registry:
     Raises:
         InputError: if a file is invalid, or gives the id of a provider already registered.
     """
+    if not paths:
+        return registry
+    from ._provider_file import load_provider  # lazy: start-up
+
     for path in paths:
         provider = load_provider(path)
         if provider.id in registry.providers:
@@ -931,3 +977,27 @@ def _show_warnings(caught: list[warnings.WarningMessage], messages: list[str]) -
 
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def show(renderable: RenderableType, *, soft_wrap: bool = False) -> None:
+    """Print a renderable on stdout (:func:`creditrules._render.common.show`)."""
+    from ._render import common  # lazy: start-up (rich)
+
+    common.show(renderable, soft_wrap=soft_wrap)
+
+
+def error(message: str, style: str = "red") -> None:
+    """Print one message on stderr (:func:`creditrules._render.common.error`)."""
+    from ._render import common  # lazy: start-up (rich)
+
+    common.error(message, style=style)
+
+
+def _show_explanation(explanation: Explanation) -> None:
+    """Print an explanation after the figures, a blank line between."""
+    from rich.console import Group  # lazy: start-up
+    from rich.text import Text  # lazy: start-up
+
+    from ._render.explanation import render_explanation  # lazy: start-up (only for --explain)
+
+    show(Group(Text(""), render_explanation(explanation)))
