@@ -7,8 +7,10 @@ Property tests of the same rules are in ``test_properties.py``.
 
 from __future__ import annotations
 
+import decimal
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -27,9 +29,11 @@ from creditrules import (
     Waiver,
     assess,
     build_schedule,
+    load_account,
     simulate,
+    to_json,
 )
-from creditrules.money import ZERO
+from creditrules.money import EXACT, ZERO
 
 D = Decimal
 OPENED = date(2025, 1, 1)
@@ -621,3 +625,48 @@ def test_zero_installments_of_an_interest_free_loan_are_not_overdue() -> None:
     result = assess(account, as_of=date(2025, 5, 1))
     assert result.days_past_due == 0
     assert result.episodes == ()
+
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_an_assessment_does_not_depend_on_the_callers_decimal_context(path: Path) -> None:
+    """A caller's decimal precision or rounding never changes a figure or a trace."""
+    account = load_account(path)
+    as_of = date(2026, 12, 3)
+    expected = to_json(assess(account, as_of))
+    with decimal.localcontext(decimal.Context(prec=6, rounding=decimal.ROUND_DOWN)):
+        assert to_json(assess(account, as_of)) == expected
+
+
+def test_accruing_over_one_interval_or_several_gives_the_same_penalty() -> None:
+    """Accruals are exact until posted, whatever the replay's intervals.
+
+    A daily rate with many digits (a cap / 360) is not rounded per interval, so the
+    same days accrue the same exact amount however the replay splits them (here by
+    other bills opening in between).
+    """
+    bill = Bill(date(2025, 1, 1), date(2025, 1, 10), "1234.57", id="bill")
+    others = [Bill(date(2025, 1, d), date(2025, 4, d), "0.01") for d in range(12, 29, 4)]
+    rates = policy(penalty_daily_rate="0.001", penalty_cap="0.17")  # capped: 0.17 / 360 a day
+
+    def accrued(bills: list[Bill]) -> str:
+        account = Account(
+            id="cap",
+            provider="generic",
+            product="revolving",
+            opened_on=OPENED,
+            bills=bills,
+            payments=[Payment(date(2025, 3, 1), "2000.00")],
+            policy=rates,
+        )
+        (run,) = [f for f in assess(account, date(2025, 3, 1)).fired("penalty.accrual")]
+        assert run.subject == "bill" and run.fact("days") == "50"
+        return run.fact("amount")
+
+    daily = EXACT.divide(D("0.17"), 360)  # the capped rate, to 34 digits
+    exact_amount = EXACT.copy()
+    exact_amount.prec = 100
+    expected = exact_amount.multiply(exact_amount.multiply(D("1234.57"), daily), 50)
+    assert accrued([bill]) == accrued([bill, *others]) == str(expected)

@@ -4,9 +4,11 @@ The reference below is the replay as it was before it was made linear (issue 10)
 due item is in the working list from the start, and every checkpoint scans all of them
 (for the grace ends, the items opening today, the minimum-payment groups, …). It is slow
 — quadratic in the number of items — and kept here, unchanged in behaviour, because it is
-easy to check against the conventions line by line. The property test assesses generated
-accounts with both replays and compares the whole assessments: every amount, date, status,
-episode, rule firing, report month and record.
+easy to check against the conventions line by line. It accrues every item at every
+checkpoint; the engine accrues an item only when it is read or changed. Both compute in
+the engine's exact accrual context, where the two give the same amounts. The property
+test assesses generated accounts with both replays and compares the whole assessments:
+every amount, date, status, episode, rule firing, report month and record.
 
 Likewise the credit-report grid is computed in one pass over the items sorted by date; the
 reference grid below asks every item about every month, as the conventions read.
@@ -17,7 +19,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import attrs
@@ -26,6 +28,7 @@ from hypothesis import strategies as st
 
 import creditrules
 from creditrules import Account, Assessment, Payment, PlannedPayment, assess
+from creditrules._engine import ACCRUAL
 from creditrules.assessment import Allocation, Components, DueItemResult, Episode, RuleFiring
 from creditrules.ledger import ItemSpec, Ledger
 from creditrules.model import (
@@ -211,7 +214,7 @@ class _Replay:
             if spec.revolving_rate is not None and item.out["principal"] > 0:
                 days = _overlap(t0, t1, spec.open_date, spec.due_date)
                 if days:
-                    item.interest_exact += exact(item.out["principal"] * spec.revolving_rate * days)
+                    item.interest_exact += item.out["principal"] * spec.revolving_rate * days
             if t1 <= spec.due_date:
                 continue
             base = item.base(policy.penalty_base)
@@ -237,7 +240,7 @@ class _Replay:
                 grace_days = _overlap(t0, t1, first, item.grace_end)
                 days = _overlap(t0, t1, item.grace_end + ONE_DAY)
             if grace_days:
-                amount = exact(base * rate * grace_days)
+                amount = base * rate * grace_days
                 if due_policy.penalty_from == "due_date":
                     if due_policy.grace_waives_penalty:
                         item.pending += amount
@@ -246,7 +249,7 @@ class _Replay:
                         item.penalty_exact += amount
                         item.penalty_days += grace_days
             if days:
-                amount = exact(base * rate * days)
+                amount = base * rate * days
                 item.penalty_exact += amount
                 item.penalty_days += days
                 self.ctx.fire(
@@ -300,7 +303,7 @@ class _Replay:
                     item.accrual_posted[component] = done + posted
                     item.out[component] += posted
                     item.charged[component] += posted
-                    setattr(item, exact_name, exact(accrued - posted))
+                    setattr(item, exact_name, accrued - posted)
                     if posted:
                         self.ctx.fire(
                             "accrual.posting",
@@ -656,7 +659,7 @@ class _Replay:
         self.statement_days.add(next_due)
         retro = (day - due_date).days
         if retro:
-            rollover.interest_exact += exact(principal * rate * retro)
+            rollover.interest_exact += principal * rate * retro
         self.ctx.fire(
             "revolving.minimum_payment",
             f"bill {due_date}",
@@ -791,8 +794,9 @@ class _Replay:
 def reference_replay(ctx: Context) -> None:
     """Rule ``timeline.replay``, the reference way."""
     start = len(ctx.firings)
-    ctx.ledger = _Replay(ctx).run()
-    ctx.firings[start:] = _merged_accruals(ctx.firings[start:])
+    with localcontext(ACCRUAL):  # exact accruals, as in the engine
+        ctx.ledger = _Replay(ctx).run()
+        ctx.firings[start:] = _merged_accruals(ctx.firings[start:])
 
 
 def _merged_accruals(firings: list[RuleFiring]) -> list[RuleFiring]:
@@ -817,7 +821,7 @@ def _merged_accruals(firings: list[RuleFiring]) -> list[RuleFiring]:
             if (earlier["base"], earlier["base_kind"], earlier["daily_rate"]) == key:
                 earlier["days"] = str(int(earlier["days"]) + int(facts["days"]))
                 earlier["through"] = facts["through"]
-                amount = sum_money((Decimal(earlier["amount"]), Decimal(facts["amount"])))
+                amount = Decimal(earlier["amount"]) + Decimal(facts["amount"])
                 earlier["amount"] = str(amount)
                 merged[at] = attrs.evolve(previous, facts=tuple(earlier.items()))
                 continue

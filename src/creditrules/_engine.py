@@ -19,10 +19,11 @@ checkpoint) and checks that both give the same assessment on generated accounts
 from __future__ import annotations
 
 import bisect
+import decimal
 import heapq
 from collections.abc import Iterable
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -46,6 +47,14 @@ from .schedule import build_schedule
 
 if TYPE_CHECKING:
     from .rules import Context
+
+
+#: The arithmetic of a replay (every operation in it runs in this context, whatever
+#: the caller's): wide enough that what accrues (amount × daily rate × days) and its
+#: running totals are exact until posted, so accruing an item over one interval or
+#: over several in turn gives the same amounts (conventions, A.1). Amounts are
+#: rounded only where the conventions say: to the fen, half-up, when posted.
+ACCRUAL = decimal.Context(prec=120, rounding=decimal.ROUND_HALF_UP)
 
 ONE_DAY = timedelta(days=1)
 #: Same-day events are applied in this order (then by amount and note), so the
@@ -138,7 +147,8 @@ def provider_adjust(ctx: Context) -> None:
 
 def replay(ctx: Context) -> None:
     """Rule ``timeline.replay``: run the interval engine."""
-    ctx.ledger = _Replay(ctx).run()
+    with localcontext(ACCRUAL):
+        ctx.ledger = _Replay(ctx).run()
 
 
 def _replayed(account: Account) -> tuple[Any, ...]:
@@ -163,8 +173,9 @@ class ReplayFork:
         self.policies = ctx.policies
         self.account = _replayed(ctx.account)
         start = len(ctx.firings)
-        self._replay = _Replay(ctx)
-        self._replay.advance(day)
+        with localcontext(ACCRUAL):
+            self._replay = _Replay(ctx)
+            self._replay.advance(day)
         #: What the replay recorded before ``day``: every what-if records it too.
         self.firings = ctx.firings[start:]
 
@@ -182,9 +193,10 @@ class ReplayFork:
         """Rule ``timeline.replay`` for an accepted ``ctx``: the days from :attr:`day` on."""
         start = len(ctx.firings)
         ctx.firings.extend(self.firings)
-        replay = self._replay.fork(ctx, self.day)
-        replay.firings_start = start
-        ctx.ledger = replay.run()
+        with localcontext(ACCRUAL):
+            replay = self._replay.fork(ctx, self.day)
+            replay.firings_start = start
+            ctx.ledger = replay.run()
 
 
 # ---------------------------------------------------------------- the replay
@@ -246,6 +258,13 @@ class _Item:
     allocations: list[Allocation] = attrs.field(factory=list)
     #: Whether it has joined the working set (:attr:`_Replay.live`).
     active: bool = False
+    #: The last day its interest and penalty are accrued through (accrual is lazy: an
+    #: item is brought up to date only when it is read or changed, see
+    #: :meth:`_Replay._catch_up`).
+    accrued_to: date = date.min
+    #: Whether it is accrued at the start of the next checkpoint, in order with the
+    #: others (it changed, or its first day past due is next): see :meth:`_Replay._accrue`.
+    dirty: bool = False
     #: The accrual run being recorded: consecutive accruals at one base and rate are one
     #: ``penalty.accrual`` firing (see :meth:`_Replay._record_accrual`).
     run: _AccrualRun | None = None
@@ -302,8 +321,13 @@ class _Replay:
         self.delinquent: list[_Item] = []
         #: Items not in the working set yet, by the day they join it.
         self.waiting: list[tuple[date, int, _Item]] = []
-        #: Items by grace end, by opening date and (bills and rests) by due date.
+        #: Items accrued at the start of the next checkpoint (:meth:`_accrue`).
+        self.dirty: list[_Item] = []
+        #: The penalty rate of each policy in force (by the policy's identity).
+        self.rates: dict[int, Decimal | None] = {}
+        #: Items by grace end, by due date, by opening date and (bills and rests) by due date.
         self.by_grace_end: dict[date, list[_Item]] = {}
+        self.by_due: dict[date, list[_Item]] = {}
         self.by_open: dict[date, list[_Item]] = {}
         self.revolving_by_due: dict[date, list[_Item]] = {}
         #: Due dates of bills, sorted: the next bill after a due date is a bisection away.
@@ -330,8 +354,10 @@ class _Replay:
         self.statement_days: set[date] = set()
         for spec in sorted(ctx.items, key=lambda s: (s.due_date, s.open_date, s.id)):
             self._add_item(spec)
-        for point in ctx.policies.breakpoints():
-            self._checkpoint(point - ONE_DAY)
+        #: The checkpoints after which another version of the policy is in force.
+        self.policy_changes = {point - ONE_DAY for point in ctx.policies.breakpoints()}
+        for day in self.policy_changes:
+            self._checkpoint(day)
         self.events_by_day: dict[date, list[Event]] = {}
         #: Days with a payment or waiver: accruals are posted before it applies.
         self.paying_days: set[date] = set()
@@ -368,6 +394,7 @@ class _Replay:
         )
         self.items.append(item)
         self.by_grace_end.setdefault(grace_end, []).append(item)
+        self.by_due.setdefault(spec.due_date, []).append(item)
         self.by_open.setdefault(spec.open_date, []).append(item)
         if spec.kind in ("bill", "rollover"):
             self.revolving_by_due.setdefault(spec.due_date, []).append(item)
@@ -378,18 +405,27 @@ class _Replay:
         # Nothing happens to an item before it opens or falls due.
         joins = min(spec.open_date, spec.due_date)
         if self.today is not None and joins <= self.today:
-            self._activate(item)
+            self._activate(item, self.today)
         else:
             heapq.heappush(self.waiting, (joins, len(self.items), item))
         for day in (spec.open_date, spec.due_date, grace_end):
             self._checkpoint(day)
         return item
 
-    def _activate(self, item: _Item) -> None:
+    def _activate(self, item: _Item, since: date) -> None:
+        """Add ``item`` to the working set, accrued through ``since``."""
         # The working set stays in due-date order (oldest first, A.5), also for items
         # created mid-replay such as a revolved rest, which falls due before later bills.
         item.active = True
+        item.accrued_to = since
         bisect.insort(self.live, item, key=_item_order)
+        self._touch(item)
+
+    def _touch(self, item: _Item) -> None:
+        """Accrue ``item`` at the start of the next checkpoint, in order (it changed)."""
+        if not item.dirty:
+            item.dirty = True
+            self.dirty.append(item)
 
     # -- main loop ------------------------------------------------------
     def run(self) -> Ledger:
@@ -420,11 +456,24 @@ class _Replay:
             while waiting and waiting[0][0] <= t1:
                 item = heapq.heappop(waiting)[2]
                 if not item.active and not item.settled:
-                    self._activate(item)
+                    self._activate(item, t0)
             self._accrue(t0, t1)
             # Each step below is called only on a day it has something to do.
             ending = t1 in by_grace_end
-            before = self._pre_event_stats(t1) if ending or self.delinquent else _NO_STATS
+            # What is past due only grows (accrues, or more items fall past due) until
+            # something is paid, waived, credited, restructured or posted (a posting may
+            # round a fen down): an episode's largest days and amount past due are
+            # reached on the days before such a change, so only those days are measured.
+            measured = (
+                t1 in self.events_by_day
+                or t1 in self.paying_days
+                or t1 == self.as_of
+                or t1 in self.statement_days
+                or (self.credit > 0 and t1 in by_open)
+            )
+            before = (
+                self._pre_event_stats(t1) if measured and (ending or self.delinquent) else _NO_STATS
+            )
             if t1 in by_open:
                 self._open_items(t1)
             if t1 in self.paying_days or t1 == self.as_of or t1 in self.statement_days:
@@ -460,8 +509,11 @@ class _Replay:
         new.items = mapped(self.items)
         new.live = mapped(self.live)
         new.delinquent = mapped(self.delinquent)
+        new.dirty = mapped(self.dirty)
+        new.rates = dict(self.rates)
         new.waiting = [(joins, n, clones[id(item)]) for joins, n, item in self.waiting]
         new.by_grace_end = {d: mapped(items) for d, items in self.by_grace_end.items()}
+        new.by_due = {d: mapped(items) for d, items in self.by_due.items()}
         new.by_open = {d: mapped(items) for d, items in self.by_open.items()}
         new.revolving_by_due = {d: mapped(items) for d, items in self.revolving_by_due.items()}
         new.bill_dues = list(self.bill_dues)
@@ -504,59 +556,94 @@ class _Replay:
         return rate
 
     def _accrue(self, t0: date, t1: date) -> None:
+        """Accrue, in due order, the items whose accrual for ``(t0, t1]`` may be recorded.
+
+        Accrual is lazy: an item is brought up to date (:meth:`_catch_up`) when it is
+        read or changed, so a checkpoint costs the items it concerns, not the working
+        set. Accruing an item over several checkpoints at once gives the same amounts
+        (exact arithmetic) and the same trace as accruing it at each, as long as its
+        base, its rate and its state (in grace, past due) do not change in between.
+        What can change them makes the item *dirty* — accrued here, at the start of
+        the next checkpoint, in due order, as if every item were: a change to what it
+        owes, its activation, its due date or grace end, a new version of the policy.
+        """
         if t1 <= t0:
+            return
+        now = self.dirty
+        self.dirty = []
+        ending = self.by_grace_end.get(t1)
+        if ending:
+            now = [*now, *(i for i in ending if i.active and not i.dirty)]
+        if len(now) > 1:
+            now.sort(key=_item_order)
+        for item in now:
+            item.dirty = False
+            if not item.settled:
+                self._catch_up(item, t1, eager=True)
+        for item in self.by_due.get(t1, ()):
+            if item.active and not item.settled:
+                self._touch(item)  # its first day past due is accrued in order
+        if t1 in self.policy_changes:  # the next day has another policy: split there
+            for item in self.live:
+                if not item.settled:
+                    self._catch_up(item, t1)
+                    self._touch(item)
+
+    def _catch_up(self, item: _Item, t1: date, *, eager: bool = False) -> None:
+        """Accrue ``item``'s interest and penalty through ``t1`` (from its last accrual)."""
+        t0 = item.accrued_to
+        if t1 <= t0:
+            return
+        item.accrued_to = t1
+        spec = item.spec
+        if spec.revolving_rate is not None and item.out["principal"] > 0:
+            days = _overlap(t0, t1, spec.open_date, spec.due_date)
+            if days:
+                item.interest_exact += item.out["principal"] * spec.revolving_rate * days
+        if t1 <= spec.due_date:
             return
         policy = self.policy or self.ctx.policies.at(t0 + ONE_DAY)
         base_kind: str = policy.penalty_base
-        rate: Decimal | None = None
-        rate_known = False  # the rate depends on the policy only: found once, when needed
-        for item in self.live:
-            if item.settled:
-                continue
-            spec = item.spec
-            if spec.revolving_rate is not None and item.out["principal"] > 0:
-                days = _overlap(t0, t1, spec.open_date, spec.due_date)
-                if days:
-                    item.interest_exact += exact(item.out["principal"] * spec.revolving_rate * days)
-            if t1 <= spec.due_date:
-                continue
-            base = item.base(base_kind)
-            if base <= 0:
-                continue
-            if not rate_known:
-                rate, rate_known = self._penalty_rate(item, policy), True
-            if rate is None:
-                if item.spec.id not in self.unknown_rate_items:
-                    self.unknown_rate_items.add(item.spec.id)
-                    self.ctx.fire(
-                        "penalty.unknown",
-                        spec.id,
-                        policy=("penalty_daily_rate",),
-                        from_date=spec.due_date + ONE_DAY,
-                    )
-                continue
-            due_policy = item.due_policy
-            first = spec.due_date + ONE_DAY
-            if item.delinquent or due_policy.grace == 0:
-                days = _overlap(t0, t1, first)
-                grace_days = 0
-            else:
-                grace_days = _overlap(t0, t1, first, item.grace_end)
-                days = _overlap(t0, t1, item.grace_end + ONE_DAY)
-            if grace_days:
-                amount = exact(base * rate * grace_days)
-                if due_policy.penalty_from == "due_date":
-                    if due_policy.grace_waives_penalty:
-                        item.pending += amount
-                        item.pending_days += grace_days
-                    else:
-                        item.penalty_exact += amount
-                        item.penalty_days += grace_days
-            if days:
-                amount = exact(base * rate * days)
-                item.penalty_exact += amount
-                item.penalty_days += days
-                self._record_accrual(item, base, base_kind, rate, days, t1, amount)
+        base = item.base(base_kind)
+        if base <= 0:
+            return
+        key = id(policy)
+        if key in self.rates:
+            rate = self.rates[key]
+        else:
+            rate = self.rates[key] = self._penalty_rate(item, policy)
+        if rate is None:
+            if spec.id not in self.unknown_rate_items:
+                self.unknown_rate_items.add(spec.id)
+                self.ctx.fire(
+                    "penalty.unknown",
+                    spec.id,
+                    policy=("penalty_daily_rate",),
+                    from_date=spec.due_date + ONE_DAY,
+                )
+            return
+        due_policy = item.due_policy
+        first = spec.due_date + ONE_DAY
+        if item.delinquent or due_policy.grace == 0:
+            days = _overlap(t0, t1, first)
+            grace_days = 0
+        else:
+            grace_days = _overlap(t0, t1, first, item.grace_end)
+            days = _overlap(t0, t1, item.grace_end + ONE_DAY)
+        if grace_days:
+            amount = base * rate * grace_days
+            if due_policy.penalty_from == "due_date":
+                if due_policy.grace_waives_penalty:
+                    item.pending += amount
+                    item.pending_days += grace_days
+                else:
+                    item.penalty_exact += amount
+                    item.penalty_days += grace_days
+        if days:
+            amount = base * rate * days
+            item.penalty_exact += amount
+            item.penalty_days += days
+            self._record_accrual(item, base, base_kind, rate, days, t1, amount, eager)
 
     def _record_accrual(
         self,
@@ -567,6 +654,7 @@ class _Replay:
         days: int,
         through: date,
         amount: Decimal,
+        eager: bool,
     ) -> None:
         """Trace an accrual: it extends the item's run at the same base and rate, or starts one.
 
@@ -578,8 +666,10 @@ class _Replay:
         if run is not None and (run.base, run.base_kind, run.rate) == (base, base_kind, rate):
             run.days += days
             run.through = through
-            run.amount = sum_money((run.amount, amount))
+            run.amount += amount
             return
+        # Only an accrual in order (see _accrue) may begin a run: its place is now.
+        assert eager, f"{item.spec.id}: a run begins outside its checkpoint's order"
         if run is not None:
             self._close_run(item)
         firings = self.ctx.firings
@@ -617,6 +707,7 @@ class _Replay:
         for item in candidates:
             if item.settled or item.spec.due_date >= t1:
                 continue
+            self._catch_up(item, t1)
             penalty = item.out["penalty"] + to_fen(
                 item.penalty_exact + item.pending
                 if item.due_policy.penalty_from == "due_date"
@@ -638,6 +729,7 @@ class _Replay:
         for item in self.live:
             if item.settled:
                 continue  # a settled item's sub-fen rest is not owed
+            self._catch_up(item, day)
             for exact_name, component in (
                 ("penalty_exact", "penalty"),
                 ("interest_exact", "interest"),
@@ -651,7 +743,9 @@ class _Replay:
                     item.accrual_posted[component] = done + posted
                     item.out[component] += posted
                     item.charged[component] += posted
-                    setattr(item, exact_name, exact(accrued - posted))
+                    setattr(item, exact_name, accrued - posted)
+                    if posted and component == "interest":
+                        self._touch(item)  # what it owes (its base) changed
                     if posted:
                         self.ctx.fire(
                             "accrual.posting",
@@ -683,6 +777,8 @@ class _Replay:
     def _allocate(
         self, item: _Item, amount: Decimal, day: date, source: str, policy: Policy
     ) -> Decimal:
+        self._catch_up(item, day)
+        self._touch(item)
         for component in policy.allocation_order:
             take = min(amount, item.out[component])
             if take > 0:
@@ -694,6 +790,7 @@ class _Replay:
 
     def _settle_check(self, item: _Item, day: date) -> None:
         # A carried sub-fen rest (|rest| <= 0.005 after posting) does not keep an item open.
+        self._catch_up(item, day)
         if item.settled_on is None and item.owes_nothing() and to_fen(item.penalty_exact) <= 0:
             item.settled_on = day
             self.settlements += 1
@@ -718,6 +815,8 @@ class _Replay:
             for item in self._open(day):
                 take = min(left, item.out[event.component])
                 if take > 0:
+                    self._catch_up(item, day)
+                    self._touch(item)
                     item.out[event.component] -= take
                     item.waived[event.component] += take
                     item.allocations.append(Allocation(day, "waiver", event.component, take))
@@ -844,6 +943,9 @@ class _Replay:
     def _maybe_prepay(self, available: Decimal, day: date) -> bool:
         """Restructure the loan for an early payoff if ``available`` covers it."""
         assert self.loan is not None
+        for item in self.live:
+            if not item.settled:
+                self._catch_up(item, day)
         live = [i for i in self.items if not i.settled]
         current = [i for i in live if i.spec.open_date <= day < i.spec.due_date]
         future = [i for i in live if i.spec.open_date > day]
@@ -882,12 +984,13 @@ class _Replay:
         if available < quote:
             return False
         anchor = current[0] if current else future[0]
+        self._touch(anchor)
         if not current:
             new_interest[anchor.spec.id] = ZERO
             # The next installment takes the payoff: it is open (payable) from today.
             anchor.spec = attrs.evolve(anchor.spec, open_date=day)
             if not anchor.active:
-                self._activate(anchor)
+                self._activate(anchor, day)
         saved = ZERO
         for item in [*current, *future]:
             if item is not anchor:
@@ -951,6 +1054,7 @@ class _Replay:
             self._minimum_payment(due_date, group, day)
 
     def _miss_grace(self, item: _Item, day: date) -> None:
+        self._touch(item)
         item.delinquent = True
         self.delinquent.append(item)
         if item.pending:
@@ -1011,7 +1115,7 @@ class _Replay:
         self.statement_days.add(next_due)
         retro = (day - due_date).days
         if retro:
-            rollover.interest_exact += exact(principal * rate * retro)
+            rollover.interest_exact += principal * rate * retro
         self.ctx.fire(
             "revolving.minimum_payment",
             f"bill {due_date}",
