@@ -319,6 +319,8 @@ class _Replay:
         #: Items past grace and unpaid at the start of the checkpoint (and any that
         #: became so since): the only ones episodes are made of.
         self.delinquent: list[_Item] = []
+        #: Items past grace and unpaid that are in no episode yet.
+        self.joining: list[_Item] = []
         #: Items not in the working set yet, by the day they join it.
         self.waiting: list[tuple[date, int, _Item]] = []
         #: Items accrued at the start of the next checkpoint (:meth:`_accrue`).
@@ -487,7 +489,7 @@ class _Replay:
             if t1 == self.as_of:
                 self._post(t1)  # a grace missed today makes its penalty owed today
             if self.delinquent:
-                self._episodes(t1, before)
+                self._episodes(t1, before, measured)
             t0 = self.t0 = t1
 
     def fork(self, ctx: Context, day: date) -> _Replay:
@@ -509,6 +511,7 @@ class _Replay:
         new.items = mapped(self.items)
         new.live = mapped(self.live)
         new.delinquent = mapped(self.delinquent)
+        new.joining = mapped(self.joining)
         new.dirty = mapped(self.dirty)
         new.rates = dict(self.rates)
         new.waiting = [(joins, n, clones[id(item)]) for joins, n, item in self.waiting]
@@ -1056,7 +1059,8 @@ class _Replay:
     def _miss_grace(self, item: _Item, day: date) -> None:
         self._touch(item)
         item.delinquent = True
-        self.delinquent.append(item)
+        bisect.insort(self.delinquent, item, key=_item_order)
+        self.joining.append(item)
         if item.pending:
             item.penalty_exact += item.pending
             item.penalty_days += item.pending_days
@@ -1128,18 +1132,28 @@ class _Replay:
             next_due=next_due,
         )
 
-    def _episodes(self, day: date, before: dict[str, tuple[int, Decimal]]) -> None:
+    def _episodes(self, day: date, before: dict[str, tuple[int, Decimal]], measured: bool) -> None:
         if not self.delinquent:
             return
-        delinquent = sorted(self.delinquent, key=_item_order)  # in due order, like live
+        current = self.episodes[-1] if self.episodes and self.episodes[-1]["end"] is None else None
+        if not measured:
+            # Nothing was paid, waived, credited or restructured today: nothing past due
+            # was settled, so an episode in progress goes on, and what fell past due
+            # since joins it; without one, an item past due opens one (below).
+            if current is not None:
+                self._join(current, day)
+                return
+            if not any(not i.settled and i.spec.due_date < day for i in self.joining):
+                return
+        delinquent = self.delinquent  # in due order, like live
         delinquent_before = [i for i in delinquent if i.spec.id in before]
         # An item unpaid at the end of its due date is past due from the next day: it joins
         # (or opens) an episode only from then on (A.2, A.6).
         open_now = [i for i in delinquent if not i.settled and i.spec.due_date < day]
-        current = self.episodes[-1] if self.episodes and self.episodes[-1]["end"] is None else None
         involved = {i.spec.id: i for i in [*delinquent_before, *open_now]}
         if not involved:
             return
+        self.joining = [i for i in self.joining if not i.settled and i.spec.id not in involved]
         if current is None:
             start = min(i.spec.due_date for i in involved.values()) + ONE_DAY
             if self.episodes and self.episodes[-1]["end"] >= start:
@@ -1178,6 +1192,20 @@ class _Replay:
                 max_days_past_due=current["dpd"],
                 max_overdue_amount=current["amount"],
             )
+
+    def _join(self, current: dict[str, Any], day: date) -> None:
+        """Add to the episode in progress the items past due since the last checkpoint."""
+        joined: list[_Item] = []
+        waiting: list[_Item] = []
+        for item in self.joining:
+            if not item.settled:
+                (joined if item.spec.due_date < day else waiting).append(item)
+        self.joining = waiting
+        ids: set[str] = current["ids"]
+        for item in sorted(joined, key=_item_order):  # as they come in the working set
+            if item.spec.id not in ids:
+                ids.add(item.spec.id)
+                current["items"].append(item.spec.id)
 
     # -- results --------------------------------------------------------
     def _status(self, item: _Item) -> str:
