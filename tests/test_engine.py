@@ -670,3 +670,22 @@ def test_accruing_over_one_interval_or_several_gives_the_same_penalty() -> None:
     exact_amount.prec = 100
     expected = exact_amount.multiply(exact_amount.multiply(D("1234.57"), daily), 50)
     assert accrued([bill]) == accrued([bill, *others]) == str(expected)
+
+
+@pytest.mark.parametrize(
+    ("settled_on", "status", "owed"),
+    [
+        (None, "overdue", True),
+        (None, "open", True),
+        (None, "in_grace", True),
+        (date(2025, 3, 10), "paid_on_time", False),
+        (date(2025, 3, 20), "paid_late", False),
+        (date(2025, 3, 10), "revolved", False),
+        (None, "cancelled", False),
+    ],
+)
+def test_an_item_is_still_owed_unless_settled_revolved_or_cancelled(
+    settled_on: date | None, status: str, owed: bool
+) -> None:
+    item = assess(revolving("100.00"), date(2025, 4, 1)).items[0]
+    assert attrs.evolve(item, settled_on=settled_on, status=status).still_owed is owed

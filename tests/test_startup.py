@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import subprocess
@@ -10,8 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from creditrules import _api, _planner
 
 pytest.importorskip("click")  # the cli extra
 pytest.importorskip("rich")
@@ -110,27 +107,3 @@ def test_help_of_the_core_loads_no_assessment() -> None:
     """``--help`` does not load the composer or the account-file reader."""
     loaded = _loaded("--help", plugins=False)
     assert sorted(loaded & {"creditrules._api", "creditrules.io"}) == []
-
-
-def test_the_composer_and_the_planner_agree_on_what_is_still_owed() -> None:
-    """``_api._live`` (which keeps the planner out of ``assess``) is the planner's ``live``."""
-
-    class Item:
-        def __init__(self, settled_on: object, status: str) -> None:
-            self.settled_on = settled_on
-            self.status = status
-
-    statuses = (
-        "not_due",
-        "open",
-        "in_grace",
-        "overdue",
-        "paid_on_time",
-        "paid_in_grace",
-        "paid_late",
-        "revolved",
-        "cancelled",
-    )
-    for settled_on, status in itertools.product((None, "2025-03-10"), statuses):
-        item = Item(settled_on, status)
-        assert _api._live(item) is _planner.live(item), (settled_on, status)  # type: ignore[arg-type]

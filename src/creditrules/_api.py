@@ -169,7 +169,7 @@ class _Composer:
         live = [
             i
             for i in ledger.items
-            if _live(i) and (i.open_date <= as_of or i.kind in ("installment", "agreement"))
+            if i.still_owed and (i.open_date <= as_of or i.kind in ("installment", "agreement"))
         ]
         everything = sum_money(i.outstanding.total for i in live) - ledger.credit
         if everything <= 0:
@@ -336,14 +336,6 @@ class _Services:
 
 def _no_services() -> None:
     return None
-
-
-def _live(item: DueItemResult) -> bool:
-    """Whether ``item`` is still owed (not settled, revolved or cancelled).
-
-    The planner's ``live``, here so that an assessment does not load the planner.
-    """
-    return item.settled_on is None and item.status not in ("cancelled", "revolved")
 
 
 def _unknowns(

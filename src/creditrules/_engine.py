@@ -1289,11 +1289,7 @@ class _Replay:
 def summarize(items: Iterable[DueItemResult], as_of: date) -> tuple[Components, Components]:
     """Return (outstanding on billed items, past-due part) at ``as_of``."""
     billed = [i for i in items if i.open_date <= as_of]
-    overdue = [
-        i
-        for i in billed
-        if i.due_date < as_of and i.settled_on is None and i.status not in ("revolved", "cancelled")
-    ]
+    overdue = [i for i in billed if i.due_date < as_of and i.still_owed]
     return (
         Components.sum(i.outstanding for i in billed),
         Components.sum(i.outstanding for i in overdue),

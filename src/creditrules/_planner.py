@@ -61,15 +61,10 @@ if TYPE_CHECKING:
     from ._plugins import Registry
     from .provider import Provider
 
-__all__ = ["Planner", "Simulate", "live", "negotiate", "payoff_amount", "plan"]
+__all__ = ["Planner", "Simulate", "negotiate", "payoff_amount", "plan"]
 
 #: Assess an account with extra events at a date: what the planner measures effects with.
 Simulate = Callable[[Account, Sequence[Event], date], Assessment]
-
-
-def live(item: DueItemResult) -> bool:
-    """Whether ``item`` is still owed (not settled, revolved or cancelled)."""
-    return item.settled_on is None and item.status not in ("cancelled", "revolved")
 
 
 def committed_cost(assessment: Assessment) -> Decimal:
@@ -202,14 +197,16 @@ class Planner:
         """
         if check_at is not None and start > 0:
             after = self.sim((Payment(day, start),), check_at)
-            if not any(i.id in ids and live(i) for i in after.items):
+            if not any(i.id in ids and i.still_owed for i in after.items):
                 return start, after
         amount = start
         for _ in range(4):
             if amount <= 0:
                 return None
             after = self.sim((Payment(day, amount),), day)
-            left = sum_money(i.outstanding.total for i in after.items if i.id in ids and live(i))
+            left = sum_money(
+                i.outstanding.total for i in after.items if i.id in ids and i.still_owed
+            )
             if left <= 0:
                 return amount, after
             amount += left
@@ -339,7 +336,7 @@ class Planner:
         episode = self.a.current_episode
         if episode is None:
             return []
-        ids = {i.id for i in self.a.items if live(i) and i.due_date < self.as_of}
+        ids = {i.id for i in self.a.items if i.still_owed and i.due_date < self.as_of}
         settled = self.settle(ids, self.as_of, self.a.overdue.total, check_at=self.snapshot)
         if settled is None:
             return []
@@ -488,7 +485,7 @@ class Planner:
         base = self.sim((), snap)
         if base.report is None or not self.bureau.is_negative(base.report.history.get(month, "N")):
             return []
-        due = [i for i in base.items if live(i) and i.due_date < snap]
+        due = [i for i in base.items if i.still_owed and i.due_date < snap]
         settled = self.settle(
             {i.id for i in due}, snap, sum_money(i.outstanding.total for i in due)
         )
@@ -550,7 +547,7 @@ class Planner:
         a = self.a
         if self.account.loan is None or (a.current_episode is None and a.written_off_on is None):
             return []
-        owed = [i for i in a.items if live(i)]
+        owed = [i for i in a.items if i.still_owed]
         future = sorted((i for i in owed if i.due_date >= self.as_of), key=lambda i: i.due_date)
         if not future:
             return []
@@ -1195,7 +1192,7 @@ def payoff_amount(planner: Planner) -> Decimal:
     """
     payoff = planner.a.payoff
     if payoff is None:  # an assessment read back from data saved without it
-        owed = sum_money(i.outstanding.total for i in planner.a.items if live(i))
+        owed = sum_money(i.outstanding.total for i in planner.a.items if i.still_owed)
         return max(ZERO, owed - planner.a.credit)
     return payoff
 

@@ -179,6 +179,11 @@ class DueItemResult:
     status: str
     allocations: tuple[Allocation, ...] = ()
 
+    @property
+    def still_owed(self) -> bool:
+        """Whether it is still owed: not settled, and not revolved or cancelled."""
+        return self.settled_on is None and self.status not in ("cancelled", "revolved")
+
 
 @attrs.frozen
 class Episode:
