@@ -370,6 +370,11 @@ class AssessmentServices(Protocol):
         """Explain every figure of ``assessment`` in ``locale``."""
 
 
+def _optional_tuple(value: Iterable[Action] | None) -> tuple[Action, ...] | None:
+    # attrs.converters.optional(tuple) would inspect tuple's signature at import.
+    return None if value is None else tuple(value)
+
+
 @attrs.frozen(eq=False)
 class Assessment:
     """Everything the engine knows about one account at one date.
@@ -450,7 +455,7 @@ class Assessment:
     _actions: tuple[Action, ...] | None = attrs.field(
         default=None,
         alias="actions",
-        converter=attrs.converters.optional(tuple),
+        converter=_optional_tuple,
         metadata={"serialize_as": "actions"},
     )
     _services: AssessmentServices | None = attrs.field(

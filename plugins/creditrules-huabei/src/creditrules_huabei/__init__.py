@@ -38,7 +38,6 @@ from creditrules import (
     hookimpl,
 )
 
-from ._actions import installment_actions
 from ._installments import RULE_ID, BillInstallment, convert, installment_problems
 
 __all__ = [
@@ -141,4 +140,6 @@ def provider_actions(
     """
     if provider.id != PROVIDER_ID:
         return None
+    from ._actions import installment_actions  # lazy: start-up (texts, scenarios)
+
     return installment_actions(assessment, account, provider, registry)
