@@ -689,3 +689,40 @@ def test_an_item_is_still_owed_unless_settled_revolved_or_cancelled(
 ) -> None:
     item = assess(revolving("100.00"), date(2025, 4, 1)).items[0]
     assert attrs.evolve(item, settled_on=settled_on, status=status).still_owed is owed
+
+
+def test_an_item_is_accrued_a_bounded_number_of_times_however_many_items_are_overdue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Accrual is lazy: bills never paid cost a few accruals each, not one per checkpoint.
+
+    Every statement date and due date is a checkpoint; accruing every overdue item at
+    each would grow with the square of the bills (about 9× from 100 bills to 300).
+    """
+    from creditrules import _engine
+
+    calls = 0
+    catch_up = _engine._Replay._catch_up
+
+    def counted(self: Any, item: Any, t1: date, *, eager: bool = False) -> None:
+        nonlocal calls
+        calls += 1
+        catch_up(self, item, t1, eager=eager)
+
+    monkeypatch.setattr(_engine._Replay, "_catch_up", counted)
+
+    def accruals(count: int) -> int:
+        nonlocal calls
+        calls = 0
+        bills = [
+            Bill(date(2000 + k // 12, k % 12 + 1, 1), date(2000 + k // 12, k % 12 + 1, 10), "1.00")
+            for k in range(count)
+        ]
+        account = attrs.evolve(revolving(), bills=bills, opened_on=date(2000, 1, 1))
+        result = assess(account, date(2025, 3, 1))
+        assert [len(e.items) for e in result.episodes] == [count]
+        return calls
+
+    few, many = accruals(100), accruals(300)
+    assert many <= 3.2 * few
+    assert many <= 10 * 300
