@@ -75,7 +75,7 @@ class _Composer:
         # The rules of this account's provider: what ran, what the record names.
         applicable = tuple(r for r in rules if r.applies_to(account.provider))
         try:
-            policies = PolicySet(provider=provider.policy, account=account.policy)
+            policies = PolicySet.of(provider.policy, account.policy)
         except PolicyError as exc:
             raise InputError(str(exc), path="$.policy") from None
         context = Context(
@@ -279,7 +279,7 @@ class _WhatIfs:
             Context(
                 account=account,
                 as_of=self.day,
-                policies=PolicySet(provider=provider.policy, account=account.policy),
+                policies=PolicySet.of(provider.policy, account.policy),
                 provider=provider,
                 registry=composer.registry,
             ),
@@ -643,7 +643,7 @@ def build_report(
         found = registry if registry is not None else get_registry()
         if policies is None:
             provider = found.provider(account.provider)
-            policies = PolicySet(provider=provider.policy, account=account.policy)
+            policies = PolicySet.of(provider.policy, account.policy)
         if bureau is None:
             bureau = found.bureau(policies.at(assessment.as_of).bureau)
     return _report.build_report(assessment, account, bureau=bureau, policies=policies)

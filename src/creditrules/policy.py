@@ -23,6 +23,7 @@ Decimal('0.0005')
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
@@ -652,3 +653,23 @@ class PolicySet:
         policy = Policy(tuple(applied[name] for name in PARAMETERS if name in applied))
         self._cache[key] = policy
         return policy
+
+    @classmethod
+    def of(
+        cls, provider: tuple[PolicyValue, ...] = (), account: tuple[PolicyValue, ...] = ()
+    ) -> PolicySet:
+        """``PolicySet(provider=provider, account=account)``, shared by every caller.
+
+        Values are immutable, so the assessments of one account (and its what-ifs, and
+        the accounts of one provider without overrides) share one set and the policies
+        it has already resolved.
+
+        Raises:
+            PolicyError: if two versions of one parameter overlap within a layer.
+        """
+        return _shared(tuple(provider), tuple(account))
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared(provider: tuple[PolicyValue, ...], account: tuple[PolicyValue, ...]) -> PolicySet:
+    return PolicySet(provider=provider, account=account)
