@@ -174,6 +174,31 @@ def bills_case(count: int, *, years: int | None = None, grace: int = 0) -> Case:
 # ---------------------------------------------------------------- stages
 
 
+def arrears_case(count: int) -> Case:
+    """``count`` monthly bills, each paid 300.00 three days late: the arrears keep growing.
+
+    Every bill stays overdue, so every payment day posts the penalty of all of them (the
+    floor too): the cost grows with bills × payments.
+    """
+    start = date(2000, 1, 1)
+    bills, payments = [], []
+    for k in range(count):
+        statement = add_months(start, k)
+        due = statement + timedelta(days=9)
+        bills.append(Bill(statement, due, D(800 + 37 * (k % 24)), id=f"bill-{k}"))
+        payments.append(Payment(due + timedelta(days=3), D("300.00")))
+    account = Account(
+        id=f"arrears-{count}",
+        provider="generic",
+        product="revolving",
+        opened_on=start,
+        bills=bills,
+        payments=payments,
+        policy=contract(penalty_daily_rate="0.0005"),
+    )
+    return Case(f"{count} bills in growing arrears", account, payments[-1].date + timedelta(20))
+
+
 def replay(account: Account, as_of: date) -> object:
     """The rules engine alone (items, ordering, replay): the ledger."""
     provider = REGISTRY.provider(account.provider)
@@ -323,6 +348,16 @@ def table_scaling(repeat: int, quick: bool) -> None:
             f"{seconds / floor_time:.1f}× (assess) |"
         )
         previous = seconds
+    for count in (100, 400) if not quick else (100,):
+        case = arrears_case(count)
+        same = checked(case)
+        seconds = median_time(partial(assess, case.account, case.as_of), max(3, repeat // 3))
+        floor_time = median_time(case.floor, max(3, repeat // 3))
+        print(
+            f"| {count:,} bills, each partly paid (arrears grow) | {seconds * 1e3:.1f} ms | | "
+            f"{floor_time * 1e3:.2f} ms{'' if same else ' (differs!)'} | "
+            f"{seconds / floor_time:.1f}× (assess) |"
+        )
     size = 300 if quick else 1000
     one, ten = bills_case(size, years=1), bills_case(size, years=10)
     t_one = median_time(partial(assess, one.account, one.as_of), repeat)
