@@ -241,13 +241,21 @@ class RuleFiring:
         dates; otherwise all are written at once) — the firing equals
         ``RuleFiring(rule, subject, facts-as-text, policy)``.
         """
+        return cls._owning(rule, subject, dict(facts), tuple(policy))
+
+    @classmethod
+    def _owning(
+        cls, rule: str, subject: str, facts: dict[str, object], policy: tuple[str, ...]
+    ) -> RuleFiring:
+        """:meth:`of`, keeping ``facts`` itself (a dict nobody else holds)."""
         firing = cls.__new__(cls)
-        namespace = firing.__dict__
-        namespace.update(rule=rule, subject=subject, policy=policy)
+        namespace: dict[str, object]
         if _KEPT_AS_IS.issuperset(map(type, facts.values())):
-            namespace["_raw"] = dict(facts)
+            namespace = {"rule": rule, "subject": subject, "policy": policy, "_raw": facts}
         else:
-            namespace["facts"] = tuple([(name, str(value)) for name, value in facts.items()])
+            text = tuple([(name, str(value)) for name, value in facts.items()])
+            namespace = {"rule": rule, "subject": subject, "policy": policy, "facts": text}
+        object.__setattr__(firing, "__dict__", namespace)
         return firing
 
     def __getattr__(self, name: str) -> Any:

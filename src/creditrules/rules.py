@@ -173,7 +173,11 @@ class Context:
     def fire(self, rule: str, subject: str, policy: Iterable[str] = (), **facts: object) -> None:
         """Record that ``rule`` produced facts about ``subject``."""
         # The facts are written as text only when someone reads them.
-        self.firings.append(RuleFiring.of(rule, subject, facts, tuple(policy)))
+        self.firings.append(
+            RuleFiring._owning(
+                rule, subject, facts, policy if type(policy) is tuple else tuple(policy)
+            )
+        )
 
     def unknown(self, message: str) -> None:
         """Record something the engine cannot compute (once)."""
