@@ -139,6 +139,19 @@ def loan_case(term: int = 12) -> Case:
     return Case(f"loan: {term} installments, {term} payments", account, schedule[-1].due_date)
 
 
+def revolving(name: str, bills: list[Bill], payments: list[Payment], **policy: object) -> Account:
+    """A revolving account of the generic provider with ``bills``, ``payments`` and a contract."""
+    return Account(
+        id=name,
+        provider="generic",
+        product="revolving",
+        opened_on=bills[0].statement_date,
+        bills=bills,
+        payments=payments,
+        policy=contract(**policy),
+    )
+
+
 def bills_case(count: int, *, years: int | None = None, grace: int = 0) -> Case:
     """``count`` bills and ``count`` payments; every third paid 12 days late, with its penalty.
 
@@ -158,20 +171,11 @@ def bills_case(count: int, *, years: int | None = None, grace: int = 0) -> Case:
             payments.append(Payment(due + timedelta(days=12), amount + D("10.00")))
         else:
             payments.append(Payment(due - timedelta(days=2), amount))
-    account = Account(
-        id=f"bills-{count}",
-        provider="generic",
-        product="revolving",
-        opened_on=start,
-        bills=bills,
-        payments=payments,
-        policy=contract(penalty_daily_rate="0.0005", grace_days=grace),
+    account = revolving(
+        f"bills-{count}", bills, payments, penalty_daily_rate="0.0005", grace_days=grace
     )
     span = f" over {years} years" if years else ""
     return Case(f"{count} bills, {count} payments{span}", account, payments[-1].date)
-
-
-# ---------------------------------------------------------------- stages
 
 
 def arrears_case(count: int) -> Case:
@@ -187,16 +191,11 @@ def arrears_case(count: int) -> Case:
         due = statement + timedelta(days=9)
         bills.append(Bill(statement, due, D(800 + 37 * (k % 24)), id=f"bill-{k}"))
         payments.append(Payment(due + timedelta(days=3), D("300.00")))
-    account = Account(
-        id=f"arrears-{count}",
-        provider="generic",
-        product="revolving",
-        opened_on=start,
-        bills=bills,
-        payments=payments,
-        policy=contract(penalty_daily_rate="0.0005"),
-    )
+    account = revolving(f"arrears-{count}", bills, payments, penalty_daily_rate="0.0005")
     return Case(f"{count} bills in growing arrears", account, payments[-1].date + timedelta(20))
+
+
+# ---------------------------------------------------------------- stages
 
 
 def replay(account: Account, as_of: date) -> object:
@@ -317,15 +316,7 @@ def dense_case(count: int) -> Case:
     """
     specs, payments = _bill_specs(count), _bill_payments(count)
     bills = [Bill(s.open_date, s.due_date, s.principal, id=s.id) for s in specs]
-    account = Account(
-        id=f"dense-{count}",
-        provider="generic",
-        product="revolving",
-        opened_on=specs[0].open_date,
-        bills=bills,
-        payments=payments,
-        policy=contract(penalty_daily_rate="0.0005"),
-    )
+    account = revolving(f"dense-{count}", bills, payments, penalty_daily_rate="0.0005")
     return Case(f"{count} bills every 8 days, {count} payments", account, payments[-1].date)
 
 
