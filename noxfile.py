@@ -16,12 +16,12 @@ PLUGINS = [
 ]
 
 
-def install(session: nox.Session) -> None:
-    """Install creditrules with its dev extras and the bundled provider plugins."""
+def install(session: nox.Session, extras: str = "dev") -> None:
+    """Install creditrules with its ``extras`` and the bundled provider plugins."""
     editable = []
     for path in PLUGINS:
         editable += ["-e", path]
-    session.install("-e", ".[dev]", *editable)
+    session.install("-e", f".[{extras}]", *editable)
 
 
 @nox.session
@@ -46,9 +46,10 @@ def bench(session: nox.Session) -> None:
     """Run the benchmarks against the hand-written floor (prints ratios; asserts nothing).
 
     ``nox -s bench -- --quick`` for a short run; see benchmarks/README.md. The portfolio
-    benchmark is ``nox -s bench_portfolio``.
+    benchmark is ``nox -s bench_portfolio``. The ``bench`` extra adds the rule engines
+    the one-decision table compares with.
     """
-    install(session)
+    install(session, "dev,bench")
     session.run("python", "benchmarks/bench_assess.py", *session.posargs)
 
 

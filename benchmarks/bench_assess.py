@@ -25,6 +25,8 @@ Nothing is asserted: this is a measurement, not a test.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
+import json
 import os
 import platform
 import statistics
@@ -394,34 +396,115 @@ def _bill_payments(count: int) -> list[Payment]:
     return payments
 
 
+#: Days past due → status code: the upper bound of each code 1–6 (beyond: 7).
+DPD_LIMITS = (30, 60, 90, 120, 150, 180)
+
+
+def _zen_decision() -> Callable[[int], str] | None:
+    """The DPD decision as a GoRules ZEN decision table (first hit), if zen-engine is installed."""
+    try:
+        import zen
+    except ImportError:
+        return None
+    rules = [
+        {"_id": f"code-{n}", "dpd": f"<= {limit}", "code": f'"{n}"'}
+        for n, limit in enumerate(DPD_LIMITS, start=1)
+    ]
+    rules.append({"_id": "code-7", "dpd": "", "code": '"7"'})
+    table = {
+        "hitPolicy": "first",
+        "inputs": [{"id": "dpd", "type": "expression", "field": "dpd", "name": "DPD"}],
+        "outputs": [{"id": "code", "type": "expression", "field": "code", "name": "Code"}],
+        "rules": rules,
+    }
+    graph = {
+        "contentType": "application/vnd.gorules.decision",
+        "nodes": [
+            {"id": "in", "type": "inputNode", "name": "Request", "position": {"x": 0, "y": 0}},
+            {
+                "id": "table",
+                "type": "decisionTableNode",
+                "name": "Status",
+                "content": table,
+                "position": {"x": 200, "y": 0},
+            },
+            {"id": "out", "type": "outputNode", "name": "Response", "position": {"x": 400, "y": 0}},
+        ],
+        "edges": [
+            {"id": "a", "type": "edge", "sourceId": "in", "targetId": "table"},
+            {"id": "b", "type": "edge", "sourceId": "table", "targetId": "out"},
+        ],
+    }
+    # Compiled once and kept: each call evaluates the cached decision, without a trace.
+    decision = zen.ZenEngine().create_decision(zen.ZenDecisionContent(json.dumps(graph)))
+
+    def code(days: int) -> str:
+        result: str = decision.evaluate({"dpd": days}, {"trace": False})["result"]["code"]
+        return result
+
+    return code
+
+
+def _rule_engine_decision() -> Callable[[int], str] | None:
+    """The DPD decision as one ``rule-engine`` rule per code, if rule-engine is installed."""
+    try:
+        import rule_engine  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    rules = [
+        (rule_engine.Rule(f"dpd <= {limit}"), str(n)) for n, limit in enumerate(DPD_LIMITS, start=1)
+    ]
+
+    def code(days: int) -> str:
+        thing = {"dpd": days}
+        for rule, status in rules:
+            if rule.matches(thing):
+                return status
+        return "7"
+
+    return code
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
+def _decide_all(code: Callable[[int], str], days: list[int]) -> list[str]:
+    return [code(d) for d in days]
+
+
 def table_decision(repeat: int) -> None:
     print("\n## 3. One DPD → status decision (median per decision)\n")
     bureau = REGISTRY.bureau("pboc")
     days = list(range(1, 200))
 
-    limits = (30, 60, 90, 120, 150, 180)
+    def plain_code(d: int) -> str:
+        for n, limit in enumerate(DPD_LIMITS, start=1):
+            if d <= limit:
+                return str(n)
+        return "7"
 
-    def plain() -> list[str]:
-        codes = []
-        for d in days:
-            code = "7"
-            for n, limit in enumerate(limits, start=1):
-                if d <= limit:
-                    code = str(n)
-                    break
-            codes.append(code)
-        return codes
-
-    def ours() -> list[str]:
-        return [bureau.dpd_code(d) for d in days]
-
-    if plain() != ours():
-        print("  ! plain Python and the bureau disagree; the plain codes are wrong")
-
+    engines: list[tuple[str, Callable[[int], str] | None]] = [
+        ("plain Python", plain_code),
+        ("creditrules bureau.dpd_code", bureau.dpd_code),
+        (f"GoRules ZEN (zen-engine {_version('zen-engine')})", _zen_decision()),
+        (f"rule-engine {_version('rule-engine')}", _rule_engine_decision()),
+    ]
+    expected = [plain_code(d) for d in days]
     print("| engine | µs per decision |\n|---|---:|")
-    for name, call in (("plain Python", plain), ("creditrules bureau.dpd_code", ours)):
-        print(f"| {name} | {median_time(call, repeat) / len(days) * 1e6:.2f} |")
-    print("| GoRules ZEN, rule-engine | not installed: not measured |")
+    for name, code in engines:
+        if code is None:
+            print(f"| {name.split(' (')[0]} | not installed (`pip install -e '.[bench]'`) |")
+            continue
+        run = partial(_decide_all, code, days)
+        if run() != expected:
+            print(f"| {name} | ! gives other codes than plain Python: not timed |")
+            continue
+        seconds = median_time(run, repeat)
+        print(f"| {name} | {seconds / len(days) * 1e6:.2f} |")
 
 
 def table_startup(repeat: int) -> None:
