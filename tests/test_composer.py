@@ -24,6 +24,8 @@ from creditrules import (
     assess,
     hookimpl,
     load_provider,
+    to_dict,
+    to_json,
 )
 from creditrules._plugins import get_registry
 
@@ -213,6 +215,24 @@ def test_actions_are_planned_on_first_access_and_kept() -> None:
     assert first.actions[0].code == "pay_overdue_now"
     copy = pickle.loads(pickle.dumps(first))
     assert copy == first and copy.actions == first.actions
+
+
+def test_the_report_and_the_record_are_built_on_first_access_and_kept() -> None:
+    """Assessing builds neither; reading builds each once; copies, JSON and equality hold."""
+    account = _account("generic")
+    first = assess(account, date(2025, 3, 31))
+    assert first._report is None and first._record is None  # nothing built yet
+    report = first.report
+    assert report is not None and first.report is report  # built once, then kept
+    assert report.as_of == date(2025, 3, 31) and first._record is None
+    # A pickled copy has no services to build with: it is built before it leaves.
+    second = assess(account, date(2025, 3, 31))
+    copy = pickle.loads(pickle.dumps(second))
+    assert copy._report == report and copy._record is not None
+    assert copy.record == first.record and copy.items == first.items
+    third = assess(account, date(2025, 3, 31))
+    assert to_json(third) == to_json(first)  # the JSON writes them (built when written)
+    assert [k for k in to_dict(third)][-3:] == ["report", "record", "actions"]
 
 
 def test_a_hand_built_assessment_has_no_actions_and_cannot_explain() -> None:

@@ -183,7 +183,8 @@ def test_policy_values_are_those_in_force_when_the_penalty_accrued() -> None:
     figure = result.explain().figure("penalty:bill-2025-03-10")
     rates = [(p.value, p.source) for p in figure.policy if p.name == "penalty_daily_rate"]
     assert rates == [("0.0005", "terms 2024")]
-    without_record = _explain(attrs.evolve(result, record=None))
+    # An assessment built without a record (no services to build one on first access).
+    without_record = _explain(attrs.evolve(result, record=None, services=None))
     fallback = without_record.figure("penalty:bill-2025-03-10").policy
     assert [(p.value, p.source) for p in fallback if p.name == "penalty_daily_rate"] == [
         ("0.0007", "terms 2025")

@@ -19,10 +19,10 @@ from .model import Account, Event, Payment
 from .money import EXACT, ZERO, sum_money
 from .policy import Policy, PolicySet
 from .provider import Provider, check_account
-from .record import build_record
+from .record import DecisionRecord, build_record
 from .remediation import Action, NegotiatedPlan
 from .report import Report
-from .rules import Context, RuleSet
+from .rules import Context, Rule, RuleSet
 
 if TYPE_CHECKING:
     from . import _planner
@@ -110,7 +110,15 @@ class _Composer:
             bureau = self.registry.bureau(bureau_id)
         except KeyError as exc:
             raise InputError(str(exc.args[0]), path="$.policy.bureau") from None
-        services = _Services(self, account, provider, bureau, policies)
+        services = _Services(
+            self,
+            account,
+            provider,
+            bureau,
+            policies,
+            rules=applicable,
+            first_day=min((account.opened_on, *(i.open_date for i in ledger.items))),
+        )
         assessment = Assessment(
             account_id=account.id,
             provider=account.provider,
@@ -141,20 +149,9 @@ class _Composer:
             ignored_events=ledger.ignored_events,
             services=services,
         )
-        report = _report.build_report(assessment, account, bureau=bureau, policies=policies)
-        if fork is not None:  # a what-if: nobody reads its decision record
-            return attrs.evolve(assessment, report=report)
-        record = build_record(
-            account_id=account.id,
-            as_of=as_of,
-            first_day=min((account.opened_on, *(i.open_date for i in ledger.items))),
-            policies=policies,
-            rules=applicable,
-            registry=self.registry,
-            provider=account.provider,
-            bureau=bureau.id,
-        )
-        return attrs.evolve(assessment, report=report, record=record)
+        # The credit report and the decision record are built when first read (a
+        # what-if's record, say, never is): see _Services.
+        return assessment
 
     def payoff(self, account: Account, as_of: date, context: Context) -> Decimal:
         """What a payment on ``as_of`` must be to leave nothing owed (conventions, figures).
@@ -221,8 +218,9 @@ class _Composer:
         The first account it is given is replayed once up to ``day``; each what-if
         of that account (extra events from ``day`` on, assessed on or after ``day``)
         forks that replay and replays only the days after (see
-        :class:`~creditrules._engine.ReplayFork`). What-ifs have no decision record:
-        the planner does not read one.
+        :class:`~creditrules._engine.ReplayFork`). Like every assessment, a what-if
+        builds its credit report and decision record only when they are read (the
+        planner reads the report, never the record).
         """
         return _WhatIfs(self, day)
 
@@ -297,6 +295,26 @@ class _Services:
     provider: Provider
     bureau: Bureau
     policies: PolicySet
+    #: The rules in force for the account's provider, and the first day assessed.
+    rules: tuple[Rule, ...]
+    first_day: date
+
+    def report(self, assessment: Assessment) -> Report:
+        return _report.build_report(
+            assessment, self.account, bureau=self.bureau, policies=self.policies
+        )
+
+    def record(self, assessment: Assessment) -> DecisionRecord:
+        return build_record(
+            account_id=assessment.account_id,
+            as_of=assessment.as_of,
+            first_day=self.first_day,
+            policies=self.policies,
+            rules=self.rules,
+            registry=self.composer.registry,
+            provider=assessment.provider,
+            bureau=self.bureau.id,
+        )
 
     def planner(self, assessment: Assessment) -> _planner.Planner:
         from . import _planner  # lazy: start-up — the planner is only needed when actions are read

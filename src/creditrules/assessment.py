@@ -364,13 +364,21 @@ class AssessmentServices(Protocol):
     """What an assessment asks of the composer that made it (see :func:`creditrules.assess`).
 
     :func:`creditrules.assess` attaches one to every assessment it returns, so
-    that the remediation plan (:attr:`Assessment.actions`) is computed on first
-    access, and :meth:`Assessment.explain` can reach the rules and bureau in force,
-    without the value depending on the code that computes them.
+    that the credit report, the decision record and the remediation plan
+    (:attr:`Assessment.report`, :attr:`~Assessment.record`,
+    :attr:`~Assessment.actions`) are computed on first access, and
+    :meth:`Assessment.explain` can reach the rules and bureau in force, without the
+    value depending on the code that computes them.
     """
 
     def actions(self, assessment: Assessment) -> tuple[Action, ...]:
         """Plan the actions of ``assessment`` (ranked, most urgent first)."""
+
+    def report(self, assessment: Assessment) -> Report:
+        """Simulate the credit report of ``assessment``."""
+
+    def record(self, assessment: Assessment) -> DecisionRecord:
+        """Build the decision record of ``assessment``."""
 
     def explain(
         self, assessment: Assessment, locale: str, *, include_not_fired: bool
@@ -424,13 +432,9 @@ class Assessment:
         closed_on: Day the account was closed, if it was.
         written_off_on: Day the debt was written off, if it was.
         ignored_events: Events dated after ``as_of`` (not applied).
-        report: The simulated credit report at ``as_of`` (see :mod:`creditrules.report`);
-            ``None`` when the assessment was built without one.
-        record: The decision record: versions, policy and rules in force, and their
-            content hashes (see :mod:`creditrules.record`); ``None`` when the
-            assessment was built without one.
 
-    :attr:`actions` (what to do) is planned on first access.
+    :attr:`report` (the simulated credit report), :attr:`record` (the decision
+    record) and :attr:`actions` (what to do) are built on first access.
 
     Two assessments are equal when every figure, the report, the record and the
     actions are equal.
@@ -458,8 +462,12 @@ class Assessment:
     written_off_on: date | None = None
     guarantor_paid_on: date | None = None
     ignored_events: int = 0
-    report: Report | None = None
-    record: DecisionRecord | None = None
+    _report: Report | None = attrs.field(
+        default=None, alias="report", metadata={"serialize_as": "report"}
+    )
+    _record: DecisionRecord | None = attrs.field(
+        default=None, alias="record", metadata={"serialize_as": "record"}
+    )
     _actions: tuple[Action, ...] | None = attrs.field(
         default=None,
         alias="actions",
@@ -472,6 +480,38 @@ class Assessment:
         repr=False,
         metadata={"serialize": False},
     )
+
+    @property
+    def report(self) -> Report | None:
+        """The simulated credit report at ``as_of`` (see :mod:`creditrules.report`).
+
+        An assessment made by :func:`creditrules.assess` simulates it on first access,
+        then keeps it; ``None`` when the assessment was built without one.
+        """
+        if self._report is None and self._services is not None:
+            object.__setattr__(self, "_report", self._services.report(self))
+        return self._report
+
+    @property
+    def record(self) -> DecisionRecord | None:
+        """The decision record: versions, policy and rules in force, and their hashes.
+
+        See :mod:`creditrules.record`. An assessment made by :func:`creditrules.assess`
+        builds it on first access, then keeps it; ``None`` when the assessment was
+        built without one.
+        """
+        if self._record is None and self._services is not None:
+            object.__setattr__(self, "_record", self._services.record(self))
+        return self._record
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy has no services to build with (see creditrules.assess): build now.
+        self.report, self.record  # noqa: B018 - read for their side effect
+        return {a.name: getattr(self, a.name) for a in attrs.fields(Assessment)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     @property
     def actions(self) -> tuple[Action, ...]:
@@ -491,6 +531,8 @@ class Assessment:
     def _key(self) -> tuple[Any, ...]:
         return (
             *(getattr(self, a.name) for a in attrs.fields(Assessment) if a.eq and a.name[0] != "_"),
+            self.report,
+            self.record,
             self.actions,
         )
 
