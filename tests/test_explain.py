@@ -39,10 +39,10 @@ from creditrules import (
     to_json,
 )
 from creditrules._explain import build_explanation
+from creditrules._i18n import split_sources
 from creditrules._plugins import Registry, reset_registry
 from creditrules.cli import build_cli
 from creditrules.errors import PluginError
-from creditrules.explain import _split_sources as split_sources
 from creditrules.explain import explain
 from creditrules.policy import convention
 from creditrules.rules import CORE_RULES, Context, RuleText

@@ -24,7 +24,7 @@ from ._i18n import N_, Messages
 from ._plugins import PluginWarning
 from .bureau import Bureau, Citation, ReliefPolicy
 from .errors import PluginError
-from .explain import ExplainedFigure, Explanation, PolicyUse, UnfiredRule, _cite
+from .explain import ExplainedFigure, Explanation, PolicyUse, UnfiredRule
 from .money import ZERO, format_money, to_fen
 from .policy import AppliedValue
 from .provider import Provider
@@ -55,10 +55,10 @@ class _Words(Messages):
         self.provider = provider
 
     def cite(self, source: str) -> str:
-        """A source in the locale's words (see :func:`creditrules.explain._cite`)."""
+        """A source in the locale's words (see :meth:`creditrules._i18n.Messages.citation`)."""
         if source == ACCOUNT_FILE_SOURCE:  # worded by Explanation.as_text
             return source
-        return _cite(source, self, self.provider)
+        return self.citation(source, self.provider)
 
     def note(self, text: str) -> str:
         """A note of a policy value in the locale's words (the provider's, the catalogue's)."""

@@ -210,6 +210,29 @@ def translation(locale: str) -> gettext.GNUTranslations:
     return _catalogue(normalise_locale(locale))
 
 
+class Translates(Protocol):
+    """What gives its own translations of its texts (a :class:`creditrules.Provider`)."""
+
+    def translate(self, text: str, locale: str) -> str:
+        """``text`` in ``locale``'s words, or ``text`` itself."""
+
+
+@functools.lru_cache(maxsize=1024)  # a few sources, cited over and over
+def split_sources(text: str) -> tuple[str, ...]:
+    """The sources of a citation listing several (``a; b (c; d)`` gives ``a``, ``b (c; d)``).
+
+    >>> split_sources("x (court case, 2025; grade B); y")
+    ('x (court case, 2025; grade B)', 'y')
+    """
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and text.startswith("; ", index):
+            parts.append(text[start:index])
+            start = index + 2
+    return (*parts, text[start:])
+
+
 class Messages:
     """Translate and format the messages of one locale (``_`` and ``ngettext``, as Babel extracts).
 
@@ -272,6 +295,29 @@ class Messages:
         text = _PARENTHESES.sub(lambda m: f"（{m.group(1)}）", text)
         text = text.replace("; ", "；")
         return _title().sub(r"《\1》", text)
+
+    def citation(self, source: str, provider: Translates | None = None) -> str:
+        """A source or citation in the locale's words.
+
+        The provider's own translation (:meth:`creditrules.Provider.translate`) if it
+        gives one; else the catalogue's wording of the whole; else each of its sources
+        (see :func:`split_sources`) in the catalogue's wording or the locale's legal
+        style (:meth:`source`), joined the locale's way.
+
+        >>> Messages("zh_CN").citation("Acme terms §7; 征信业管理条例 Art. 16")
+        'Acme terms §7；《征信业管理条例》第十六条'
+        """
+        if not source:
+            return source
+        if provider is not None:
+            own = provider.translate(source, self.locale)
+            if own != source:
+                return own
+        whole = self._(source)
+        if whole != source:
+            return whole
+        separator = "；" if self.chinese else "; "
+        return separator.join(self.source(part) for part in split_sources(source))
 
     def localized(self, text: str) -> str:
         """A text in the locale's words: a :class:`Localizable` written in it, else the catalogue's.

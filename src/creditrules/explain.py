@@ -44,7 +44,6 @@ translated into Chinese, and that the ``.mo`` files are up to date.
 
 from __future__ import annotations
 
-import functools
 import warnings
 from datetime import date
 from typing import TYPE_CHECKING
@@ -54,7 +53,6 @@ import attrs
 from ._convert import ACCOUNT_FILE_SOURCE
 from ._i18n import DOMAIN, LOCALE_DIR, N_, Messages, available_locales, translation
 from .policy import PARAMETERS, convention
-from .provider import Provider
 from .record import DecisionRecord
 
 if TYPE_CHECKING:
@@ -240,46 +238,6 @@ def _unfired_lines(explanation: Explanation, tr: Messages) -> list[str]:
     return [
         tr._("{rule}: {reason}", rule=rule.rule, reason=rule.text) for rule in explanation.not_fired
     ]
-
-
-@functools.lru_cache(maxsize=1024)  # a few sources, cited over and over
-def _split_sources(text: str) -> tuple[str, ...]:
-    """The sources of a citation listing several (``a; b (c; d)`` gives ``a``, ``b (c; d)``).
-
-    >>> _split_sources("x (court case, 2025; grade B); y")
-    ('x (court case, 2025; grade B)', 'y')
-    """
-    parts, depth, start = [], 0, 0
-    for index, char in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0 and text.startswith("; ", index):
-            parts.append(text[start:index])
-            start = index + 2
-    return (*parts, text[start:])
-
-
-def _cite(source: str, tr: Messages, provider: Provider | None = None) -> str:
-    """A source or citation in the words of ``tr``'s locale.
-
-    The provider's own translation (:meth:`creditrules.Provider.translate`) if it gives
-    one; else the catalogue's wording of the whole; else each of its sources (see
-    :func:`_split_sources`) in the catalogue's wording or the locale's legal style
-    (:meth:`creditrules._i18n.Messages.source`), joined the locale's way.
-
-    >>> _cite("Acme terms §7; 征信业管理条例 Art. 16", Messages("zh_CN"))
-    'Acme terms §7；《征信业管理条例》第十六条'
-    """
-    if not source:
-        return source
-    if provider is not None:
-        own = provider.translate(source, tr.locale)
-        if own != source:
-            return own
-    whole = tr._(source)
-    if whole != source:
-        return whole
-    separator = "；" if tr.chinese else "; "
-    return separator.join(tr.source(part) for part in _split_sources(source))
 
 
 #: Short names of the policy parameters, for people.

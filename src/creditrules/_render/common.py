@@ -20,8 +20,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .._i18n import N_, Localizable, Messages, locale_from_environment
-from ..explain import _cite, _split_sources
+from .._i18n import N_, Localizable, Messages, locale_from_environment, split_sources
 from ..provider import Provider
 from .cjk import wrapped
 
@@ -134,11 +133,11 @@ def source_lines(source: str, provider: Provider | None, tr: Messages = ENGLISH)
     Like :func:`provider_source`; a list of sources (``a; b``) naming pages or files is
     put one per line, so a URL is never broken between two sources.
     """
-    parts = _split_sources(source)
+    parts = split_sources(source)
     translated = provider is not None and provider.translate(source, tr.locale) != source
     if len(parts) > 1 and any("/" in part for part in parts) and not translated:
-        return "\n".join(_cite(part, tr) for part in parts)
-    return _cite(source, tr, provider)
+        return "\n".join(tr.citation(part) for part in parts)
+    return tr.citation(source, provider)
 
 
 def provider_text(text: str, provider: Provider | None, tr: Messages = ENGLISH) -> str:
@@ -158,9 +157,9 @@ def provider_source(source: str, provider: Provider | None, tr: Messages = ENGLI
     """A source (a provider's, a bureau's, a rule's) in the locale's words.
 
     The provider's own translation, else the catalogue's, else the locale's legal style
-    (《征信业管理条例》第十六条), source by source (:func:`creditrules.explain._cite`).
+    (《征信业管理条例》第十六条), source by source (:meth:`creditrules._i18n.Messages.citation`).
     """
-    return _cite(source, tr, provider)
+    return tr.citation(source, provider)
 
 
 def pack(items: Sequence[str], separator: str, width: int) -> str:

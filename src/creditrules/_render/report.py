@@ -17,10 +17,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from .._i18n import N_, Messages
+from .._i18n import N_, Messages, split_sources
 from .._plugins import Registry
 from ..bureau import Bureau
-from ..explain import _split_sources
 from ..money import format_money
 from ..report import FLAGS, Discrepancy, NegativeRecord, Report
 from .common import ENGLISH, indent, plain_table, provider_source, section, translate_known
@@ -299,7 +298,7 @@ def discrepancy_note(note: str, tr: Messages = ENGLISH) -> str:
         if name == "status":
             return status_words(value, tr)
         if name == "sources":
-            return tr.comma().join(provider_source(s, None, tr) for s in _split_sources(value))
+            return tr.comma().join(provider_source(s, None, tr) for s in split_sources(value))
         return value
 
     return translate_known(note, _DISCREPANCY_NOTES, tr, convert)
