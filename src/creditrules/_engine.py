@@ -311,7 +311,7 @@ class _Replay:
         self.loan = ctx.account.loan
         self.items: list[_Item] = []
         #: The policy of every day, when no value has dated versions (else ``None``).
-        self.policy = None if ctx.policies.breakpoints() else ctx.policies.at(ctx.as_of)
+        self.policy = ctx.policies.constant
         #: The working set, in due order (oldest first): items opened (or due) and not
         #: settled at the start of the current checkpoint (pruned once per checkpoint),
         #: so each step looks only at what can still change.
@@ -383,7 +383,7 @@ class _Replay:
             heapq.heappush(self.checkpoints, day)
 
     def _add_item(self, spec: ItemSpec) -> _Item:
-        policy = self.policy or self.ctx.policies.at(spec.due_date)
+        policy = self._policy_on(spec.due_date)
         grace_end = spec.due_date + timedelta(days=policy.grace)
         due = {
             "principal": spec.principal,
@@ -421,6 +421,11 @@ class _Replay:
         item.active = True
         item.accrued_to = since
         bisect.insort(self.live, item, key=_item_order)
+        self._touch(item)
+
+    def _change(self, item: _Item, day: date) -> None:
+        """Accrue ``item`` through ``day`` before what it owes changes that day."""
+        self._catch_up(item, day)
         self._touch(item)
 
     def _touch(self, item: _Item) -> None:
@@ -466,19 +471,14 @@ class _Replay:
             # something is paid, waived, credited, restructured or posted (a posting may
             # round a fen down): an episode's largest days and amount past due are
             # reached on the days before such a change, so only those days are measured.
-            measured = (
-                t1 in self.events_by_day
-                or t1 in self.paying_days
-                or t1 == self.as_of
-                or t1 in self.statement_days
-                or (self.credit > 0 and t1 in by_open)
-            )
+            posting = t1 in self.paying_days or t1 == self.as_of or t1 in self.statement_days
+            measured = posting or t1 in self.events_by_day or (self.credit > 0 and t1 in by_open)
             before = (
                 self._pre_event_stats(t1) if measured and (ending or self.delinquent) else _NO_STATS
             )
             if t1 in by_open:
                 self._open_items(t1)
-            if t1 in self.paying_days or t1 == self.as_of or t1 in self.statement_days:
+            if posting:
                 self._post(t1)
             events = self.events_by_day.get(t1)
             if events:
@@ -550,12 +550,20 @@ class _Replay:
         new._checkpoint(new.as_of)
         return new
 
-    def _penalty_rate(self, item: _Item, policy: Policy) -> Decimal | None:
+    def _policy_on(self, day: date) -> Policy:
+        return self.policy or self.ctx.policies.at(day)
+
+    def _penalty_rate(self, policy: Policy) -> Decimal | None:
+        """The daily penalty rate ``policy`` sets (found once per policy version)."""
+        key = id(policy)  # the policy set keeps each version, so its identity is stable
+        if key in self.rates:
+            return self.rates[key]
         rate: Decimal | None = policy.penalty_daily_rate
         if rate is None and policy.penalty_rate_multiplier is not None and self.loan is not None:
             rate = exact(policy.penalty_rate_multiplier * self.loan.daily)
         if rate is not None and policy.penalty_cap is not None:
             rate = min(rate, exact(policy.penalty_cap / policy.day_basis))
+        self.rates[key] = rate
         return rate
 
     def _accrue(self, t0: date, t1: date) -> None:
@@ -605,16 +613,12 @@ class _Replay:
                 item.interest_exact += item.out["principal"] * spec.revolving_rate * days
         if t1 <= spec.due_date:
             return
-        policy = self.policy or self.ctx.policies.at(t0 + ONE_DAY)
+        policy = self._policy_on(t0 + ONE_DAY)
         base_kind: str = policy.penalty_base
         base = item.base(base_kind)
         if base <= 0:
             return
-        key = id(policy)
-        if key in self.rates:
-            rate = self.rates[key]
-        else:
-            rate = self.rates[key] = self._penalty_rate(item, policy)
+        rate = self._penalty_rate(policy)
         if rate is None:
             if spec.id not in self.unknown_rate_items:
                 self.unknown_rate_items.add(spec.id)
@@ -768,7 +772,7 @@ class _Replay:
             if not item.settled:
                 if self.credit > 0:
                     self.credit = self._allocate(
-                        item, self.credit, day, "credit", self.policy or self.ctx.policies.at(day)
+                        item, self.credit, day, "credit", self._policy_on(day)
                     )
                 # An item that owes nothing (e.g. a 0 % interest-only period) is settled
                 # as soon as it opens.
@@ -780,8 +784,7 @@ class _Replay:
     def _allocate(
         self, item: _Item, amount: Decimal, day: date, source: str, policy: Policy
     ) -> Decimal:
-        self._catch_up(item, day)
-        self._touch(item)
+        self._change(item, day)
         for component in policy.allocation_order:
             take = min(amount, item.out[component])
             if take > 0:
@@ -810,7 +813,7 @@ class _Replay:
                 item.pending_days = 0
 
     def _apply(self, event: Event, day: date) -> None:
-        policy = self.policy or self.ctx.policies.at(day)
+        policy = self._policy_on(day)
         if isinstance(event, Payment):
             self._pay(event, day, policy)
         elif isinstance(event, Waiver):
@@ -818,8 +821,7 @@ class _Replay:
             for item in self._open(day):
                 take = min(left, item.out[event.component])
                 if take > 0:
-                    self._catch_up(item, day)
-                    self._touch(item)
+                    self._change(item, day)
                     item.out[event.component] -= take
                     item.waived[event.component] += take
                     item.allocations.append(Allocation(day, "waiver", event.component, take))

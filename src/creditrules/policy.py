@@ -635,6 +635,11 @@ class PolicySet:
         assert self._points is not None
         return self._points
 
+    @property
+    def constant(self) -> Policy | None:
+        """The policy in force on every day when no value has dated versions, else ``None``."""
+        return None if self.breakpoints() else self.at(date.min)
+
     def at(self, day: date) -> Policy:
         """Resolve the policy in force on ``day``."""
         points = self._points

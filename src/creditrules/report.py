@@ -370,13 +370,11 @@ class _Builder:
         self.bureau = bureau
         self.policies = policies
         self.as_of = assessment.as_of
-        # Without dated policy versions every item has the same grace: read it once.
-        same = None if policies.breakpoints() else timedelta(days=policies.at(self.as_of).grace)
+        constant = policies.constant  # without dated versions: one policy, read once
         self.items = [
             _Item(
                 due=i.due_date,
-                grace_end=i.due_date
-                + (same if same is not None else timedelta(days=policies.at(i.due_date).grace)),
+                grace_end=i.due_date + timedelta(days=(constant or policies.at(i.due_date)).grace),
                 settled_on=_settled_on(i),
                 revolved=i.status == "revolved",
             )
