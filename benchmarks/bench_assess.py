@@ -177,7 +177,8 @@ def bills_case(count: int, *, years: int | None = None, grace: int = 0) -> Case:
         f"bills-{count}", bills, payments, penalty_daily_rate="0.0005", grace_days=grace
     )
     span = f" over {years} years" if years else ""
-    return Case(f"{count} bills, {count} payments{span}", account, payments[-1].date)
+    grace_days = f", {grace} days' grace" if grace else ""
+    return Case(f"{count} bills, {count} payments{span}{grace_days}", account, payments[-1].date)
 
 
 def arrears_case(count: int) -> Case:

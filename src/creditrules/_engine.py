@@ -255,6 +255,9 @@ class _Item:
     delinquent: bool = False
     settled_on: date | None = None
     status: str = ""
+    #: Whether it is settled: paid off (``settled_on``), revolved, cancelled or
+    #: restructured. Set with them (:meth:`_Replay._settle`); read at every step.
+    settled: bool = False
     allocations: list[Allocation] = attrs.field(factory=list)
     #: Whether it has joined the working set (:attr:`_Replay.live`).
     active: bool = False
@@ -281,10 +284,6 @@ class _Item:
             allocations=list(self.allocations),
             run=attrs.evolve(self.run) if self.run is not None else None,
         )
-
-    @property
-    def settled(self) -> bool:
-        return self.settled_on is not None or self.status in ("revolved", "cancelled")
 
     def owed(self) -> Decimal:
         return sum_money(self.out.values())
@@ -798,8 +797,7 @@ class _Replay:
         # A carried sub-fen rest (|rest| <= 0.005 after posting) does not keep an item open.
         self._catch_up(item, day)
         if item.settled_on is None and item.owes_nothing() and to_fen(item.penalty_exact) <= 0:
-            item.settled_on = day
-            self.settlements += 1
+            self._settle(item, day)
             if item.pending:
                 self.ctx.fire(
                     "grace.period",
@@ -811,6 +809,14 @@ class _Replay:
                 )
                 item.pending = ZERO
                 item.pending_days = 0
+
+    def _settle(self, item: _Item, day: date | None, status: str = "") -> None:
+        """Mark ``item`` settled on ``day`` (cancelled items keep no day)."""
+        item.settled = True
+        item.settled_on = day
+        if status:
+            item.status = status
+        self.settlements += 1
 
     def _apply(self, event: Event, day: date) -> None:
         policy = self._policy_on(day)
@@ -876,9 +882,7 @@ class _Replay:
             item.out = dict.fromkeys(COMPONENTS, ZERO)
             item.penalty_exact = ZERO
             item.pending = ZERO
-            item.status = "restructured"
-            item.settled_on = day
-            self.settlements += 1
+            self._settle(item, day, "restructured")
         remaining = dict(moved)
         opened = day
         for number, planned in enumerate(agreement.installments, start=1):
@@ -1005,8 +1009,7 @@ class _Replay:
                 saved += item.out["interest"]
                 item.charged["interest"] -= item.out["interest"]
                 item.out = dict.fromkeys(COMPONENTS, ZERO)
-                item.status = "cancelled"
-                self.settlements += 1
+                self._settle(item, None, "cancelled")
         for item, excess in refunds:
             item.paid["interest"] -= excess
             item.charged["interest"] -= excess
@@ -1097,9 +1100,7 @@ class _Replay:
             for component in COMPONENTS:
                 item.charged[component] -= item.out[component]
             item.out = dict.fromkeys(COMPONENTS, ZERO)
-            item.status = "revolved"
-            item.settled_on = day
-            self.settlements += 1
+            self._settle(item, day, "revolved")
             item.pending = ZERO
             item.pending_days = 0
         later = bisect.bisect_right(self.bill_dues, due_date)

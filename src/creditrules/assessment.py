@@ -92,10 +92,8 @@ class Components:
         fees, penalty = get("fees", ZERO), get("penalty", ZERO)
         if principal is ZERO and interest is ZERO and fees is ZERO and penalty is ZERO:
             return _NOTHING  # the same four zeros: one frozen value serves them all
-        made = cls.__new__(cls)
-        made.__attrs_init__(
-            principal, interest, fees, penalty, _total(principal, interest, fees, penalty)
-        )
+        made: Components = _new(cls)
+        _init(made, principal, interest, fees, penalty, _total(principal, interest, fees, penalty))
         return made
 
     @classmethod
@@ -119,6 +117,8 @@ class Components:
 
 
 _NOTHING = Components()
+_new = object.__new__
+_init = Components.__attrs_init__
 
 
 @attrs.frozen
