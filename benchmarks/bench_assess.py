@@ -511,6 +511,10 @@ def table_decision(repeat: int) -> None:
         print(f"| {name} | {seconds / len(days) * 1e6:.2f} |")
 
 
+#: The libraries every command imports (entry points through ``importlib.metadata``).
+_DEPENDENCIES = "attrs, cattrs, click, pluggy, rich.console, importlib.metadata"
+
+
 def table_startup(repeat: int) -> None:
     print("\n## 4. Start-up (whole process, median of runs)\n")
     exe = Path(sys.executable)
@@ -518,6 +522,14 @@ def table_startup(repeat: int) -> None:
     runs = {
         "python -c pass": [str(exe), "-c", "pass"],
         "python -c 'import creditrules'": [str(exe), "-c", "import creditrules"],
+        # What every command needs before any of creditrules' own work: the floor of
+        # the start-up with these dependencies.
+        f"python -c 'import {_DEPENDENCIES}'": [str(exe), "-c", f"import {_DEPENDENCIES}"],
+        "creditrules.get_registry() (the plugins loaded)": [
+            str(exe),
+            "-c",
+            "import creditrules; creditrules.get_registry()",
+        ],
         "creditrules --help": [str(cli), "--help"],
         "creditrules assess examples/huabei.toml": [str(cli), "assess", "examples/huabei.toml"],
     }
