@@ -9,17 +9,19 @@ the rule trace must be equal; only the decision record is left out of a what-if.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import creditrules
 from creditrules import Account, Agreement, Assessment, Payment, PlannedPayment, Waiver, _planner
 from creditrules._api import _Composer
+from creditrules.comparison import Scenario, _row
 from creditrules.model import Event, add_months
 from creditrules.testing import strategies as cs
 
@@ -122,3 +124,76 @@ def _planned_in_full(account: Account, as_of: date) -> object:
         simulate=composer.simulate,
     )
     return _planner.plan(planner)
+
+
+# ------------------------------------------------------------- the public WhatIfs
+
+
+@settings(max_examples=150)
+@given(st.data())
+def test_public_what_ifs_equal_simulate(data: st.DataObject) -> None:
+    """``WhatIfs(account, since).simulate`` equals ``simulate``, record and all, for any events.
+
+    Events before ``since`` and as-of dates before it are drawn too: those what-ifs are
+    replayed in full, with the same result.
+    """
+    account: Account = data.draw(cs.accounts(provider=None, max_items=12), label="account")
+    since = data.draw(cs.as_of_dates(account), label="since")
+    what_ifs = creditrules.WhatIfs(account, since, registry=REGISTRY)
+    for number in range(data.draw(st.integers(1, 3), label="what-ifs")):
+        start = since - timedelta(days=data.draw(st.sampled_from([0, 0, 0, 20]), label="early"))
+        events = _what_if_events(data.draw, max(start, account.opened_on))
+        shift = data.draw(st.integers(-10, 400), label=f"horizon {number}")
+        horizon = max(since + timedelta(days=shift), account.opened_on)
+        assert what_ifs.simulate(events, horizon) == creditrules.simulate(
+            account, events, horizon, registry=REGISTRY
+        )
+
+
+def test_public_what_ifs_replay_the_account_once() -> None:
+    """The first what-if replays the account up to ``since``; the others fork that replay."""
+    account = creditrules.load_account("examples/huabei.toml")
+    since = date(2025, 12, 31)
+    what_ifs = creditrules.WhatIfs(account, since)
+    assert (what_ifs.account, what_ifs.since) == (account, since)
+    assert repr(what_ifs) == "WhatIfs('huabei-2023', since=2025-12-31)"
+    payoff = creditrules.assess(account, since).payoff
+    paid = what_ifs.simulate([Payment(since, payoff)], date(2026, 3, 31))
+    fork = what_ifs._what_if.fork  # type: ignore[attr-defined]
+    assert fork is not None and fork.day == since
+    unpaid = what_ifs.simulate([], date(2026, 3, 31))
+    assert what_ifs._what_if.fork is fork  # type: ignore[attr-defined]
+    assert paid.overdue.total == 0 < unpaid.overdue.total
+    assert paid == creditrules.simulate(account, [Payment(since, payoff)], date(2026, 3, 31))
+
+
+def test_public_what_ifs_before_the_account_opened_are_replayed_in_full() -> None:
+    """A ``since`` before the account opened forks nothing; each what-if is a full replay."""
+    account = creditrules.load_account("examples/huabei.toml")
+    what_ifs = creditrules.WhatIfs(account, account.opened_on - timedelta(days=30))
+    as_of = date(2025, 9, 30)
+    assert what_ifs.simulate([], as_of) == creditrules.assess(account, as_of)
+    assert what_ifs._what_if.fork is None  # type: ignore[attr-defined]
+
+
+def test_public_what_ifs_want_a_date() -> None:
+    account = creditrules.load_account("examples/huabei.toml")
+    with pytest.raises(TypeError, match=r"since must be a datetime\.date"):
+        creditrules.WhatIfs(account, datetime(2025, 9, 30, 12))  # type: ignore[arg-type]
+
+
+def test_compare_forks_one_replay_and_equals_simulate() -> None:
+    """``compare`` assesses every scenario as ``simulate`` does, from one replay."""
+    account = creditrules.load_account("examples/huabei.toml")
+    as_of = date(2026, 3, 31)
+    scenarios = {
+        "pay now": [Payment(date(2025, 12, 31), Decimal("500.00"))],
+        "pay later": [Payment(date(2026, 2, 1), Decimal("500.00"))],
+        "after the as-of": [Payment(date(2026, 5, 1), Decimal("500.00"))],
+    }
+    comparison = creditrules.compare(account, scenarios, as_of=as_of)
+    expected = [
+        _row(Scenario(name, tuple(events)), creditrules.simulate(account, events, as_of), REGISTRY)
+        for name, events in [("as is", []), *scenarios.items()]
+    ]
+    assert list(comparison.rows) == expected

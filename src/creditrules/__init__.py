@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names, for type checkers and readers; at run time they load lazily
     from ._api import (
+        WhatIfs,
         assess,
         build_report,
         plan_actions,
@@ -77,6 +78,7 @@ _EXPORTS: dict[str, str] = {
     "plan_negotiation": "._api",
     "recompute": "._api",
     "simulate": "._api",
+    "WhatIfs": "._api",
     "verify": "._api",
     "DEFAULT_PLUGINS": "._plugins",
     "get_registry": "._plugins",
@@ -230,6 +232,7 @@ __all__ = [
     "StatusCode",
     "UnfiredRule",
     "Waiver",
+    "WhatIfs",
     "WrittenOff",
     "__version__",
     "account_schema",

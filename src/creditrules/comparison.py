@@ -38,7 +38,7 @@ from typing import Any
 
 import attrs
 
-from ._api import simulate
+from ._api import WhatIfs
 from ._convert import check_keys, from_dict
 from ._i18n import N_, Translatable, message_of
 from ._plugins import Registry, get_registry
@@ -248,6 +248,10 @@ def compare(
 ) -> Comparison:
     """Assess ``account`` under each scenario at ``as_of`` and tabulate the results.
 
+    Each row is what :func:`creditrules.simulate` gives for its scenario; the account is
+    replayed once, up to the earliest scenario event, and each scenario goes on from
+    there (:class:`creditrules.WhatIfs`).
+
     Args:
         account: The account (not modified).
         scenarios: :class:`Scenario` values, a mapping of name → events, or lists
@@ -279,13 +283,11 @@ def compare(
                 names=Phrase.join(duplicates, "list"),
             )
         )
+    # Every scenario goes on from one replay of the account up to its first event.
+    since = min((as_of, *(event.date for s in listed for event in s.events)))
+    what_ifs = WhatIfs(account, since, ruleset=ruleset, registry=registry)
     rows = [
-        _row(
-            scenario,
-            simulate(account, scenario.events, as_of, ruleset=ruleset, registry=registry),
-            registry,
-        )
-        for scenario in listed
+        _row(scenario, what_ifs.simulate(scenario.events, as_of), registry) for scenario in listed
     ]
     return Comparison(account.id, as_of, rows)
 

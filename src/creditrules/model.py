@@ -468,9 +468,10 @@ class Account:
                         ),
                     )
                 )
-        ids = [bill.id for bill in self.bills]
-        for index, bill_id in enumerate(ids):
-            if ids.index(bill_id) != index:
+        first: dict[str, int] = {}  # each id's first bill: a later one repeats it
+        for index, bill in enumerate(self.bills):
+            bill_id = bill.id
+            if first.setdefault(bill_id, index) != index:
                 found.append(
                     (
                         f"$.bills[{index}].id",
