@@ -271,12 +271,14 @@ class _Item:
     #: The accrual run being recorded: consecutive accruals at one base and rate are one
     #: ``penalty.accrual`` firing (see :meth:`_Replay._record_accrual`).
     run: _AccrualRun | None = None
-    #: Its result, kept once it is :meth:`final` (forks share the item and its result).
+    #: Its result, kept once it is settled (it no longer depends on the as-of date); a
+    #: fork shares the items that are :meth:`final`, and so their results.
     result: DueItemResult | None = None
 
     def clone(self) -> _Item:
         """A copy whose amounts and allocations change apart from this one's."""
-        # Field by field (a fork clones every item: attrs.evolve is ten times slower).
+        # Field by field (a fork clones every item not settled for good: attrs.evolve is
+        # ten times slower).
         new: _Item = object.__new__(_Item)
         for name in _ITEM_FIELDS:
             setattr(new, name, getattr(self, name))
@@ -295,8 +297,8 @@ class _Item:
         """Whether nothing done from ``day`` on changes this item (a fork may share it).
 
         It is settled, its trace is written (no accrual run open, not waiting to be
-        accrued), and it fell due before ``day``: an early repayment gives interest back
-        only on installments of the period it falls in.
+        accrued), and it fell due on or before ``day``: an early repayment on a later
+        day gives interest back only on installments due after that day.
         """
         return self.settled and self.run is None and not self.dirty and self.spec.due_date <= day
 
