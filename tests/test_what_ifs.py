@@ -197,3 +197,24 @@ def test_compare_forks_one_replay_and_equals_simulate() -> None:
         for name, events in [("as is", []), *scenarios.items()]
     ]
     assert list(comparison.rows) == expected
+
+
+def test_what_ifs_never_share_an_item_an_early_repayment_changes() -> None:
+    """A fork copies a settled installment that a payoff may still change.
+
+    An installment paid ahead of its period is settled, yet a payoff later in that
+    period gives part of its interest back: a what-if that pays off must leave the next
+    what-if's figures untouched.
+    """
+    account = creditrules.load_account("examples/jiebei.toml")
+    kept = [p for p in account.payments if p.date <= date(2025, 5, 8)]
+    ahead = Payment(date(2025, 5, 20), Decimal("908.26"))  # installment 6, due 06-08
+    later = Payment(date(2025, 5, 22), Decimal("0.01"))  # its trace is written by then
+    account = attrs.evolve(account, payments=(*kept, ahead, later))
+    what_ifs = creditrules.WhatIfs(account, date(2025, 5, 25), registry=REGISTRY)
+    payoff = [Payment(date(2025, 6, 1), Decimal("10000.00"))]
+    for events in (payoff, [], payoff):
+        forked = what_ifs.simulate(events, date(2025, 6, 30))
+        assert forked == creditrules.simulate(account, events, date(2025, 6, 30))
+    refund = [a for i in forked.items for a in i.allocations if a.source == "refund"]
+    assert refund and all(a.amount < 0 for a in refund)
