@@ -251,17 +251,16 @@ def _after_replay(rules: RuleSet) -> str | None:
     return ids[index] if index < len(ids) else None
 
 
-#: What :class:`_WhatIfs` holds as its account once forking it failed: nothing is it.
-_UNFORKABLE = object()
-
-
 class _WhatIfs:
     """``simulate`` that forks one replay of the account (built on first use)."""
 
     def __init__(self, composer: _Composer, day: date) -> None:
         self.composer = composer
         self.day = day
-        self.account: Account | object | None = None
+        self.account: Account | None = None
+        #: Whether the account can be replayed up to ``day`` (not if ``day`` is before it
+        #: opened, say): otherwise every what-if is replayed in full.
+        self.forks = True
         self.fork: ReplayFork | None = None
 
     def __call__(self, account: Account, events: Sequence[Event], as_of: date) -> Assessment:
@@ -269,13 +268,14 @@ class _WhatIfs:
         if self.account is None and composer.forkable(account):
             self.account = account
         day = self.day
-        if not (account is self.account and as_of >= day and all(e.date >= day for e in events)):
+        forked = self.forks and account is self.account
+        if not (forked and as_of >= day and all(e.date >= day for e in events)):
             return composer.simulate(account, events, as_of)
         if self.fork is None:
             try:
                 self.fork = self._start(account)
             except InputError:  # e.g. ``day`` before the account opened: no fork
-                self.account = _UNFORKABLE
+                self.forks = False
                 return composer.simulate(account, events, as_of)
         return composer.assess(account.with_events(tuple(events)), as_of, fork=self.fork)
 
